@@ -1,0 +1,21 @@
+# Shared build helpers: the warnings interface target and licet_test().
+
+add_library(licet_warnings INTERFACE)
+target_compile_options(licet_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
+  -Wold-style-cast -Wmissing-declarations)
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  target_compile_options(licet_warnings INTERFACE -Wthread-safety)
+endif()
+if(LICET_WERROR)
+  target_compile_options(licet_warnings INTERFACE -Werror)
+endif()
+
+# licet_test(NAME SOURCES... LIBS ...): one GoogleTest executable registered with CTest.
+function(licet_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main licet_warnings)
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 300)
+endfunction()

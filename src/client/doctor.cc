@@ -1,0 +1,107 @@
+#include "doctor.h"
+
+#include <fmt/format.h>
+
+#include "command_hint.h"
+
+namespace licet::client {
+namespace {
+
+using std::chrono::days;
+
+// The command that moves an installation of `edition` onto a licensed edition.
+std::string ConvertFix(const Installation& inst) {
+  const Edition& e = inst.edition();
+  const std::string target = e.targets.empty() ? "<edition>" : e.targets.front();
+  return SetEditionCommand(target, "<key>", inst.root());
+}
+
+Finding StateFinding(const Installation& inst) {
+  const LicenseState s = inst.State();
+  const TimePoint now = inst.Now();
+  const std::filesystem::path& root = inst.root();
+  const std::string left = FormatDurationHuman(s.Remaining(now));
+  const bool gvlk = inst.record().key && inst.record().key->channel == Channel::kVolumeGvlk;
+  const std::string activate = gvlk ? LicetCommand("slmgr /skms <host>[:port]", root) + " then " +
+                                          LicetCommand("slmgr /ato", root)
+                                    : LicetCommand("slmgr /ato", root) + " (no network: " +
+                                          LicetCommand("slui 4", root) + ")";
+  switch (s.status) {
+    case LicenseStatus::kLicensed:
+      if (s.evaluation_end && s.Remaining(now) < days(30)) {
+        return {Severity::kWarning, fmt::format("the evaluation ends in {} ({})", left, FormatHuman(*s.ends)),
+                ConvertFix(inst)};
+      }
+      if (s.evaluation_end) {
+        return {Severity::kInfo, fmt::format("evaluation edition: {} left; convert before it ends", left),
+                ConvertFix(inst)};
+      }
+      return {Severity::kOk, "licensed: " + s.explanation, ""};
+    case LicenseStatus::kInitialGrace:
+      return {Severity::kWarning, fmt::format("not activated: {} of grace left", left), activate};
+    case LicenseStatus::kNotification:
+      if (s.reason == ErrorCode::kValidityPeriodExpired) {
+        return {Severity::kProblem,
+                fmt::format("{} ({}): reduced functionality, forced shutdowns", s.explanation, FormatCode(s.reason)),
+                ConvertFix(inst)};
+      }
+      return {Severity::kProblem, fmt::format("{} ({})", s.explanation, FormatCode(s.reason)), activate};
+    case LicenseStatus::kUnlicensed:
+      return {Severity::kProblem, "no product key is installed (0xC004F014)", LicetCommand("slmgr /ipk <key>", root)};
+    default:
+      return {Severity::kWarning, fmt::format("{}: {}", LicenseStatusLabel(s.status), s.explanation), activate};
+  }
+}
+
+}  // namespace
+
+std::vector<Finding> Diagnose(const Installation& inst) {
+  std::vector<Finding> out;
+  const InstallRecord& r = inst.record();
+  const std::filesystem::path& root = inst.root();
+  out.push_back({Severity::kOk,
+                 fmt::format("catalog {} verified (signed by {})", inst.catalog().product().id, r.vendor_key_id), ""});
+  if (r.pending && r.pending->edition) {
+    out.push_back({Severity::kWarning,
+                   fmt::format("a conversion {} -> {} is pending until the installation restarts", r.edition,
+                               *r.pending->edition),
+                   LicetCommand("restart", root)});
+  }
+  if (r.pending && r.pending->rearm) {
+    out.push_back({Severity::kWarning, "a rearm is pending until the installation restarts", LicetCommand("restart", root)});
+  }
+  out.push_back(StateFinding(inst));
+  if (inst.edition().evaluation && r.rearm_remaining == 0) {
+    out.push_back({Severity::kWarning, "no rearms are left: the evaluation cannot be extended again", ConvertFix(inst)});
+  }
+  if (r.key && r.key->key.empty()) {
+    out.push_back({Severity::kInfo, fmt::format("the full product key was cleared (/cpky); partial key {} kept", r.key->partial), ""});
+  }
+  const TimePoint clock = inst.ClockNow();
+  if (clock + std::chrono::minutes(5) < r.trusted_time) {
+    out.push_back({Severity::kWarning,
+                   fmt::format("the clock ({}) is behind the trusted time ({}): it was set back; licensing keeps "
+                               "counting from the trusted time",
+                               FormatHuman(clock), FormatHuman(r.trusted_time)),
+                   "Synchronise the clock (NTP), e.g. timedatectl set-ntp true"});
+  }
+  if (r.lab_clock_offset_seconds != 0) {
+    out.push_back({Severity::kInfo,
+                   fmt::format("the lab clock is {} ahead of the machine clock",
+                               FormatDurationHuman(Seconds(r.lab_clock_offset_seconds))),
+                   ""});
+  }
+  return out;
+}
+
+std::string_view SeverityName(Severity s) {
+  switch (s) {
+    case Severity::kOk: return "ok";
+    case Severity::kInfo: return "info";
+    case Severity::kWarning: return "warning";
+    case Severity::kProblem: return "problem";
+  }
+  return "ok";
+}
+
+}  // namespace licet::client

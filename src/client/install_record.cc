@@ -1,0 +1,140 @@
+// store.json <-> InstallRecord with nlohmann::json. nlohmann throws on type errors; every throw is
+// caught here and becomes kStoreCorrupt, so a damaged store never escapes as an exception.
+#include "install_record.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace licet::client {
+namespace {
+
+using nlohmann::json;
+
+json TimeJson(TimePoint t) { return FormatIso8601(t); }
+
+TimePoint TimeFrom(const json& j) {
+  StatusOr<TimePoint> t = ParseIso8601(j.get<std::string>());
+  if (!t.ok()) throw std::invalid_argument(std::string(t.status().message()));
+  return *t;
+}
+
+std::optional<TimePoint> OptionalTime(const json& j, const char* key) {
+  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+  return TimeFrom(j.at(key));
+}
+
+json KeyJson(const InstalledKey& k) {
+  return {{"key", k.key}, {"partial", k.partial}, {"activation_id", k.activation_id},
+          {"channel", std::string(ChannelName(k.channel))}};
+}
+
+InstalledKey KeyFrom(const json& j) {
+  InstalledKey k;
+  k.key = j.at("key").get<std::string>();
+  k.partial = j.at("partial").get<std::string>();
+  k.activation_id = j.at("activation_id").get<std::string>();
+  const std::optional<Channel> channel = ParseChannel(j.at("channel").get<std::string>());
+  if (!channel) throw std::invalid_argument("unknown channel " + j.at("channel").get<std::string>());
+  k.channel = *channel;
+  return k;
+}
+
+json ActivationJson(const ActivationRecord& a) {
+  return {{"method", a.method},
+          {"activated_at", TimeJson(a.activated_at)},
+          {"expires_at", a.expires_at ? TimeJson(*a.expires_at) : json(nullptr)},
+          {"token", a.token}};
+}
+
+ActivationRecord ActivationFrom(const json& j) {
+  return ActivationRecord{.method = j.at("method").get<std::string>(),
+                          .activated_at = TimeFrom(j.at("activated_at")),
+                          .expires_at = OptionalTime(j, "expires_at"),
+                          .token = j.at("token").get<std::string>()};
+}
+
+json PendingJson(const PendingChange& p) {
+  return {{"edition", p.edition ? json(*p.edition) : json(nullptr)},
+          {"product_key", p.key ? KeyJson(*p.key) : json(nullptr)},
+          {"rearm", p.rearm},
+          {"staged_at", TimeJson(p.staged_at)},
+          {"backup_id", p.backup_id}};
+}
+
+PendingChange PendingFrom(const json& j) {
+  PendingChange p;
+  if (!j.at("edition").is_null()) p.edition = j.at("edition").get<std::string>();
+  if (!j.at("product_key").is_null()) p.key = KeyFrom(j.at("product_key"));
+  p.rearm = j.at("rearm").get<bool>();
+  p.staged_at = TimeFrom(j.at("staged_at"));
+  p.backup_id = j.at("backup_id").get<std::string>();
+  return p;
+}
+
+}  // namespace
+
+std::string SerializeRecord(const InstallRecord& r) {
+  json j = {
+      {"format", InstallRecord::kFormat},
+      {"product_id", r.product_id},
+      {"vendor_key_id", r.vendor_key_id},
+      {"vendor_public_key", r.vendor_public_key},
+      {"cmid", r.cmid},
+      {"installed_at", TimeJson(r.installed_at)},
+      {"edition", r.edition},
+      {"features", r.features},
+      {"evaluation_started_at", TimeJson(r.evaluation_started_at)},
+      {"grace_started_at", TimeJson(r.grace_started_at)},
+      {"product_key", r.key ? KeyJson(*r.key) : json(nullptr)},
+      {"activation", r.activation ? ActivationJson(*r.activation) : json(nullptr)},
+      {"pending", r.pending ? PendingJson(*r.pending) : json(nullptr)},
+      {"rearm_remaining", r.rearm_remaining},
+      {"volume", {{"host", r.volume.host}, {"port", r.volume.port}, {"domain", r.volume.domain},
+                  {"host_caching", r.volume.host_caching}}},
+      {"activation_url", r.activation_url},
+      {"trusted_time", TimeJson(r.trusted_time)},
+      {"lab_clock_offset_seconds", r.lab_clock_offset_seconds},
+      {"last_shutdown_notice_at", r.last_shutdown_notice_at ? TimeJson(*r.last_shutdown_notice_at) : json(nullptr)},
+  };
+  return j.dump(2) + "\n";
+}
+
+StatusOr<InstallRecord> ParseRecord(std::string_view text, std::string_view source) {
+  try {
+    const json j = json::parse(text);
+    const int format = j.at("format").get<int>();
+    if (format != InstallRecord::kFormat) {
+      return Status(ErrorCode::kStoreCorrupt,
+                    fmt::format("{} has format {}, this Licet reads format {}", source, format, InstallRecord::kFormat));
+    }
+    InstallRecord r;
+    r.product_id = j.at("product_id").get<std::string>();
+    r.vendor_key_id = j.at("vendor_key_id").get<std::string>();
+    r.vendor_public_key = j.at("vendor_public_key").get<std::string>();
+    r.cmid = j.at("cmid").get<std::string>();
+    r.installed_at = TimeFrom(j.at("installed_at"));
+    r.edition = j.at("edition").get<std::string>();
+    r.features = j.at("features").get<std::vector<std::string>>();
+    r.evaluation_started_at = TimeFrom(j.at("evaluation_started_at"));
+    r.grace_started_at = TimeFrom(j.at("grace_started_at"));
+    if (!j.at("product_key").is_null()) r.key = KeyFrom(j.at("product_key"));
+    if (!j.at("activation").is_null()) r.activation = ActivationFrom(j.at("activation"));
+    if (!j.at("pending").is_null()) r.pending = PendingFrom(j.at("pending"));
+    r.rearm_remaining = j.at("rearm_remaining").get<int>();
+    const json& v = j.at("volume");
+    r.volume = VolumeClientSettings{.host = v.at("host").get<std::string>(),
+                                    .port = v.at("port").get<std::uint16_t>(),
+                                    .domain = v.at("domain").get<std::string>(),
+                                    .host_caching = v.at("host_caching").get<bool>()};
+    r.activation_url = j.at("activation_url").get<std::string>();
+    r.trusted_time = TimeFrom(j.at("trusted_time"));
+    r.lab_clock_offset_seconds = j.at("lab_clock_offset_seconds").get<std::int64_t>();
+    r.last_shutdown_notice_at = OptionalTime(j, "last_shutdown_notice_at");
+    return r;
+  } catch (const std::exception& e) {
+    return Status(ErrorCode::kStoreCorrupt, fmt::format("{} cannot be read: {}", source, e.what()));
+  }
+}
+
+}  // namespace licet::client

@@ -1,0 +1,194 @@
+#include "installation.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "catalog_locator.h"
+#include "licet/core/atomic_file.h"
+#include "licet/core/catalog_signature.h"
+#include "licet/core/encoding.h"
+
+namespace licet::client {
+namespace fs = std::filesystem;
+
+namespace {
+
+Status CheckFeatures(const Catalog& catalog, const Edition& edition, std::vector<std::string>& features) {
+  for (std::string& f : features) {
+    const Feature* feature = catalog.FindFeature(f);
+    if (feature == nullptr) {
+      std::string known;
+      for (const Feature& k : catalog.features()) known += (known.empty() ? "" : ", ") + k.id;
+      return Status(ErrorCode::kFeatureNotAllowed, fmt::format("{} has no feature '{}' (features: {})",
+                                                               catalog.product().name, f, known));
+    }
+    f = feature->id;  // canonical spelling
+    if (std::find(edition.features.begin(), edition.features.end(), f) == edition.features.end()) {
+      return Status(ErrorCode::kFeatureNotAllowed,
+                    fmt::format("{} is not available in {} ({})", f, edition.id, edition.name));
+    }
+  }
+  std::sort(features.begin(), features.end());
+  features.erase(std::unique(features.begin(), features.end()), features.end());
+  return OkStatus();
+}
+
+StatusOr<Catalog> LoadInstallCatalog(const InstallOptions& options, std::string* text) {
+  LICET_ASSIGN_OR_RETURN(CatalogSource source, LocateCatalog(options.catalog));
+  std::vector<TrustedKey> trusted = LoadTrustedKeys();
+  for (const std::string& arg : options.trust_keys) {
+    LICET_ASSIGN_OR_RETURN(TrustedKey key, ParseTrustedKeyArgument(arg));
+    // A key given on the command line is trusted under whatever id the catalog's signature names.
+    StatusOr<Catalog> unsigned_view = Catalog::Parse(CatalogBody(source.text), source.path.string());
+    if (unsigned_view.ok() && key.key_id == "cli") key.key_id = unsigned_view->vendor().key_id;
+    trusted.push_back(std::move(key));
+  }
+  *text = source.text;
+  return LoadSignedCatalog(source.text, source.path.string(), trusted);
+}
+
+}  // namespace
+
+fs::path DefaultRoot(const std::string& root_flag) {
+  if (!root_flag.empty()) return root_flag;
+  if (const char* env = std::getenv("LICET_ROOT"); env != nullptr && *env != '\0') return env;
+  return "/var/lib/licet";
+}
+
+fs::path ImageStoreRoot(const fs::path& image_dir) { return image_dir / "var" / "lib" / "licet"; }
+
+StatusOr<Installation> Installation::Create(const InstallOptions& options, const Clock& clock) {
+  std::string catalog_text;
+  LICET_ASSIGN_OR_RETURN(Catalog catalog, LoadInstallCatalog(options, &catalog_text));
+  const Edition* edition = catalog.FindEdition(options.edition);
+  if (edition == nullptr) {
+    std::string known;
+    for (const Edition& e : catalog.editions()) known += (known.empty() ? "" : ", ") + e.id;
+    return Status(ErrorCode::kUnknownEdition,
+                  fmt::format("{} has no edition '{}' (editions: {})", catalog.product().name, options.edition, known));
+  }
+  std::vector<std::string> features = options.features;
+  LICET_RETURN_IF_ERROR(CheckFeatures(catalog, *edition, features));
+
+  LICET_RETURN_IF_ERROR(EnsureDirectory(options.root));
+  LICET_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(options.root / ".lock", LockMode::kExclusive));
+  if (fs::exists(options.root / "store.json") && !options.force) {
+    return Status(ErrorCode::kAlreadyInstalled,
+                  fmt::format("{} already holds an installation", options.root.string()));
+  }
+  const TimePoint now = clock.Now();
+  InstallRecord r;
+  r.product_id = catalog.product().id;
+  r.vendor_key_id = catalog.vendor().key_id;
+  r.vendor_public_key = Base64Encode(catalog.vendor().public_key);
+  r.cmid = RandomUuid();
+  r.installed_at = r.evaluation_started_at = r.grace_started_at = r.trusted_time = now;
+  r.edition = edition->id;
+  r.features = std::move(features);
+  r.rearm_remaining = catalog.policy().rearm_count;
+
+  // The catalog first, then the record: a store.json never exists without its catalog.
+  LICET_RETURN_IF_ERROR(WriteFileAtomically(options.root / "catalog.toml", catalog_text));
+  if (options.force) {
+    std::error_code ec;
+    fs::remove(options.root / "events.jsonl", ec);
+    fs::remove_all(options.root / "backups", ec);
+  }
+  Installation inst(options.root, std::move(catalog), std::move(r), clock, std::move(lock));
+  LICET_RETURN_IF_ERROR(inst.Save());
+  LICET_RETURN_IF_ERROR(inst.Log(event_id::kInstalled, EventLevel::kInformation,
+                                 fmt::format("Installed {} ({})", inst.edition().name, inst.edition().id),
+                                 std::nullopt, {{"cmid", inst.record().cmid}}));
+  return inst;
+}
+
+StatusOr<Installation> Installation::Open(const fs::path& root, Access access, const Clock& clock) {
+  if (!fs::exists(root / "store.json")) {
+    return Status(ErrorCode::kNotInstalled, fmt::format("no Licet installation at {}", root.string()),
+                  fmt::format("licet install --catalog windows-server-2022 --edition ServerStandardEval --root {}",
+                              root.string()));
+  }
+  std::optional<FileLock> lock;
+  if (access == Access::kReadWrite) {
+    LICET_ASSIGN_OR_RETURN(FileLock l, FileLock::Acquire(root / ".lock", LockMode::kExclusive));
+    lock.emplace(std::move(l));
+  }
+  LICET_ASSIGN_OR_RETURN(std::string store_text, ReadWholeFile(root / "store.json"));
+  LICET_ASSIGN_OR_RETURN(InstallRecord record, ParseRecord(store_text, (root / "store.json").string()));
+  StatusOr<std::string> catalog_text = ReadWholeFile(root / "catalog.toml");
+  if (!catalog_text.ok()) {
+    return Status(ErrorCode::kStoreCorrupt, fmt::format("the installation's catalog is missing: {}",
+                                                        catalog_text.status().message()));
+  }
+  // The catalog must still verify under the key pinned at install time.
+  std::optional<std::vector<std::uint8_t>> pinned = Base64Decode(record.vendor_public_key);
+  TrustedKey key{.key_id = record.vendor_key_id, .public_key = {}};
+  if (!pinned || pinned->size() != key.public_key.size()) {
+    return Status(ErrorCode::kStoreCorrupt, "store.json holds no valid vendor key");
+  }
+  std::copy(pinned->begin(), pinned->end(), key.public_key.begin());
+  LICET_ASSIGN_OR_RETURN(Catalog catalog,
+                         LoadSignedCatalog(*catalog_text, (root / "catalog.toml").string(), {&key, 1}));
+  if (catalog.product().id != record.product_id || catalog.FindEdition(record.edition) == nullptr) {
+    return Status(ErrorCode::kStoreCorrupt,
+                  fmt::format("store.json (product {}, edition {}) does not match its catalog ({})",
+                              record.product_id, record.edition, catalog.product().id));
+  }
+  return Installation(root, std::move(catalog), std::move(record), clock, std::move(lock));
+}
+
+const Edition& Installation::edition() const {
+  const Edition* e = catalog_.FindEdition(record_.edition);
+  LICET_CHECK(e != nullptr, "edition checked at open and on every change");
+  return *e;
+}
+
+TimePoint Installation::ClockNow() const { return clock_->Now() + Seconds(record_.lab_clock_offset_seconds); }
+
+TimePoint Installation::Now() const { return std::max(ClockNow(), record_.trusted_time); }
+
+LicenseFacts Installation::Facts() const {
+  LicenseFacts f;
+  f.evaluation_edition = edition().evaluation;
+  f.evaluation_start = record_.evaluation_started_at;
+  f.grace_start = record_.grace_started_at;
+  f.key_installed = record_.key.has_value();
+  if (record_.activation) {
+    f.activation = record_.activation->expires_at ? ActivationLifetime::kExpiring : ActivationLifetime::kPermanent;
+    if (record_.activation->expires_at) f.activation_expires = *record_.activation->expires_at;
+  }
+  return f;
+}
+
+Status Installation::Save() {
+  LICET_CHECK(lock_.has_value(), "Save() on an installation opened read-only");
+  record_.trusted_time = Now();
+  return WriteFileAtomically(store_path(), SerializeRecord(record_), FileMode::kOwnerOnly);
+}
+
+Status Installation::Log(int id, EventLevel level, std::string message, std::optional<ErrorCode> code,
+                         std::map<std::string, std::string> data) {
+  LICET_CHECK(lock_.has_value(), "Log() on an installation opened read-only");
+  return AppendEvent(events_path(), Event{.time = Now(), .id = id, .level = level, .message = std::move(message),
+                                          .code = code, .data = std::move(data)});
+}
+
+Status Installation::NoteForcedShutdownIfDue() {
+  const LicenseState state = State();
+  if (state.enforcement != Enforcement::kForcedShutdown || !state.evaluation_end) return OkStatus();
+  const TimePoint now = Now();
+  if (record_.last_shutdown_notice_at && now - *record_.last_shutdown_notice_at < state.shutdown_interval) {
+    return OkStatus();
+  }
+  record_.last_shutdown_notice_at = now;
+  LICET_RETURN_IF_ERROR(Log(event_id::kEvaluationExpiredShutdown, EventLevel::kWarning,
+                            fmt::format("The evaluation period of {} has expired. The system will shut down "
+                                        "every {} minutes.",
+                                        edition().name, state.shutdown_interval.count() / 60),
+                            state.reason));
+  return Save();
+}
+
+}  // namespace licet::client

@@ -1,0 +1,121 @@
+#include "licet/core/atomic_file.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace licet {
+namespace {
+
+// Writes all of `data` to `fd`, retrying on short writes and EINTR.
+bool WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+Status SyncDirectory(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus("cannot open directory", dir, errno);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return ErrnoStatus("cannot sync directory", dir, err);
+  return OkStatus();
+}
+
+}  // namespace
+
+Status ErrnoStatus(std::string_view what, const std::filesystem::path& path, int err) {
+  const ErrorCode code = (err == EACCES || err == EPERM || err == EROFS) ? ErrorCode::kAccessDenied
+                                                                          : ErrorCode::kIoError;
+  return Status(code, fmt::format("{} {}: {}", what, path.string(), std::strerror(err)));
+}
+
+Status EnsureDirectory(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return ErrnoStatus("cannot create directory", dir, ec.value());
+  return OkStatus();
+}
+
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view contents, FileMode mode) {
+  // A random suffix keeps two writers (which should hold a lock anyway) from sharing a temp file.
+  const std::filesystem::path tmp =
+      path.string() + fmt::format(".tmp-{:08x}", randombytes_random());
+  const mode_t perms = mode == FileMode::kOwnerOnly ? 0600 : 0644;
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, perms);
+  if (fd < 0) return ErrnoStatus("cannot create", tmp, errno);
+  if (!WriteAll(fd, contents) || ::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return ErrnoStatus("cannot write", tmp, err);
+  }
+  if (::close(fd) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return ErrnoStatus("cannot close", tmp, err);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return ErrnoStatus("cannot replace", path, err);
+  }
+  return SyncDirectory(path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
+}
+
+StatusOr<std::string> ReadWholeFile(const std::filesystem::path& path, size_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      return Status(ErrorCode::kNotFound, fmt::format("{} does not exist", path.string()));
+    }
+    return ErrnoStatus("cannot open", path, errno);
+  }
+  std::string out;
+  char buf[1 << 16];
+  while (true) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      return ErrnoStatus("cannot read", path, err);
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+    if (out.size() > max_bytes) {
+      ::close(fd);
+      return Status(ErrorCode::kIoError,
+                    fmt::format("{} is larger than {} bytes; refusing to read it", path.string(), max_bytes));
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
+Status AppendLineDurably(const std::filesystem::path& path, std::string_view line) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoStatus("cannot open", path, errno);
+  std::string data(line);
+  data.push_back('\n');
+  const bool ok = WriteAll(fd, data) && ::fdatasync(fd) == 0;
+  const int err = errno;
+  ::close(fd);
+  if (!ok) return ErrnoStatus("cannot append to", path, err);
+  return OkStatus();
+}
+
+}  // namespace licet
