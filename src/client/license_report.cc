@@ -28,7 +28,7 @@ std::string StatusDetail(const LicenseReport& r) {
       if (s.ends) return "Volume activation expiration: " + span + "\n";
       return {};
     case LicenseStatus::kNotification:
-      return fmt::format("Notification Reason: {} ({}).\n", FormatCode(s.reason), LookupError(s.reason).message);
+      return fmt::format("Notification Reason: {} ({})\n", FormatCode(s.reason), LookupError(s.reason).message);
     case LicenseStatus::kUnlicensed:
       return fmt::format("Reason: {} ({})\n", FormatCode(s.reason), LookupError(s.reason).message);
     default:
@@ -192,7 +192,7 @@ json ReportJson(const LicenseReport& r) {
 }
 
 std::string FormatStatusSummary(const LicenseReport& r) {
-  std::string out = fmt::format("{} — {} ({})\n", r.product_name, r.edition_name, r.edition);
+  std::string out = fmt::format("{} ({})\n", r.edition_name, r.edition);
   out += fmt::format("  Status:   {} — {}\n", LicenseStatusLabel(r.state.status), r.state.explanation);
   if (r.state.ends) out += fmt::format("  Ends:     {} ({} left)\n", FormatHuman(*r.state.ends), FormatDurationHuman(r.state.Remaining(r.now)));
   out += fmt::format("  Channel:  {}\n", r.channel ? ChannelName(*r.channel) : "(no product key)");

@@ -15,7 +15,7 @@ LicenseState Notification(ErrorCode reason, Enforcement enforcement, const Polic
   s.enforcement = enforcement;
   if (enforcement == Enforcement::kForcedShutdown) {
     s.shutdown_interval = minutes(policy.forced_shutdown_interval_minutes);
-    why += fmt::format("; the application shuts down every {} minutes", policy.forced_shutdown_interval_minutes);
+    why += fmt::format("; the installation shuts down every {} minutes", policy.forced_shutdown_interval_minutes);
   }
   s.explanation = std::move(why);
   return s;

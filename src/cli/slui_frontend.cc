@@ -1,0 +1,40 @@
+// `licet slui` (or a symlink named slui). `slui 0x2a 0xC004F050` explains an error code, as Windows'
+// slui does; the phone-activation wizard (`slui 4`) arrives with phone activation.
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "frontends.h"
+
+namespace licet::cli {
+
+int RunSlui(CliContext ctx, const std::vector<std::string>& args) {
+  std::vector<std::string> words;
+  for (const std::string& a : args) {
+    if (a == "--json") {
+      ctx.json = true;
+    } else {
+      words.push_back(a);
+    }
+  }
+  if (words.size() == 2 && (words[0] == "0x2a" || words[0] == "0x2A")) {
+    std::string_view text = words[1];
+    if (text.starts_with("0x") || text.starts_with("0X")) text.remove_prefix(2);
+    std::uint32_t value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
+    const ErrorInfo* info = ec == std::errc() && ptr == text.data() + text.size() ? FindError(value) : nullptr;
+    if (info == nullptr) {
+      return ReportFailure(ctx, Status(ErrorCode::kNotFound, fmt::format("{} is not a Licet error code", words[1]),
+                                       "licet errors   (lists every code)"));
+    }
+    if (ctx.json) {
+      return PrintJson(ctx, {{"code", FormatCode(info->code)}, {"symbol", info->symbol},
+                             {"message", info->message}, {"remedy", info->remedy}});
+    }
+    *ctx.out << fmt::format("{} ({})\n{}\nFix: {}\n", FormatCode(info->code), info->symbol, info->message, info->remedy);
+    return 0;
+  }
+  return ReportFailure(ctx, UsageError("slui here takes: slui 0x2a <error code>", "licet errors"));
+}
+
+}  // namespace licet::cli

@@ -1,0 +1,42 @@
+#include "windows_args.h"
+
+#include <fmt/format.h>
+
+namespace licet::cli {
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+StatusOr<WindowsCommandLine> ParseWindowsArgs(const std::vector<std::string>& args) {
+  WindowsCommandLine cl;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--json") {
+      cl.json = true;
+    } else if (a == "--root") {
+      if (i + 1 >= args.size()) return Status(ErrorCode::kInvalidArgument, "--root needs a directory");
+      cl.root_flag = args[++i];
+    } else if (a.starts_with("--root=")) {
+      cl.root_flag = a.substr(7);
+    } else if (a.starts_with("--")) {
+      return Status(ErrorCode::kInvalidArgument, fmt::format("unknown flag {} (Licet flags here: --root DIR, --json)", a));
+    } else if (a.size() > 1 && (a[0] == '/' || a[0] == '-')) {
+      WindowsOption o;
+      o.original = a;
+      const size_t colon = a.find(':');
+      o.name = AsciiLower(a.substr(1, colon == std::string::npos ? std::string::npos : colon - 1));
+      if (colon != std::string::npos) o.value = a.substr(colon + 1);
+      cl.options.push_back(std::move(o));
+    } else {
+      cl.words.push_back(a);
+    }
+  }
+  return cl;
+}
+
+}  // namespace licet::cli
