@@ -1,0 +1,108 @@
+#include "licet/core/atomic_file.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "licet/core/file_lock.h"
+
+namespace licet {
+namespace {
+namespace fs = std::filesystem;
+
+fs::path TempDir() {
+  char tmpl[] = "/tmp/licet-atomic-XXXXXX";
+  return fs::path(::mkdtemp(tmpl));
+}
+
+TEST(AtomicFileTest, WriteThenReadBack) {
+  const fs::path dir = TempDir();
+  ASSERT_TRUE(WriteFileAtomically(dir / "a.json", "first").ok());
+  ASSERT_TRUE(WriteFileAtomically(dir / "a.json", "second").ok());
+  EXPECT_EQ(*ReadWholeFile(dir / "a.json"), "second");
+  // No temporary file is left behind.
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
+  fs::remove_all(dir);
+}
+
+TEST(AtomicFileTest, OwnerOnlyModeIs0600) {
+  const fs::path dir = TempDir();
+  ASSERT_TRUE(WriteFileAtomically(dir / "secret", "x", FileMode::kOwnerOnly).ok());
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "secret").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  fs::remove_all(dir);
+}
+
+TEST(AtomicFileTest, MissingFileIsNotFound) {
+  EXPECT_EQ(ReadWholeFile("/nonexistent/licet/x").status().code(), ErrorCode::kNotFound);
+}
+
+TEST(AtomicFileTest, OversizedReadIsRefused) {
+  const fs::path dir = TempDir();
+  ASSERT_TRUE(WriteFileAtomically(dir / "big", std::string(100, 'x')).ok());
+  EXPECT_EQ(ReadWholeFile(dir / "big", 10).status().code(), ErrorCode::kIoError);
+  fs::remove_all(dir);
+}
+
+TEST(AtomicFileTest, WriteIntoMissingDirectoryFailsCleanly) {
+  const Status s = WriteFileAtomically("/nonexistent/licet/x", "data");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("/nonexistent/licet/x"), std::string_view::npos);
+}
+
+// A writer killed at a random point never leaves a torn file: the reader sees one of the complete
+// versions. The child rewrites the file in a loop and is SIGKILLed; we check what remains.
+TEST(AtomicFileTest, KilledWriterNeverLeavesATornFile) {
+  const fs::path dir = TempDir();
+  const std::string a(200000, 'a'), b(300000, 'b');
+  ASSERT_TRUE(WriteFileAtomically(dir / "store", a).ok());
+  for (int round = 0; round < 5; ++round) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      for (int i = 0;; ++i) (void)WriteFileAtomically(dir / "store", i % 2 == 0 ? b : a);
+    }
+    ::usleep(static_cast<useconds_t>(20000 + round * 7000));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    const StatusOr<std::string> content = ReadWholeFile(dir / "store");
+    ASSERT_TRUE(content.ok());
+    EXPECT_TRUE(*content == a || *content == b) << "torn file of " << content->size() << " bytes";
+  }
+  fs::remove_all(dir);
+}
+
+TEST(AtomicFileTest, AppendLineAppends) {
+  const fs::path dir = TempDir();
+  ASSERT_TRUE(AppendLineDurably(dir / "log", "one").ok());
+  ASSERT_TRUE(AppendLineDurably(dir / "log", "two").ok());
+  EXPECT_EQ(*ReadWholeFile(dir / "log"), "one\ntwo\n");
+  fs::remove_all(dir);
+}
+
+TEST(FileLockTest, SecondExclusiveLockTimesOutWithStoreLocked) {
+  const fs::path dir = TempDir();
+  StatusOr<FileLock> first = FileLock::Acquire(dir / ".lock", LockMode::kExclusive);
+  ASSERT_TRUE(first.ok());
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // flock locks belong to the open file description, so test from another process.
+    const StatusOr<FileLock> second =
+        FileLock::Acquire(dir / ".lock", LockMode::kExclusive, std::chrono::milliseconds(100));
+    ::_exit(!second.ok() && second.status().code() == ErrorCode::kStoreLocked ? 0 : 1);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace licet

@@ -1,0 +1,51 @@
+#include "licet/core/clock.h"
+
+#include <gtest/gtest.h>
+
+namespace licet {
+namespace {
+
+TEST(ClockTest, Iso8601RoundTrips) {
+  const StatusOr<TimePoint> t = ParseIso8601("2026-11-25T19:36:25Z");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(FormatIso8601(*t), "2026-11-25T19:36:25Z");
+  EXPECT_EQ(FormatHuman(*t), "2026-11-25 19:36:25 UTC");
+}
+
+TEST(ClockTest, MalformedTimesAreInvalidArgument) {
+  for (const char* bad : {"", "2026-11-25", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-25T24:00:00Z",
+                          "2026-11-25T19:36:25", "2026-11-25 19:36:25Z", "20x6-11-25T19:36:25Z"}) {
+    EXPECT_EQ(ParseIso8601(bad).status().code(), ErrorCode::kInvalidArgument) << bad;
+  }
+}
+
+TEST(ClockTest, DurationsParseWithUnits) {
+  EXPECT_EQ(*ParseDuration("181d"), std::chrono::days(181));
+  EXPECT_EQ(*ParseDuration("90m"), std::chrono::minutes(90));
+  EXPECT_EQ(*ParseDuration("2w"), std::chrono::days(14));
+  EXPECT_EQ(*ParseDuration("12h"), std::chrono::hours(12));
+  EXPECT_EQ(*ParseDuration("30s"), Seconds(30));
+}
+
+TEST(ClockTest, BadDurationsAreInvalidArgument) {
+  for (const char* bad : {"", "d", "181", "-5d", "0d", "1.5d", "10y", "99999999999999d", "181dd"}) {
+    EXPECT_EQ(ParseDuration(bad).status().code(), ErrorCode::kInvalidArgument) << bad;
+  }
+}
+
+TEST(ClockTest, FakeAndOffsetClocks) {
+  FakeClock fake(*ParseIso8601("2026-01-01T00:00:00Z"));
+  fake.Advance(std::chrono::days(1));
+  EXPECT_EQ(FormatIso8601(fake.Now()), "2026-01-02T00:00:00Z");
+  const OffsetClock lab(fake, std::chrono::days(181));
+  EXPECT_EQ(FormatIso8601(lab.Now()), "2026-07-02T00:00:00Z");
+}
+
+TEST(ClockTest, HumanDurations) {
+  EXPECT_EQ(FormatDurationHuman(std::chrono::days(10)), "10 day(s) 0 hour(s)");
+  EXPECT_EQ(FormatDurationHuman(std::chrono::minutes(59)), "59 minute(s)");
+  EXPECT_EQ(FormatDurationHuman(Seconds(-5)), "0 minute(s)");
+}
+
+}  // namespace
+}  // namespace licet
