@@ -10,7 +10,8 @@
 namespace licet::cli {
 namespace {
 
-StatusOr<Catalog> LoadVerified(const std::string& name, const std::vector<std::string>& extra_keys) {
+StatusOr<Catalog> LoadVerified(const std::string& name,
+                               const std::vector<std::string>& extra_keys) {
   LICET_ASSIGN_OR_RETURN(client::CatalogSource src, client::LocateCatalog(name));
   std::vector<TrustedKey> trusted = client::LoadTrustedKeys();
   for (const std::string& k : extra_keys) {
@@ -25,41 +26,57 @@ StatusOr<Catalog> LoadVerified(const std::string& name, const std::vector<std::s
 }
 
 std::string DescribeCatalog(const Catalog& c) {
-  std::string out = fmt::format("{} ({}), version {}{}\nVendor: {} (key {})\n\nEditions:\n", c.product().name,
-                                c.product().id, c.product().version, c.product().lab ? ", LAB catalog" : "",
-                                c.vendor().name, c.vendor().key_id);
+  std::string out =
+      fmt::format("{} ({}), version {}{}\nVendor: {} (key {})\n\nEditions:\n", c.product().name,
+                  c.product().id, c.product().version, c.product().lab ? ", LAB catalog" : "",
+                  c.vendor().name, c.vendor().key_id);
   for (const Edition& e : c.editions()) {
     out += fmt::format("  {:<22} {}{}\n", e.id, e.name, e.evaluation ? " [evaluation]" : "");
-    out += fmt::format("  {:<22}   targets: {}\n", "", e.targets.empty() ? "(none)" : fmt::format("{}", fmt::join(e.targets, ", ")));
+    out +=
+        fmt::format("  {:<22}   targets: {}\n", "",
+                    e.targets.empty() ? "(none)" : fmt::format("{}", fmt::join(e.targets, ", ")));
   }
   out += "\nSKUs:\n";
   for (const Sku& s : c.skus()) {
-    out += fmt::format("  {}  {:<14} {}\n", s.activation_id, ChannelName(s.channel), fmt::join(s.editions, ", "));
+    out += fmt::format("  {}  {:<14} {}\n", s.activation_id, ChannelName(s.channel),
+                       fmt::join(s.editions, ", "));
     for (const LiteralKey& l : s.literal_keys) out += fmt::format("      public key {}\n", l.key);
   }
   const Policy& p = c.policy();
-  out += fmt::format("\nPolicy: evaluation {} days, {} rearms, grace {} days after conversion, notification: {} "
-                     "(every {} min), volume validity {} days, renewal {} min, threshold {}\n",
-                     p.evaluation_days, p.rearm_count, p.initial_grace_days, EnforcementName(p.notification_enforcement),
-                     p.forced_shutdown_interval_minutes, p.volume_validity_days, p.volume_renewal_minutes,
-                     p.volume_threshold);
+  out += fmt::format(
+      "\nPolicy: evaluation {} days, {} rearms, grace {} days after conversion, notification: {} "
+      "(every {} min), volume validity {} days, renewal {} min, threshold {}\n",
+      p.evaluation_days, p.rearm_count, p.initial_grace_days,
+      EnforcementName(p.notification_enforcement), p.forced_shutdown_interval_minutes,
+      p.volume_validity_days, p.volume_renewal_minutes, p.volume_threshold);
   return out;
 }
 
 nlohmann::json CatalogJson(const Catalog& c) {
   nlohmann::json editions = nlohmann::json::array(), skus = nlohmann::json::array();
   for (const Edition& e : c.editions()) {
-    editions.push_back({{"id", e.id}, {"name", e.name}, {"evaluation", e.evaluation},
-                        {"install_type", InstallTypeName(e.install_type)}, {"features", e.features}, {"targets", e.targets}});
+    editions.push_back({{"id", e.id},
+                        {"name", e.name},
+                        {"evaluation", e.evaluation},
+                        {"install_type", InstallTypeName(e.install_type)},
+                        {"features", e.features},
+                        {"targets", e.targets}});
   }
   for (const Sku& s : c.skus()) {
     nlohmann::json literals = nlohmann::json::array();
     for (const LiteralKey& l : s.literal_keys) literals.push_back(l.key);
-    skus.push_back({{"activation_id", s.activation_id}, {"channel", ChannelName(s.channel)}, {"editions", s.editions},
-                    {"key_groups", s.key_groups}, {"literal_keys", literals}});
+    skus.push_back({{"activation_id", s.activation_id},
+                    {"channel", ChannelName(s.channel)},
+                    {"editions", s.editions},
+                    {"key_groups", s.key_groups},
+                    {"literal_keys", literals}});
   }
-  return {{"product", {{"id", c.product().id}, {"name", c.product().name}, {"version", c.product().version},
-                       {"application_id", c.product().application_id}, {"lab", c.product().lab}}},
+  return {{"product",
+           {{"id", c.product().id},
+            {"name", c.product().name},
+            {"version", c.product().version},
+            {"application_id", c.product().application_id},
+            {"lab", c.product().lab}}},
           {"vendor", {{"name", c.vendor().name}, {"key_id", c.vendor().key_id}}},
           {"editions", editions},
           {"skus", skus}};
@@ -81,8 +98,9 @@ void RegisterShowVerify(CLI::App& catalog, CliContext& ctx, int* exit_status) {
   };
   for (const bool verify_only : {false, true}) {
     auto a = std::make_shared<Args>();
-    CLI::App* cmd = verify_only ? catalog.add_subcommand("verify", "Check a catalog's signature and contents")
-                                : catalog.add_subcommand("show", "Show a catalog's editions, SKUs and policy");
+    CLI::App* cmd =
+        verify_only ? catalog.add_subcommand("verify", "Check a catalog's signature and contents")
+                    : catalog.add_subcommand("show", "Show a catalog's editions, SKUs and policy");
     cmd->add_option("catalog", a->name, "Catalog name or path")->required();
     cmd->add_option("--trust-key", a->keys, "Also trust this vendor public key");
     cmd->callback([&ctx, exit_status, a, verify_only] {
@@ -92,13 +110,16 @@ void RegisterShowVerify(CLI::App& catalog, CliContext& ctx, int* exit_status) {
         return;
       }
       if (ctx.json) {
-        *exit_status = PrintJson(ctx, verify_only ? nlohmann::json{{"verified", true}, {"product", c->product().id}}
-                                                  : CatalogJson(*c));
+        *exit_status = PrintJson(
+            ctx, verify_only ? nlohmann::json{{"verified", true}, {"product", c->product().id}}
+                             : CatalogJson(*c));
         return;
       }
-      *ctx.out << (verify_only ? fmt::format("{}: signature verified (vendor key {}), {} editions, {} SKUs\n", a->name,
-                                             c->vendor().key_id, c->editions().size(), c->skus().size())
-                               : DescribeCatalog(*c));
+      *ctx.out << (verify_only
+                       ? fmt::format(
+                             "{}: signature verified (vendor key {}), {} editions, {} SKUs\n",
+                             a->name, c->vendor().key_id, c->editions().size(), c->skus().size())
+                       : DescribeCatalog(*c));
       *exit_status = 0;
     });
   }
@@ -109,7 +130,8 @@ void RegisterSigning(CLI::App& catalog, CliContext& ctx, int* exit_status) {
     std::string key_file, path, out, key_id;
   };
   auto a = std::make_shared<Args>();
-  CLI::App* sign = catalog.add_subcommand("sign", "Sign a catalog with the vendor's root secret key");
+  CLI::App* sign =
+      catalog.add_subcommand("sign", "Sign a catalog with the vendor's root secret key");
   sign->add_option("catalog", a->path, "Catalog file")->required();
   sign->add_option("--key", a->key_file, "Secret key file (ed25519-secret ...)")->required();
   sign->add_option("--out", a->out, "Write here instead of replacing the catalog");
@@ -121,30 +143,37 @@ void RegisterSigning(CLI::App& catalog, CliContext& ctx, int* exit_status) {
       LICET_ASSIGN_OR_RETURN(const Catalog parsed, Catalog::Parse(CatalogBody(text), a->path));
       if (parsed.vendor().public_key != key.public_key) {
         return Status(ErrorCode::kCatalogUntrusted,
-                      fmt::format("{}: [vendor].public_key is not the public half of {}", a->path, a->key_file));
+                      fmt::format("{}: [vendor].public_key is not the public half of {}", a->path,
+                                  a->key_file));
       }
       return WriteFileAtomically(a->out.empty() ? a->path : a->out, SignCatalogText(text, key));
     };
     const Status s = run();
     *exit_status = s.ok() ? 0 : ReportFailure(ctx, s);
-    if (s.ok() && !ctx.json) *ctx.out << fmt::format("Signed {}\n", a->out.empty() ? a->path : a->out);
+    if (s.ok() && !ctx.json)
+      *ctx.out << fmt::format("Signed {}\n", a->out.empty() ? a->path : a->out);
   });
   auto k = std::make_shared<Args>();
-  CLI::App* keygen = catalog.add_subcommand("keygen", "Make a vendor root key pair: PREFIX.secret and PREFIX.pub");
+  CLI::App* keygen =
+      catalog.add_subcommand("keygen", "Make a vendor root key pair: PREFIX.secret and PREFIX.pub");
   keygen->add_option("--key-id", k->key_id, "Key identifier, e.g. acme-root-2026")->required();
   keygen->add_option("--out", k->out, "File prefix")->required();
   keygen->callback([&ctx, exit_status, k] {
     const SigningKey key = SigningKey::Generate(k->key_id);
-    Status s = WriteFileAtomically(k->out + ".secret", FormatSecretKeyFile(key), FileMode::kOwnerOnly);
-    if (s.ok()) s = WriteFileAtomically(k->out + ".pub", FormatPublicKeyFile({key.key_id, key.public_key}));
+    Status s =
+        WriteFileAtomically(k->out + ".secret", FormatSecretKeyFile(key), FileMode::kOwnerOnly);
+    if (s.ok())
+      s = WriteFileAtomically(k->out + ".pub", FormatPublicKeyFile({key.key_id, key.public_key}));
     *exit_status = s.ok() ? 0 : ReportFailure(ctx, s);
-    if (s.ok() && !ctx.json) *ctx.out << fmt::format("Wrote {0}.secret (keep it offline) and {0}.pub\n", k->out);
+    if (s.ok() && !ctx.json)
+      *ctx.out << fmt::format("Wrote {0}.secret (keep it offline) and {0}.pub\n", k->out);
   });
 }
 
 void RegisterErrors(CLI::App& app, CliContext& ctx, int* exit_status) {
   auto markdown = std::make_shared<bool>(false);
-  CLI::App* errors = app.add_subcommand("errors", "List every error code with its meaning and remedy");
+  CLI::App* errors =
+      app.add_subcommand("errors", "List every error code with its meaning and remedy");
   errors->add_flag("--markdown", *markdown, "Print docs/error-codes.md");
   errors->callback([&ctx, exit_status, markdown] {
     *exit_status = 0;
@@ -155,8 +184,11 @@ void RegisterErrors(CLI::App& app, CliContext& ctx, int* exit_status) {
     nlohmann::json list = nlohmann::json::array();
     for (const ErrorInfo& e : AllErrors()) {
       if (ctx.json) {
-        list.push_back({{"code", FormatCode(e.code)}, {"symbol", e.symbol}, {"category", CategoryName(e.category)},
-                        {"message", e.message}, {"remedy", e.remedy}});
+        list.push_back({{"code", FormatCode(e.code)},
+                        {"symbol", e.symbol},
+                        {"category", CategoryName(e.category)},
+                        {"message", e.message},
+                        {"remedy", e.remedy}});
       } else {
         *ctx.out << fmt::format("{}  {:<45} {}\n", FormatCode(e.code), e.symbol, e.message);
       }

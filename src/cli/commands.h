@@ -9,8 +9,9 @@
 
 namespace licet::cli {
 
-void RegisterStoreCommands(CLI::App& app, CliContext& ctx, int* exit_status);    // install, status, events, doctor, restart, backup
-void RegisterLabCommands(CLI::App& app, CliContext& ctx, int* exit_status);      // lab clock, lab key
+void RegisterStoreCommands(CLI::App& app, CliContext& ctx,
+                           int* exit_status);  // install, status, events, doctor, restart, backup
+void RegisterLabCommands(CLI::App& app, CliContext& ctx, int* exit_status);  // lab clock, lab key
 void RegisterCatalogCommands(CLI::App& app, CliContext& ctx, int* exit_status);  // catalog, errors
 
 }  // namespace licet::cli

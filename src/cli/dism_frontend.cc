@@ -42,24 +42,29 @@ completes at the next restart (licet restart). /Image:DIR services DIR/var/lib/l
 struct DismRequest {
   bool online = false;
   std::optional<std::string> image;
-  std::string command;                 // get-currentedition, get-targeteditions, set-edition, set-productkey
-  std::string command_value;           // /Set-Edition:<value>, /Set-ProductKey:<value>
+  std::string command;        // get-currentedition, get-targeteditions, set-edition, set-productkey
+  std::string command_value;  // /Set-Edition:<value>, /Set-ProductKey:<value>
   std::string product_key;
   bool accept_eula = false, quiet = false, no_restart = false;
 };
 
 StatusOr<DismRequest> ParseRequest(const WindowsCommandLine& cl) {
-  static const std::set<std::string> kCommands = {"get-currentedition", "get-targeteditions", "set-edition",
-                                                  "set-productkey"};
+  static const std::set<std::string> kCommands = {"get-currentedition", "get-targeteditions",
+                                                  "set-edition", "set-productkey"};
   DismRequest req;
   for (const WindowsOption& o : cl.options) {
     if (o.name == "online") {
       req.online = true;
     } else if (o.name == "image") {
-      if (!o.value || o.value->empty()) return UsageError("/Image needs a directory: /Image:C:\\Mount or /Image:/mnt/image", "licet dism /?");
+      if (!o.value || o.value->empty())
+        return UsageError("/Image needs a directory: /Image:C:\\Mount or /Image:/mnt/image",
+                          "licet dism /?");
       req.image = *o.value;
     } else if (kCommands.count(o.name) != 0) {
-      if (!req.command.empty()) return UsageError(fmt::format("DISM takes one servicing command, not /{} and {}", req.command, o.original), "licet dism /?");
+      if (!req.command.empty())
+        return UsageError(fmt::format("DISM takes one servicing command, not /{} and {}",
+                                      req.command, o.original),
+                          "licet dism /?");
       req.command = o.name;
       req.command_value = o.value.value_or("");
     } else if (o.name == "productkey") {
@@ -74,18 +79,25 @@ StatusOr<DismRequest> ParseRequest(const WindowsCommandLine& cl) {
       return UsageError(fmt::format("DISM has no option {}", o.original), "licet dism /?");
     }
   }
-  if (!cl.words.empty()) return UsageError(fmt::format("unexpected word '{}' (options start with /)", cl.words[0]), "licet dism /?");
-  if (req.online == req.image.has_value()) return UsageError("give exactly one of /Online or /Image:<dir>", "licet dism /?");
-  if (req.command.empty()) return UsageError("no servicing command given (e.g. /Get-CurrentEdition)", "licet dism /?");
+  if (!cl.words.empty())
+    return UsageError(fmt::format("unexpected word '{}' (options start with /)", cl.words[0]),
+                      "licet dism /?");
+  if (req.online == req.image.has_value())
+    return UsageError("give exactly one of /Online or /Image:<dir>", "licet dism /?");
+  if (req.command.empty())
+    return UsageError("no servicing command given (e.g. /Get-CurrentEdition)", "licet dism /?");
   if (req.command == "set-productkey" && req.online) {
-    return UsageError("/Set-ProductKey works on offline images only; online, use licet slmgr /ipk <key>", "licet dism /?");
+    return UsageError(
+        "/Set-ProductKey works on offline images only; online, use licet slmgr /ipk <key>",
+        "licet dism /?");
   }
   return req;
 }
 
 void Banner(const CliContext& ctx, const DismRequest& req, const Installation& inst) {
   if (ctx.json || req.quiet) return;
-  *ctx.out << "\nDeployment Image Servicing and Management tool (Licet)\nVersion: " LICET_VERSION "\n\n";
+  *ctx.out << "\nDeployment Image Servicing and Management tool (Licet)\nVersion: " LICET_VERSION
+              "\n\n";
   *ctx.out << fmt::format("{}: {} ({})\n\n", req.online ? "Image Version" : "Offline image",
                           inst.catalog().product().name, inst.catalog().product().version);
 }
@@ -94,15 +106,18 @@ void ProgressLine(const CliContext& ctx, int pct, std::string_view step) {
   constexpr int kWidth = 50;
   const int filled = pct * kWidth / 100;
   *ctx.out << fmt::format("[{}{}] {:5.1f}%  {}\n", std::string(static_cast<size_t>(filled), '='),
-                          std::string(static_cast<size_t>(kWidth - filled), ' '), static_cast<double>(pct), step);
+                          std::string(static_cast<size_t>(kWidth - filled), ' '),
+                          static_cast<double>(pct), step);
   ctx.out->flush();
 }
 
 int SetEdition(const CliContext& ctx, const DismRequest& req, Installation& inst) {
-  client::SetEditionOptions opts{.edition = req.command_value, .product_key = req.product_key,
-                                 .accept_eula = req.accept_eula,
-                                 .mode = req.online ? client::ServicingMode::kOnline : client::ServicingMode::kOffline,
-                                 .progress = {}};
+  client::SetEditionOptions opts{
+      .edition = req.command_value,
+      .product_key = req.product_key,
+      .accept_eula = req.accept_eula,
+      .mode = req.online ? client::ServicingMode::kOnline : client::ServicingMode::kOffline,
+      .progress = {}};
   if (!ctx.json && !req.quiet) {
     *ctx.out << "Starting to update components...\n";
     opts.progress = [&](int pct, std::string_view step) { ProgressLine(ctx, pct, step); };
@@ -126,19 +141,24 @@ int SetEdition(const CliContext& ctx, const DismRequest& req, Installation& inst
     }
   }
   if (ctx.json) {
-    return PrintJson(ctx, {{"from", result->from}, {"to", result->to}, {"backup_id", result->backup_id},
-                           {"restart_required", result->restart_required && !restarted}, {"restarted", restarted}});
+    return PrintJson(ctx, {{"from", result->from},
+                           {"to", result->to},
+                           {"backup_id", result->backup_id},
+                           {"restart_required", result->restart_required && !restarted},
+                           {"restarted", restarted}});
   }
   if (req.quiet) return 0;
   if (!result->key_notice.empty()) *ctx.out << result->key_notice << "\n";
-  *ctx.out << fmt::format("Finished updating components (snapshot: backup {}, undo with licet backup restore {}).\n\n",
-                          result->backup_id, result->backup_id);
+  *ctx.out << fmt::format(
+      "Finished updating components (snapshot: backup {}, undo with licet backup restore {}).\n\n",
+      result->backup_id, result->backup_id);
   *ctx.out << "The operation completed successfully.\n";
   if (restarted) {
     *ctx.out << fmt::format("Restarted: the installation is now {}.\n", inst.record().edition);
   } else if (result->restart_required) {
-    *ctx.out << fmt::format("Restart to complete this operation: the edition stays {} until then.\n    licet restart\n",
-                            result->from);
+    *ctx.out << fmt::format(
+        "Restart to complete this operation: the edition stays {} until then.\n    licet restart\n",
+        result->from);
   }
   return 0;
 }
@@ -147,14 +167,19 @@ int Run(const CliContext& ctx, const DismRequest& req) {
   const std::filesystem::path root =
       req.image ? client::ImageStoreRoot(*req.image) : client::DefaultRoot(ctx.root_flag);
   const bool writes = req.command == "set-edition" || req.command == "set-productkey";
-  StatusOr<Installation> inst = Installation::Open(root, writes ? Access::kReadWrite : Access::kReadOnly, *ctx.clock);
+  StatusOr<Installation> inst =
+      Installation::Open(root, writes ? Access::kReadWrite : Access::kReadOnly, *ctx.clock);
   if (!inst.ok()) return ReportFailure(ctx, inst.status());
   Banner(ctx, req, *inst);
   if (req.command == "get-currentedition") {
-    if (ctx.json) return PrintJson(ctx, {{"edition", inst->record().edition}, {"edition_name", inst->edition().name}});
-    *ctx.out << fmt::format("Current edition is:\n\nCurrent Edition : {}\n", inst->record().edition);
+    if (ctx.json)
+      return PrintJson(
+          ctx, {{"edition", inst->record().edition}, {"edition_name", inst->edition().name}});
+    *ctx.out << fmt::format("Current edition is:\n\nCurrent Edition : {}\n",
+                            inst->record().edition);
     if (inst->record().pending && inst->record().pending->edition) {
-      *ctx.out << fmt::format("Pending Edition : {} (after restart)\n", *inst->record().pending->edition);
+      *ctx.out << fmt::format("Pending Edition : {} (after restart)\n",
+                              *inst->record().pending->edition);
     }
     *ctx.out << "\nThe operation completed successfully.\n";
     return 0;
@@ -163,7 +188,8 @@ int Run(const CliContext& ctx, const DismRequest& req) {
     const std::vector<const Edition*> targets = client::TargetEditions(*inst);
     if (ctx.json) {
       nlohmann::json list = nlohmann::json::array();
-      for (const Edition* e : targets) list.push_back({{"edition", e->id}, {"edition_name", e->name}});
+      for (const Edition* e : targets)
+        list.push_back({{"edition", e->id}, {"edition_name", e->name}});
       return PrintJson(ctx, {{"edition", inst->record().edition}, {"target_editions", list}});
     }
     *ctx.out << "Editions that can be upgraded to:\n\n";
@@ -175,8 +201,12 @@ int Run(const CliContext& ctx, const DismRequest& req) {
   if (req.command == "set-edition") return SetEdition(ctx, req, *inst);
   StatusOr<ResolvedKey> key = client::SetProductKeyOffline(*inst, req.command_value);
   if (!key.ok()) return ReportFailure(ctx, key.status());
-  if (ctx.json) return PrintJson(ctx, {{"partial_product_key", key->partial()}, {"channel", ChannelName(key->sku->channel)}});
-  *ctx.out << fmt::format("Installed product key {} in the image.\n\nThe operation completed successfully.\n", key->text);
+  if (ctx.json)
+    return PrintJson(ctx, {{"partial_product_key", key->partial()},
+                           {"channel", ChannelName(key->sku->channel)}});
+  *ctx.out << fmt::format(
+      "Installed product key {} in the image.\n\nThe operation completed successfully.\n",
+      key->text);
   return 0;
 }
 

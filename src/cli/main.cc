@@ -1,6 +1,6 @@
 // `licet`: the client CLI. Invoked through a symlink named slmgr, dism or slui (any case, with or
-// without .exe/.vbs) it behaves as that front-end, so the seed article's lines run verbatim in a lab
-// shell. Exit status: 0 success, 1 the operation failed, 2 usage error.
+// without .exe/.vbs) it behaves as that front-end, so the seed article's lines run verbatim in a
+// lab shell. Exit status: 0 success, 1 the operation failed, 2 usage error.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -28,12 +28,15 @@ FrontEnd FindFrontEnd(std::string name) {
 }
 
 int RunModern(CliContext& ctx, int argc, char** argv) {
-  CLI::App app{"Licet: software licensing and activation, modelled on Windows activation.\n"
-               "Windows syntax: licet slmgr /dlv, licet dism /online /Get-TargetEditions, licet slui 0x2a CODE",
-               "licet"};
+  CLI::App app{
+      "Licet: software licensing and activation, modelled on Windows activation.\n"
+      "Windows syntax: licet slmgr /dlv, licet dism /online /Get-TargetEditions, licet slui 0x2a "
+      "CODE",
+      "licet"};
   app.fallthrough();
   app.require_subcommand(1);
-  app.add_option("--root", ctx.root_flag, "License store directory (default: $LICET_ROOT, else /var/lib/licet)");
+  app.add_option("--root", ctx.root_flag,
+                 "License store directory (default: $LICET_ROOT, else /var/lib/licet)");
   app.add_flag("--json", ctx.json, "Machine-readable output; failures as {\"error\": {...}}");
   app.set_version_flag("--version", "licet " LICET_VERSION);
   app.footer("Windows front-ends: licet slmgr /?   licet dism /?\nError codes: licet errors");
@@ -63,7 +66,8 @@ int main(int argc, char** argv) {
   CliContext ctx;
   ctx.interactive = ::isatty(STDIN_FILENO) != 0;
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (FrontEnd fe = FindFrontEnd(std::filesystem::path(argv[0]).filename().string())) return fe(ctx, args);
+  if (FrontEnd fe = FindFrontEnd(std::filesystem::path(argv[0]).filename().string()))
+    return fe(ctx, args);
   // `licet [--root DIR] [--json] slmgr|dism|slui ...`
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--root") {

@@ -49,8 +49,9 @@ struct SlmgrCall {
 };
 
 // Opens the installation, runs `fn`, prints its text or JSON.
-int WithInstallation(SlmgrCall& call, Access access,
-                     const std::function<StatusOr<std::pair<std::string, nlohmann::json>>(Installation&)>& fn) {
+int WithInstallation(
+    SlmgrCall& call, Access access,
+    const std::function<StatusOr<std::pair<std::string, nlohmann::json>>(Installation&)>& fn) {
   StatusOr<Installation> inst = Installation::Open(call.root, access, *call.ctx.clock);
   if (!inst.ok()) return ReportFailure(call.ctx, inst.status());
   StatusOr<std::pair<std::string, nlohmann::json>> result = fn(*inst);
@@ -68,20 +69,25 @@ Result Done(std::string text, nlohmann::json json = {{"result", "ok"}}) {
 
 Result InstallKey(Installation& inst, const std::vector<std::string>& words) {
   if (words.empty()) {
-    return UsageError("/ipk needs a product key: slmgr /ipk XXXXX-XXXXX-XXXXX-XXXXX-XXXXX", "licet slmgr /?");
+    return UsageError("/ipk needs a product key: slmgr /ipk XXXXX-XXXXX-XXXXX-XXXXX-XXXXX",
+                      "licet slmgr /?");
   }
   std::string typed;
   for (const std::string& w : words) typed += w;
   LICET_ASSIGN_OR_RETURN(const ResolvedKey key, client::InstallProductKey(inst, typed));
   std::string text = fmt::format("Installed product key {} successfully.\n", key.text);
-  if (const std::string notice = client::AliasNotice(key); !notice.empty()) text = notice + "\n" + text;
+  if (const std::string notice = client::AliasNotice(key); !notice.empty())
+    text = notice + "\n" + text;
   return Done(text, {{"installed_product_key",
-                      {{"partial_product_key", key.partial()}, {"channel", ChannelName(key.sku->channel)},
-                       {"activation_id", key.sku->activation_id}, {"edition", key.sku->primary_edition()}}}});
+                      {{"partial_product_key", key.partial()},
+                       {"channel", ChannelName(key.sku->channel)},
+                       {"activation_id", key.sku->activation_id},
+                       {"edition", key.sku->primary_edition()}}}});
 }
 
 Result SetVolumeHost(Installation& inst, const std::vector<std::string>& words) {
-  if (words.size() != 1) return UsageError("/skms needs one argument: NAME[:PORT] or :PORT", "licet slmgr /?");
+  if (words.size() != 1)
+    return UsageError("/skms needs one argument: NAME[:PORT] or :PORT", "licet slmgr /?");
   const std::string& arg = words[0];
   std::string host = arg;
   std::uint16_t port = 0;
@@ -104,17 +110,19 @@ Result SetVolumeHost(Installation& inst, const std::vector<std::string>& words) 
   LICET_RETURN_IF_ERROR(inst.Save());
   const std::string shown = fmt::format("{}:{}", v.host.empty() ? "(DNS auto-discovery)" : v.host,
                                         v.port != 0 ? v.port : inst.catalog().volume().port);
-  LICET_RETURN_IF_ERROR(inst.Log(client::event_id::kSettingChanged, client::EventLevel::kInformation,
-                                 "Volume host set to " + shown));
+  LICET_RETURN_IF_ERROR(inst.Log(client::event_id::kSettingChanged,
+                                 client::EventLevel::kInformation, "Volume host set to " + shown));
   return Done(fmt::format("Key Management Service machine name set to {} successfully.\n", shown),
               {{"volume_host", v.host}, {"volume_port", v.port}});
 }
 
-Result ChangeSetting(Installation& inst, std::string_view what, const std::function<void(client::VolumeClientSettings&)>& change,
+Result ChangeSetting(Installation& inst, std::string_view what,
+                     const std::function<void(client::VolumeClientSettings&)>& change,
                      std::string text) {
   change(inst.record().volume);
   LICET_RETURN_IF_ERROR(inst.Save());
-  LICET_RETURN_IF_ERROR(inst.Log(client::event_id::kSettingChanged, client::EventLevel::kInformation, std::string(what)));
+  LICET_RETURN_IF_ERROR(inst.Log(client::event_id::kSettingChanged,
+                                 client::EventLevel::kInformation, std::string(what)));
   return Done(std::move(text));
 }
 
@@ -124,9 +132,15 @@ int Dispatch(SlmgrCall& call, const std::string& command) {
     const client::LicenseReport r = client::BuildReport(inst);
     return Done(client::FormatLicenseInfo(r, detailed), client::ReportJson(r));
   };
-  if (command == "ipk") return WithInstallation(call, Access::kReadWrite, [&](Installation& i) { return InstallKey(i, w); });
-  if (command == "dli") return WithInstallation(call, Access::kReadOnly, [&](Installation& i) { return report(i, false); });
-  if (command == "dlv") return WithInstallation(call, Access::kReadOnly, [&](Installation& i) { return report(i, true); });
+  if (command == "ipk")
+    return WithInstallation(call, Access::kReadWrite,
+                            [&](Installation& i) { return InstallKey(i, w); });
+  if (command == "dli")
+    return WithInstallation(call, Access::kReadOnly,
+                            [&](Installation& i) { return report(i, false); });
+  if (command == "dlv")
+    return WithInstallation(call, Access::kReadOnly,
+                            [&](Installation& i) { return report(i, true); });
   if (command == "xpr") {
     return WithInstallation(call, Access::kReadOnly, [](Installation& i) -> Result {
       const client::LicenseReport r = client::BuildReport(i);
@@ -148,39 +162,55 @@ int Dispatch(SlmgrCall& call, const std::string& command) {
   if (command == "rearm") {
     return WithInstallation(call, Access::kReadWrite, [](Installation& i) -> Result {
       LICET_RETURN_IF_ERROR(client::StageRearm(i));
-      return Done("Command completed successfully.\nPlease restart the system for the changes to take effect: licet restart\n",
-                  {{"result", "ok"}, {"restart_required", true}, {"rearm_remaining", i.record().rearm_remaining}});
+      return Done(
+          "Command completed successfully.\nPlease restart the system for the changes to take "
+          "effect: licet restart\n",
+          {{"result", "ok"},
+           {"restart_required", true},
+           {"rearm_remaining", i.record().rearm_remaining}});
     });
   }
-  if (command == "skms") return WithInstallation(call, Access::kReadWrite, [&](Installation& i) { return SetVolumeHost(i, w); });
+  if (command == "skms")
+    return WithInstallation(call, Access::kReadWrite,
+                            [&](Installation& i) { return SetVolumeHost(i, w); });
   if (command == "ckms") {
     return WithInstallation(call, Access::kReadWrite, [](Installation& i) {
-      return ChangeSetting(i, "Volume host cleared", [](auto& v) { v.host.clear(); v.port = 0; },
-                           "Key Management Service machine name cleared successfully.\n");
+      return ChangeSetting(
+          i, "Volume host cleared",
+          [](auto& v) {
+            v.host.clear();
+            v.port = 0;
+          },
+          "Key Management Service machine name cleared successfully.\n");
     });
   }
   if (command == "skms-domain") {
-    if (w.size() != 1) return ReportFailure(call.ctx, UsageError("/skms-domain needs one FQDN", "licet slmgr /?"));
+    if (w.size() != 1)
+      return ReportFailure(call.ctx, UsageError("/skms-domain needs one FQDN", "licet slmgr /?"));
     return WithInstallation(call, Access::kReadWrite, [&](Installation& i) {
-      return ChangeSetting(i, "Volume host lookup domain set to " + w[0], [&](auto& v) { v.domain = w[0]; },
-                           fmt::format("Key Management Service lookup domain set to {} successfully.\n", w[0]));
+      return ChangeSetting(
+          i, "Volume host lookup domain set to " + w[0], [&](auto& v) { v.domain = w[0]; },
+          fmt::format("Key Management Service lookup domain set to {} successfully.\n", w[0]));
     });
   }
   if (command == "ckms-domain") {
     return WithInstallation(call, Access::kReadWrite, [](Installation& i) {
-      return ChangeSetting(i, "Volume host lookup domain cleared", [](auto& v) { v.domain.clear(); },
-                           "Key Management Service lookup domain cleared successfully.\n");
+      return ChangeSetting(
+          i, "Volume host lookup domain cleared", [](auto& v) { v.domain.clear(); },
+          "Key Management Service lookup domain cleared successfully.\n");
     });
   }
   if (command == "skhc" || command == "ckhc") {
     const bool on = command == "skhc";
     return WithInstallation(call, Access::kReadWrite, [on](Installation& i) {
-      return ChangeSetting(i, on ? "Volume host caching enabled" : "Volume host caching disabled",
-                           [on](auto& v) { v.host_caching = on; },
-                           on ? "KMS host caching is enabled\n" : "KMS host caching is disabled\n");
+      return ChangeSetting(
+          i, on ? "Volume host caching enabled" : "Volume host caching disabled",
+          [on](auto& v) { v.host_caching = on; },
+          on ? "KMS host caching is enabled\n" : "KMS host caching is disabled\n");
     });
   }
-  return ReportFailure(call.ctx, UsageError(fmt::format("slmgr has no option /{}", command), "licet slmgr /?"));
+  return ReportFailure(
+      call.ctx, UsageError(fmt::format("slmgr has no option /{}", command), "licet slmgr /?"));
 }
 
 }  // namespace
@@ -195,12 +225,14 @@ int RunSlmgr(CliContext ctx, const std::vector<std::string>& args) {
     return cl->options.empty() ? 2 : 0;
   }
   if (cl->options.size() > 1) {
-    return ReportFailure(ctx, UsageError(fmt::format("slmgr takes one option at a time, not {} and {}",
-                                                     cl->options[0].original, cl->options[1].original),
-                                         "licet slmgr /?"));
+    return ReportFailure(ctx,
+                         UsageError(fmt::format("slmgr takes one option at a time, not {} and {}",
+                                                cl->options[0].original, cl->options[1].original),
+                                    "licet slmgr /?"));
   }
   SlmgrCall call{ctx, client::DefaultRoot(ctx.root_flag), cl->words};
-  // /dli and /dlv take an optional "All" or activation ID; this store holds one product, so both show it.
+  // /dli and /dlv take an optional "All" or activation ID; this store holds one product, so both
+  // show it.
   return Dispatch(call, cl->options[0].name);
 }
 

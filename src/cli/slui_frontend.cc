@@ -1,5 +1,5 @@
-// `licet slui` (or a symlink named slui). `slui 0x2a 0xC004F050` explains an error code, as Windows'
-// slui does; the phone-activation wizard (`slui 4`) arrives with phone activation.
+// `licet slui` (or a symlink named slui). `slui 0x2a 0xC004F050` explains an error code, as
+// Windows' slui does; the phone-activation wizard (`slui 4`) arrives with phone activation.
 #include <fmt/format.h>
 
 #include <charconv>
@@ -22,16 +22,21 @@ int RunSlui(CliContext ctx, const std::vector<std::string>& args) {
     if (text.starts_with("0x") || text.starts_with("0X")) text.remove_prefix(2);
     std::uint32_t value = 0;
     const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
-    const ErrorInfo* info = ec == std::errc() && ptr == text.data() + text.size() ? FindError(value) : nullptr;
+    const ErrorInfo* info =
+        ec == std::errc() && ptr == text.data() + text.size() ? FindError(value) : nullptr;
     if (info == nullptr) {
-      return ReportFailure(ctx, Status(ErrorCode::kNotFound, fmt::format("{} is not a Licet error code", words[1]),
-                                       "licet errors   (lists every code)"));
+      return ReportFailure(
+          ctx, Status(ErrorCode::kNotFound, fmt::format("{} is not a Licet error code", words[1]),
+                      "licet errors   (lists every code)"));
     }
     if (ctx.json) {
-      return PrintJson(ctx, {{"code", FormatCode(info->code)}, {"symbol", info->symbol},
-                             {"message", info->message}, {"remedy", info->remedy}});
+      return PrintJson(ctx, {{"code", FormatCode(info->code)},
+                             {"symbol", info->symbol},
+                             {"message", info->message},
+                             {"remedy", info->remedy}});
     }
-    *ctx.out << fmt::format("{} ({})\n{}\nFix: {}\n", FormatCode(info->code), info->symbol, info->message, info->remedy);
+    *ctx.out << fmt::format("{} ({})\n{}\nFix: {}\n", FormatCode(info->code), info->symbol,
+                            info->message, info->remedy);
     return 0;
   }
   return ReportFailure(ctx, UsageError("slui here takes: slui 0x2a <error code>", "licet errors"));

@@ -16,7 +16,8 @@ using client::Installation;
 
 // Opens the installation of ctx.root_flag or reports why not; returns nullopt after reporting.
 std::optional<Installation> OpenOrReport(const CliContext& ctx, Access access, int* exit_status) {
-  StatusOr<Installation> inst = Installation::Open(client::DefaultRoot(ctx.root_flag), access, *ctx.clock);
+  StatusOr<Installation> inst =
+      Installation::Open(client::DefaultRoot(ctx.root_flag), access, *ctx.clock);
   if (inst.ok()) return std::move(inst).value();
   *exit_status = ReportFailure(ctx, inst.status());
   return std::nullopt;
@@ -25,12 +26,19 @@ std::optional<Installation> OpenOrReport(const CliContext& ctx, Access access, i
 void RegisterInstall(CLI::App& app, CliContext& ctx, int* exit_status) {
   auto opts = std::make_shared<client::InstallOptions>();
   auto features = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("install", "Create an installation, as setup from the product's ISO does");
-  cmd->add_option("--catalog", opts->catalog, "Bundled catalog name (windows-server-2022, acme-studio) or path")->required();
-  cmd->add_option("--edition", opts->edition, "Edition to install, e.g. ServerStandardEval")->required();
-  cmd->add_option("--features", *features, "Comma-separated features (roles) to install, e.g. AD-DS,Hyper-V");
-  cmd->add_option("--trust-key", opts->trust_keys, "Also trust this vendor public key (base64 or key-file line)");
-  cmd->add_flag("--force", opts->force, "Replace an existing installation at this root (its state is lost)");
+  CLI::App* cmd =
+      app.add_subcommand("install", "Create an installation, as setup from the product's ISO does");
+  cmd->add_option("--catalog", opts->catalog,
+                  "Bundled catalog name (windows-server-2022, acme-studio) or path")
+      ->required();
+  cmd->add_option("--edition", opts->edition, "Edition to install, e.g. ServerStandardEval")
+      ->required();
+  cmd->add_option("--features", *features,
+                  "Comma-separated features (roles) to install, e.g. AD-DS,Hyper-V");
+  cmd->add_option("--trust-key", opts->trust_keys,
+                  "Also trust this vendor public key (base64 or key-file line)");
+  cmd->add_flag("--force", opts->force,
+                "Replace an existing installation at this root (its state is lost)");
   cmd->callback([&ctx, exit_status, opts, features] {
     opts->root = client::DefaultRoot(ctx.root_flag);
     opts->features.clear();
@@ -44,27 +52,31 @@ void RegisterInstall(CLI::App& app, CliContext& ctx, int* exit_status) {
     }
     const client::LicenseReport r = client::BuildReport(*inst);
     if (ctx.json) {
-      *exit_status = PrintJson(ctx, {{"root", opts->root.string()}, {"status", client::ReportJson(r)}});
+      *exit_status =
+          PrintJson(ctx, {{"root", opts->root.string()}, {"status", client::ReportJson(r)}});
       return;
     }
-    *ctx.out << fmt::format("Installed {} ({}) at {}\n", r.edition_name, r.edition, opts->root.string());
-    *ctx.out << fmt::format("License status: {} — {}\n", LicenseStatusLabel(r.state.status), r.state.explanation);
+    *ctx.out << fmt::format("Installed {} ({}) at {}\n", r.edition_name, r.edition,
+                            opts->root.string());
+    *ctx.out << fmt::format("License status: {} — {}\n", LicenseStatusLabel(r.state.status),
+                            r.state.explanation);
     *exit_status = 0;
   });
 }
 
 void RegisterStatus(CLI::App& app, CliContext& ctx, int* exit_status) {
-  app.add_subcommand("status", "Show the license status (--json for scripts)")->callback([&ctx, exit_status] {
-    std::optional<Installation> inst = OpenOrReport(ctx, Access::kReadOnly, exit_status);
-    if (!inst) return;
-    const client::LicenseReport r = client::BuildReport(*inst);
-    if (ctx.json) {
-      *exit_status = PrintJson(ctx, client::ReportJson(r));
-    } else {
-      *ctx.out << client::FormatStatusSummary(r);
-      *exit_status = 0;
-    }
-  });
+  app.add_subcommand("status", "Show the license status (--json for scripts)")
+      ->callback([&ctx, exit_status] {
+        std::optional<Installation> inst = OpenOrReport(ctx, Access::kReadOnly, exit_status);
+        if (!inst) return;
+        const client::LicenseReport r = client::BuildReport(*inst);
+        if (ctx.json) {
+          *exit_status = PrintJson(ctx, client::ReportJson(r));
+        } else {
+          *ctx.out << client::FormatStatusSummary(r);
+          *exit_status = 0;
+        }
+      });
 }
 
 void RegisterEvents(CLI::App& app, CliContext& ctx, int* exit_status) {
@@ -76,7 +88,8 @@ void RegisterEvents(CLI::App& app, CliContext& ctx, int* exit_status) {
   cmd->callback([&ctx, exit_status, id, limit] {
     const std::filesystem::path root = client::DefaultRoot(ctx.root_flag);
     if (!std::filesystem::exists(root / "store.json")) {
-      *exit_status = ReportFailure(ctx, Installation::Open(root, Access::kReadOnly, *ctx.clock).status());
+      *exit_status =
+          ReportFailure(ctx, Installation::Open(root, Access::kReadOnly, *ctx.clock).status());
       return;
     }
     StatusOr<std::vector<client::Event>> events = client::ReadEvents(root / "events.jsonl");
@@ -88,16 +101,19 @@ void RegisterEvents(CLI::App& app, CliContext& ctx, int* exit_status) {
     for (const client::Event& e : *events) {
       if (*id == 0 || e.id == *id) shown.push_back(e);
     }
-    if (*limit != 0 && shown.size() > *limit) shown.erase(shown.begin(), shown.end() - static_cast<long>(*limit));
+    if (*limit != 0 && shown.size() > *limit)
+      shown.erase(shown.begin(), shown.end() - static_cast<long>(*limit));
     if (ctx.json) {
       nlohmann::json list = nlohmann::json::array();
-      for (const client::Event& e : shown) list.push_back(nlohmann::json::parse(client::EventToJsonLine(e)));
+      for (const client::Event& e : shown)
+        list.push_back(nlohmann::json::parse(client::EventToJsonLine(e)));
       *exit_status = PrintJson(ctx, {{"events", list}});
       return;
     }
     for (const client::Event& e : shown) {
-      *ctx.out << fmt::format("{}  {:>5}  {:<11}  {}{}\n", FormatHuman(e.time), e.id, client::EventLevelName(e.level),
-                              e.message, e.code ? fmt::format(" [{}]", FormatCode(*e.code)) : "");
+      *ctx.out << fmt::format("{}  {:>5}  {:<11}  {}{}\n", FormatHuman(e.time), e.id,
+                              client::EventLevelName(e.level), e.message,
+                              e.code ? fmt::format(" [{}]", FormatCode(*e.code)) : "");
     }
     if (shown.empty()) *ctx.out << "(no events)\n";
     *exit_status = 0;
@@ -105,7 +121,8 @@ void RegisterEvents(CLI::App& app, CliContext& ctx, int* exit_status) {
 }
 
 void RegisterDoctor(CLI::App& app, CliContext& ctx, int* exit_status) {
-  app.add_subcommand("doctor", "Say what is wrong with this installation and the command that fixes it")
+  app.add_subcommand("doctor",
+                     "Say what is wrong with this installation and the command that fixes it")
       ->callback([&ctx, exit_status] {
         std::optional<Installation> inst = OpenOrReport(ctx, Access::kReadOnly, exit_status);
         if (!inst) return;
@@ -113,9 +130,12 @@ void RegisterDoctor(CLI::App& app, CliContext& ctx, int* exit_status) {
         bool problems = false;
         nlohmann::json list = nlohmann::json::array();
         for (const client::Finding& f : findings) {
-          problems = problems || f.severity == client::Severity::kWarning || f.severity == client::Severity::kProblem;
-          list.push_back({{"severity", client::SeverityName(f.severity)}, {"what", f.what},
-                          {"fix", f.fix.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.fix)}});
+          problems = problems || f.severity == client::Severity::kWarning ||
+                     f.severity == client::Severity::kProblem;
+          list.push_back(
+              {{"severity", client::SeverityName(f.severity)},
+               {"what", f.what},
+               {"fix", f.fix.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.fix)}});
           if (!ctx.json) {
             *ctx.out << fmt::format("[{:<7}] {}\n", client::SeverityName(f.severity), f.what);
             if (!f.fix.empty()) *ctx.out << fmt::format("          fix: {}\n", f.fix);
@@ -138,7 +158,8 @@ void RegisterRestart(CLI::App& app, CliContext& ctx, int* exit_status) {
         }
         const client::LicenseReport report = client::BuildReport(*inst);
         if (ctx.json) {
-          *exit_status = PrintJson(ctx, {{"applied", r->applied}, {"status", client::ReportJson(report)}});
+          *exit_status =
+              PrintJson(ctx, {{"applied", r->applied}, {"status", client::ReportJson(report)}});
           return;
         }
         *ctx.out << "Restarting...\n";
@@ -151,7 +172,8 @@ void RegisterRestart(CLI::App& app, CliContext& ctx, int* exit_status) {
 }
 
 void RegisterBackup(CLI::App& app, CliContext& ctx, int* exit_status) {
-  CLI::App* backup = app.add_subcommand("backup", "List or restore the snapshots taken before conversions");
+  CLI::App* backup =
+      app.add_subcommand("backup", "List or restore the snapshots taken before conversions");
   backup->require_subcommand(1);
   backup->add_subcommand("list", "List snapshots")->callback([&ctx, exit_status] {
     std::optional<Installation> inst = OpenOrReport(ctx, Access::kReadOnly, exit_status);
@@ -160,14 +182,18 @@ void RegisterBackup(CLI::App& app, CliContext& ctx, int* exit_status) {
     if (ctx.json) {
       nlohmann::json list = nlohmann::json::array();
       for (const client::BackupInfo& b : all) {
-        list.push_back({{"id", b.id}, {"created", FormatIso8601(b.created)}, {"reason", b.reason},
-                        {"edition", b.edition}, {"partial_product_key", b.partial_key}});
+        list.push_back({{"id", b.id},
+                        {"created", FormatIso8601(b.created)},
+                        {"reason", b.reason},
+                        {"edition", b.edition},
+                        {"partial_product_key", b.partial_key}});
       }
       *exit_status = PrintJson(ctx, {{"backups", list}});
       return;
     }
     for (const client::BackupInfo& b : all) {
-      *ctx.out << fmt::format("{:>3}  {}  {:<22} {}\n", b.id, FormatHuman(b.created), b.edition, b.reason);
+      *ctx.out << fmt::format("{:>3}  {}  {:<22} {}\n", b.id, FormatHuman(b.created), b.edition,
+                              b.reason);
     }
     if (all.empty()) *ctx.out << "(no backups)\n";
     *exit_status = 0;
@@ -187,8 +213,8 @@ void RegisterBackup(CLI::App& app, CliContext& ctx, int* exit_status) {
       *exit_status = PrintJson(ctx, {{"restored", b->id}, {"edition", inst->record().edition}});
       return;
     }
-    *ctx.out << fmt::format("Restored backup {} ({}). The installation is {} again.\n", b->id, b->reason,
-                            inst->record().edition);
+    *ctx.out << fmt::format("Restored backup {} ({}). The installation is {} again.\n", b->id,
+                            b->reason, inst->record().edition);
     *exit_status = 0;
   });
 }

@@ -19,12 +19,14 @@ StatusOr<WindowsCommandLine> ParseWindowsArgs(const std::vector<std::string>& ar
     if (a == "--json") {
       cl.json = true;
     } else if (a == "--root") {
-      if (i + 1 >= args.size()) return Status(ErrorCode::kInvalidArgument, "--root needs a directory");
+      if (i + 1 >= args.size())
+        return Status(ErrorCode::kInvalidArgument, "--root needs a directory");
       cl.root_flag = args[++i];
     } else if (a.starts_with("--root=")) {
       cl.root_flag = a.substr(7);
     } else if (a.starts_with("--")) {
-      return Status(ErrorCode::kInvalidArgument, fmt::format("unknown flag {} (Licet flags here: --root DIR, --json)", a));
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("unknown flag {} (Licet flags here: --root DIR, --json)", a));
     } else if (a.size() > 1 && (a[0] == '/' || a[0] == '-')) {
       WindowsOption o;
       o.original = a;

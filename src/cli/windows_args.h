@@ -25,7 +25,8 @@ struct WindowsCommandLine {
   bool json = false;               // --json
 };
 
-/// Splits `args`. Errors: kInvalidArgument for "--root" without a directory or an unknown "--" flag.
+/// Splits `args`. Errors: kInvalidArgument for "--root" without a directory or an unknown "--"
+/// flag.
 [[nodiscard]] StatusOr<WindowsCommandLine> ParseWindowsArgs(const std::vector<std::string>& args);
 
 /// Lower-cases ASCII.

@@ -39,12 +39,14 @@ std::optional<BackupInfo> ReadInfo(const fs::path& dir) {
 
 StatusOr<std::string> CreateBackup(Installation& inst, std::string_view reason) {
   long next = 1;
-  for (const BackupInfo& b : ListBackups(inst)) next = std::max(next, NumericId(b.id).value_or(0) + 1);
+  for (const BackupInfo& b : ListBackups(inst))
+    next = std::max(next, NumericId(b.id).value_or(0) + 1);
   const std::string id = std::to_string(next);
   const fs::path dir = inst.backups_dir() / id;
   LICET_RETURN_IF_ERROR(EnsureDirectory(dir));
   const InstallRecord& r = inst.record();
-  LICET_RETURN_IF_ERROR(WriteFileAtomically(dir / "store.json", SerializeRecord(r), FileMode::kOwnerOnly));
+  LICET_RETURN_IF_ERROR(
+      WriteFileAtomically(dir / "store.json", SerializeRecord(r), FileMode::kOwnerOnly));
   const nlohmann::json meta = {{"created", FormatIso8601(inst.Now())},
                                {"reason", reason},
                                {"edition", r.edition},
@@ -69,18 +71,21 @@ std::vector<BackupInfo> ListBackups(const Installation& inst) {
 
 StatusOr<BackupInfo> RestoreBackup(Installation& inst, std::string_view id) {
   const std::vector<BackupInfo> all = ListBackups(inst);
-  const auto it = std::find_if(all.begin(), all.end(), [&](const BackupInfo& b) { return b.id == id; });
+  const auto it =
+      std::find_if(all.begin(), all.end(), [&](const BackupInfo& b) { return b.id == id; });
   if (it == all.end()) {
     std::string ids;
     for (const BackupInfo& b : all) ids += (ids.empty() ? "" : ", ") + b.id;
-    return Status(ErrorCode::kNotFound,
-                  fmt::format("there is no backup '{}' (backups: {})", id, ids.empty() ? "none" : ids));
+    return Status(ErrorCode::kNotFound, fmt::format("there is no backup '{}' (backups: {})", id,
+                                                    ids.empty() ? "none" : ids));
   }
   const fs::path path = inst.backups_dir() / it->id / "store.json";
   LICET_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
   LICET_ASSIGN_OR_RETURN(InstallRecord restored, ParseRecord(text, path.string()));
-  if (restored.product_id != inst.record().product_id || inst.catalog().FindEdition(restored.edition) == nullptr) {
-    return Status(ErrorCode::kStoreCorrupt, fmt::format("backup {} belongs to another product", id));
+  if (restored.product_id != inst.record().product_id ||
+      inst.catalog().FindEdition(restored.edition) == nullptr) {
+    return Status(ErrorCode::kStoreCorrupt,
+                  fmt::format("backup {} belongs to another product", id));
   }
   LICET_RETURN_IF_ERROR(CreateBackup(inst, fmt::format("before restoring backup {}", id)).status());
   const InstallRecord& current = inst.record();
@@ -90,9 +95,10 @@ StatusOr<BackupInfo> RestoreBackup(Installation& inst, std::string_view id) {
   restored.last_shutdown_notice_at = current.last_shutdown_notice_at;
   inst.record() = std::move(restored);
   LICET_RETURN_IF_ERROR(inst.Save());
-  LICET_RETURN_IF_ERROR(inst.Log(event_id::kBackupRestored, EventLevel::kInformation,
-                                 fmt::format("Restored backup {} ({}): the installation is {} again", id, it->reason,
-                                             inst.record().edition)));
+  LICET_RETURN_IF_ERROR(
+      inst.Log(event_id::kBackupRestored, EventLevel::kInformation,
+               fmt::format("Restored backup {} ({}): the installation is {} again", id, it->reason,
+                           inst.record().edition)));
   return *it;
 }
 

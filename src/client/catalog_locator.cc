@@ -16,7 +16,8 @@ namespace fs = std::filesystem;
 
 std::vector<fs::path> CatalogDirectories() {
   std::vector<fs::path> dirs;
-  if (const char* env = std::getenv("LICET_CATALOG_DIR"); env != nullptr && *env != '\0') dirs.emplace_back(env);
+  if (const char* env = std::getenv("LICET_CATALOG_DIR"); env != nullptr && *env != '\0')
+    dirs.emplace_back(env);
   dirs.emplace_back(LICET_DEFAULT_CATALOG_DIR);
   dirs.emplace_back("/usr/share/licet/catalogs");
   return dirs;
@@ -42,7 +43,8 @@ StatusOr<CatalogSource> LocateCatalog(const std::string& name_or_path) {
   if (is_path) {
     candidates.emplace_back(name_or_path);
   } else {
-    for (const fs::path& dir : CatalogDirectories()) candidates.push_back(dir / (name_or_path + ".toml"));
+    for (const fs::path& dir : CatalogDirectories())
+      candidates.push_back(dir / (name_or_path + ".toml"));
   }
   for (const fs::path& p : candidates) {
     StatusOr<std::string> text = ReadWholeFile(p, 8u << 20);

@@ -1,7 +1,8 @@
 // Finds a catalog by name or path, and the vendor keys this machine trusts.
-//   NAME  -> <dir>/NAME.toml in $LICET_CATALOG_DIR, the build's bundled directory, /usr/share/licet/catalogs
-//   PATH  -> anything containing '/' or ending in ".toml"
-// Trusted keys: every *.pub in <dir>/trusted-keys/ of those directories and in /etc/licet/trusted-keys/.
+//   NAME  -> <dir>/NAME.toml in $LICET_CATALOG_DIR, the build's bundled directory,
+//   /usr/share/licet/catalogs PATH  -> anything containing '/' or ending in ".toml"
+// Trusted keys: every *.pub in <dir>/trusted-keys/ of those directories and in
+// /etc/licet/trusted-keys/.
 #pragma once
 
 #include <filesystem>

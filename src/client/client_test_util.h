@@ -31,11 +31,13 @@ class TempRoot {
   std::filesystem::path path_;
 };
 
-inline Installation MustCreate(const std::filesystem::path& root, const Clock& clock, const std::string& edition,
-                               std::vector<std::string> features = {},
+inline Installation MustCreate(const std::filesystem::path& root, const Clock& clock,
+                               const std::string& edition, std::vector<std::string> features = {},
                                const std::string& catalog = "windows-server-2022") {
   StatusOr<Installation> inst = Installation::Create(
-      InstallOptions{.root = root, .catalog = catalog, .edition = edition, .features = std::move(features)}, clock);
+      InstallOptions{
+          .root = root, .catalog = catalog, .edition = edition, .features = std::move(features)},
+      clock);
   LICET_CHECK(inst.ok(), inst.status().ToString().c_str());
   return std::move(inst).value();
 }
@@ -46,7 +48,8 @@ inline Installation MustOpen(const std::filesystem::path& root, const Clock& clo
   return std::move(inst).value();
 }
 
-inline std::string LabKey(const Catalog& catalog, const std::string& edition, Channel channel, std::uint32_t serial = 1) {
+inline std::string LabKey(const Catalog& catalog, const std::string& edition, Channel channel,
+                          std::uint32_t serial = 1) {
   StatusOr<ProductKey> key = MintLabKey(catalog, edition, channel, serial);
   LICET_CHECK(key.ok(), key.status().ToString().c_str());
   return key->text();

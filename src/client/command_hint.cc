@@ -13,8 +13,10 @@ std::string LicetCommand(std::string_view args, const std::filesystem::path& roo
   return fmt::format("licet {} --root {}", args, root.string());
 }
 
-std::string SetEditionCommand(std::string_view edition, std::string_view key, const std::filesystem::path& root) {
-  return LicetCommand(fmt::format("dism /online /Set-Edition:{} /ProductKey:{} /AcceptEula", edition, key), root);
+std::string SetEditionCommand(std::string_view edition, std::string_view key,
+                              const std::filesystem::path& root) {
+  return LicetCommand(
+      fmt::format("dism /online /Set-Edition:{} /ProductKey:{} /AcceptEula", edition, key), root);
 }
 
 }  // namespace licet::client

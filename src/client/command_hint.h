@@ -1,6 +1,6 @@
 // Builds the exact commands that error messages and `licet doctor` tell the administrator to run.
-// When the installation is not at the default root, " --root DIR" is appended so the printed command
-// works when pasted as is.
+// When the installation is not at the default root, " --root DIR" is appended so the printed
+// command works when pasted as is.
 #pragma once
 
 #include <filesystem>

@@ -24,16 +24,18 @@ Finding StateFinding(const Installation& inst) {
   const bool gvlk = inst.record().key && inst.record().key->channel == Channel::kVolumeGvlk;
   const std::string activate = gvlk ? LicetCommand("slmgr /skms <host>[:port]", root) + " then " +
                                           LicetCommand("slmgr /ato", root)
-                                    : LicetCommand("slmgr /ato", root) + " (no network: " +
-                                          LicetCommand("slui 4", root) + ")";
+                                    : LicetCommand("slmgr /ato", root) +
+                                          " (no network: " + LicetCommand("slui 4", root) + ")";
   switch (s.status) {
     case LicenseStatus::kLicensed:
       if (s.evaluation_end && s.Remaining(now) < days(30)) {
-        return {Severity::kWarning, fmt::format("the evaluation ends in {} ({})", left, FormatHuman(*s.ends)),
+        return {Severity::kWarning,
+                fmt::format("the evaluation ends in {} ({})", left, FormatHuman(*s.ends)),
                 ConvertFix(inst)};
       }
       if (s.evaluation_end) {
-        return {Severity::kInfo, fmt::format("evaluation edition: {} left; convert before it ends", left),
+        return {Severity::kInfo,
+                fmt::format("evaluation edition: {} left; convert before it ends", left),
                 ConvertFix(inst)};
       }
       return {Severity::kOk, "licensed: " + s.explanation, ""};
@@ -42,14 +44,18 @@ Finding StateFinding(const Installation& inst) {
     case LicenseStatus::kNotification:
       if (s.reason == ErrorCode::kValidityPeriodExpired) {
         return {Severity::kProblem,
-                fmt::format("{} ({}): reduced functionality, forced shutdowns", s.explanation, FormatCode(s.reason)),
+                fmt::format("{} ({}): reduced functionality, forced shutdowns", s.explanation,
+                            FormatCode(s.reason)),
                 ConvertFix(inst)};
       }
-      return {Severity::kProblem, fmt::format("{} ({})", s.explanation, FormatCode(s.reason)), activate};
+      return {Severity::kProblem, fmt::format("{} ({})", s.explanation, FormatCode(s.reason)),
+              activate};
     case LicenseStatus::kUnlicensed:
-      return {Severity::kProblem, "no product key is installed (0xC004F014)", LicetCommand("slmgr /ipk <key>", root)};
+      return {Severity::kProblem, "no product key is installed (0xC004F014)",
+              LicetCommand("slmgr /ipk <key>", root)};
     default:
-      return {Severity::kWarning, fmt::format("{}: {}", LicenseStatusLabel(s.status), s.explanation), activate};
+      return {Severity::kWarning,
+              fmt::format("{}: {}", LicenseStatusLabel(s.status), s.explanation), activate};
   }
 }
 
@@ -60,30 +66,40 @@ std::vector<Finding> Diagnose(const Installation& inst) {
   const InstallRecord& r = inst.record();
   const std::filesystem::path& root = inst.root();
   out.push_back({Severity::kOk,
-                 fmt::format("catalog {} verified (signed by {})", inst.catalog().product().id, r.vendor_key_id), ""});
+                 fmt::format("catalog {} verified (signed by {})", inst.catalog().product().id,
+                             r.vendor_key_id),
+                 ""});
   if (r.pending && r.pending->edition) {
     out.push_back({Severity::kWarning,
-                   fmt::format("a conversion {} -> {} is pending until the installation restarts", r.edition,
-                               *r.pending->edition),
+                   fmt::format("a conversion {} -> {} is pending until the installation restarts",
+                               r.edition, *r.pending->edition),
                    LicetCommand("restart", root)});
   }
   if (r.pending && r.pending->rearm) {
-    out.push_back({Severity::kWarning, "a rearm is pending until the installation restarts", LicetCommand("restart", root)});
+    out.push_back({Severity::kWarning, "a rearm is pending until the installation restarts",
+                   LicetCommand("restart", root)});
   }
   out.push_back(StateFinding(inst));
   if (inst.edition().evaluation && r.rearm_remaining == 0) {
-    out.push_back({Severity::kWarning, "no rearms are left: the evaluation cannot be extended again", ConvertFix(inst)});
+    out.push_back({Severity::kWarning,
+                   "no rearms are left: the evaluation cannot be extended again",
+                   ConvertFix(inst)});
   }
   if (r.key && r.key->key.empty()) {
-    out.push_back({Severity::kInfo, fmt::format("the full product key was cleared (/cpky); partial key {} kept", r.key->partial), ""});
+    out.push_back({Severity::kInfo,
+                   fmt::format("the full product key was cleared (/cpky); partial key {} kept",
+                               r.key->partial),
+                   ""});
   }
   const TimePoint clock = inst.ClockNow();
   if (clock + std::chrono::minutes(5) < r.trusted_time) {
-    out.push_back({Severity::kWarning,
-                   fmt::format("the clock ({}) is behind the trusted time ({}): it was set back; licensing keeps "
-                               "counting from the trusted time",
-                               FormatHuman(clock), FormatHuman(r.trusted_time)),
-                   "Synchronise the clock (NTP), e.g. timedatectl set-ntp true"});
+    out.push_back(
+        {Severity::kWarning,
+         fmt::format(
+             "the clock ({}) is behind the trusted time ({}): it was set back; licensing keeps "
+             "counting from the trusted time",
+             FormatHuman(clock), FormatHuman(r.trusted_time)),
+         "Synchronise the clock (NTP), e.g. timedatectl set-ntp true"});
   }
   if (r.lab_clock_offset_seconds != 0) {
     out.push_back({Severity::kInfo,
@@ -96,10 +112,14 @@ std::vector<Finding> Diagnose(const Installation& inst) {
 
 std::string_view SeverityName(Severity s) {
   switch (s) {
-    case Severity::kOk: return "ok";
-    case Severity::kInfo: return "info";
-    case Severity::kWarning: return "warning";
-    case Severity::kProblem: return "problem";
+    case Severity::kOk:
+      return "ok";
+    case Severity::kInfo:
+      return "info";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kProblem:
+      return "problem";
   }
   return "ok";
 }

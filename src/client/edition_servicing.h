@@ -16,11 +16,11 @@ using ProgressFn = std::function<void(int percent, std::string_view step)>;
 enum class ServicingMode { kOnline, kOffline };
 
 struct SetEditionOptions {
-  std::string edition;      // Required: target edition ID (case-insensitive).
-  std::string product_key;  // Required online; optional offline.
+  std::string edition;       // Required: target edition ID (case-insensitive).
+  std::string product_key;   // Required online; optional offline.
   bool accept_eula = false;  // Required online.
   ServicingMode mode = ServicingMode::kOnline;
-  ProgressFn progress;       // Default: none.
+  ProgressFn progress;  // Default: none.
 };
 
 struct SetEditionResult {
@@ -34,14 +34,18 @@ struct SetEditionResult {
 /// Editions the installation may be converted to.
 [[nodiscard]] std::vector<const Edition*> TargetEditions(const Installation& inst);
 
-/// DISM /Set-Edition. Checks, in order: the options (kInvalidArgument: /AcceptEula, /ProductKey), no
-/// change already pending (kRestartRequired), the path (kUnknownEdition; kEditionNotTarget with the
-/// catalog's reason, e.g. Datacenter -> Standard), the key (kInvalidProductKey; kMismatchedProductSku when
-/// it is not for the target), the installed features (kFeatureNotAllowed). Then snapshots the store and
-/// stages the change (online) or applies it (offline). Installed features are kept.
-[[nodiscard]] StatusOr<SetEditionResult> SetEdition(Installation& inst, const SetEditionOptions& options);
+/// DISM /Set-Edition. Checks, in order: the options (kInvalidArgument: /AcceptEula, /ProductKey),
+/// no change already pending (kRestartRequired), the path (kUnknownEdition; kEditionNotTarget with
+/// the catalog's reason, e.g. Datacenter -> Standard), the key (kInvalidProductKey;
+/// kMismatchedProductSku when it is not for the target), the installed features
+/// (kFeatureNotAllowed). Then snapshots the store and stages the change (online) or applies it
+/// (offline). Installed features are kept.
+[[nodiscard]] StatusOr<SetEditionResult> SetEdition(Installation& inst,
+                                                    const SetEditionOptions& options);
 
-/// Offline DISM /Set-ProductKey: installs a key for the image's edition. Errors as CheckKeyForEdition.
-[[nodiscard]] StatusOr<ResolvedKey> SetProductKeyOffline(Installation& inst, std::string_view typed);
+/// Offline DISM /Set-ProductKey: installs a key for the image's edition. Errors as
+/// CheckKeyForEdition.
+[[nodiscard]] StatusOr<ResolvedKey> SetProductKeyOffline(Installation& inst,
+                                                         std::string_view typed);
 
 }  // namespace licet::client

@@ -15,7 +15,9 @@ using testing::LabKey;
 using testing::MustCreate;
 using testing::TempRoot;
 
-bool Contains(std::string_view haystack, std::string_view needle) { return haystack.find(needle) != std::string_view::npos; }
+bool Contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
 
 TEST(EditionServicingTest, TargetsFollowTheCatalog) {
   TempRoot root;
@@ -23,17 +25,22 @@ TEST(EditionServicingTest, TargetsFollowTheCatalog) {
   Installation inst = MustCreate(root.path(), clock, "ServerStandardEval");
   std::vector<std::string> ids;
   for (const Edition* e : TargetEditions(inst)) ids.push_back(e->id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"ServerStandard", "ServerDatacenter", "ServerStandardCor"}));
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"ServerStandard", "ServerDatacenter", "ServerStandardCor"}));
 }
 
 TEST(EditionServicingTest, OnlineConversionWaitsForRestartThenStartsGrace) {
   TempRoot root;
   FakeClock clock(kStart);
-  Installation inst = MustCreate(root.path(), clock, "ServerStandardEval", {"AD-DS", "Hyper-V", "IIS"});
+  Installation inst =
+      MustCreate(root.path(), clock, "ServerStandardEval", {"AD-DS", "Hyper-V", "IIS"});
   const std::string key = LabKey(inst.catalog(), "ServerStandard", Channel::kVolumeMak);
   std::vector<int> progress;
-  StatusOr<SetEditionResult> r = SetEdition(inst, {.edition = "serverstandard", .product_key = key, .accept_eula = true,
-                                                   .progress = [&](int pct, std::string_view) { progress.push_back(pct); }});
+  StatusOr<SetEditionResult> r =
+      SetEdition(inst, {.edition = "serverstandard",
+                        .product_key = key,
+                        .accept_eula = true,
+                        .progress = [&](int pct, std::string_view) { progress.push_back(pct); }});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_TRUE(r->restart_required);
   EXPECT_EQ(progress.back(), 100);
@@ -44,7 +51,8 @@ TEST(EditionServicingTest, OnlineConversionWaitsForRestartThenStartsGrace) {
   ASSERT_TRUE(restarted.ok()) << restarted.status();
   EXPECT_EQ(inst.record().edition, "ServerStandard");
   EXPECT_FALSE(inst.record().pending.has_value());
-  EXPECT_EQ(inst.record().features, (std::vector<std::string>{"AD-DS", "Hyper-V", "IIS"})) << "roles survive";
+  EXPECT_EQ(inst.record().features, (std::vector<std::string>{"AD-DS", "Hyper-V", "IIS"}))
+      << "roles survive";
   ASSERT_TRUE(inst.record().key.has_value()) << "DISM registered the key";
   EXPECT_EQ(inst.record().key->key, key);
   const LicenseState s = inst.State();
@@ -57,11 +65,13 @@ TEST(EditionServicingTest, MissingAcceptEulaOrKeyIsAUsageError) {
   FakeClock clock(kStart);
   Installation inst = MustCreate(root.path(), clock, "ServerStandardEval");
   const std::string key = LabKey(inst.catalog(), "ServerStandard", Channel::kRetail);
-  const Status no_eula = SetEdition(inst, {.edition = "ServerStandard", .product_key = key}).status();
+  const Status no_eula =
+      SetEdition(inst, {.edition = "ServerStandard", .product_key = key}).status();
   EXPECT_EQ(no_eula.code(), ErrorCode::kInvalidArgument);
   EXPECT_TRUE(Contains(no_eula.message(), "/AcceptEula"));
   EXPECT_EQ(ExitStatusFor(no_eula.info().category), 2);
-  EXPECT_EQ(SetEdition(inst, {.edition = "ServerStandard", .accept_eula = true}).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(SetEdition(inst, {.edition = "ServerStandard", .accept_eula = true}).status().code(),
+            ErrorCode::kInvalidArgument);
   EXPECT_FALSE(inst.record().pending.has_value());
 }
 
@@ -69,10 +79,11 @@ TEST(EditionServicingTest, DatacenterToStandardIsRefusedWithTheReason) {
   TempRoot root;
   FakeClock clock(kStart);
   Installation inst = MustCreate(root.path(), clock, "ServerDatacenter");
-  const Status s = SetEdition(inst, {.edition = "ServerStandard",
-                                     .product_key = LabKey(inst.catalog(), "ServerStandard", Channel::kRetail),
-                                     .accept_eula = true})
-                       .status();
+  const Status s =
+      SetEdition(inst, {.edition = "ServerStandard",
+                        .product_key = LabKey(inst.catalog(), "ServerStandard", Channel::kRetail),
+                        .accept_eula = true})
+          .status();
   EXPECT_EQ(s.code(), ErrorCode::kEditionNotTarget);
   EXPECT_TRUE(Contains(s.message(), "cannot be converted down to Standard")) << s;
   EXPECT_TRUE(Contains(s.remedy(), "Get-TargetEditions"));
@@ -83,10 +94,12 @@ TEST(EditionServicingTest, KeyNotForTargetIsMismatchedSku) {
   TempRoot root;
   FakeClock clock(kStart);
   Installation inst = MustCreate(root.path(), clock, "ServerStandardEval");
-  const Status s = SetEdition(inst, {.edition = "ServerDatacenter",
-                                     .product_key = LabKey(inst.catalog(), "ServerStandard", Channel::kVolumeMak),
-                                     .accept_eula = true})
-                       .status();
+  const Status s =
+      SetEdition(inst,
+                 {.edition = "ServerDatacenter",
+                  .product_key = LabKey(inst.catalog(), "ServerStandard", Channel::kVolumeMak),
+                  .accept_eula = true})
+          .status();
   EXPECT_EQ(s.code(), ErrorCode::kMismatchedProductSku);
   EXPECT_TRUE(Contains(s.message(), "not for the target edition ServerDatacenter")) << s;
 }
@@ -95,7 +108,8 @@ TEST(EditionServicingTest, EvaluationGuiToStandardCoreInOneMove) {
   TempRoot root;
   FakeClock clock(kStart);
   Installation inst = MustCreate(root.path(), clock, "ServerStandardEval");
-  ASSERT_TRUE(SetEdition(inst, {.edition = "ServerStandardCor", .product_key = "VDYBN-27WPP-V4HQT-9VMD4-VMK7H",
+  ASSERT_TRUE(SetEdition(inst, {.edition = "ServerStandardCor",
+                                .product_key = "VDYBN-27WPP-V4HQT-9VMD4-VMK7H",
                                 .accept_eula = true})
                   .ok());
   ASSERT_TRUE(Restart(inst).ok());
@@ -107,7 +121,9 @@ TEST(EditionServicingTest, FeaturesTheTargetLacksBlockTheConversion) {
   TempRoot root;
   FakeClock clock(kStart);
   Installation inst = MustCreate(root.path(), clock, "Trial", {"plugins"}, "acme-studio");
-  const Status s = SetEdition(inst, {.edition = "Standard", .product_key = "", .mode = ServicingMode::kOffline}).status();
+  const Status s =
+      SetEdition(inst, {.edition = "Standard", .product_key = "", .mode = ServicingMode::kOffline})
+          .status();
   EXPECT_EQ(s.code(), ErrorCode::kFeatureNotAllowed);
   EXPECT_TRUE(Contains(s.message(), "plugins"));
 }
@@ -117,8 +133,12 @@ TEST(EditionServicingTest, SecondConversionWhilePendingNeedsRestart) {
   FakeClock clock(kStart);
   Installation inst = MustCreate(root.path(), clock, "ServerStandardEval");
   const std::string key = LabKey(inst.catalog(), "ServerStandard", Channel::kRetail);
-  ASSERT_TRUE(SetEdition(inst, {.edition = "ServerStandard", .product_key = key, .accept_eula = true}).ok());
-  EXPECT_EQ(SetEdition(inst, {.edition = "ServerStandard", .product_key = key, .accept_eula = true}).status().code(),
+  ASSERT_TRUE(
+      SetEdition(inst, {.edition = "ServerStandard", .product_key = key, .accept_eula = true})
+          .ok());
+  EXPECT_EQ(SetEdition(inst, {.edition = "ServerStandard", .product_key = key, .accept_eula = true})
+                .status()
+                .code(),
             ErrorCode::kRestartRequired);
 }
 
@@ -126,7 +146,8 @@ TEST(EditionServicingTest, OfflineImageIsConvertedAtOnceWithoutKey) {
   TempRoot root;
   FakeClock clock(kStart);
   Installation inst = MustCreate(root.path(), clock, "ServerStandardEval");
-  StatusOr<SetEditionResult> r = SetEdition(inst, {.edition = "ServerDatacenter", .mode = ServicingMode::kOffline});
+  StatusOr<SetEditionResult> r =
+      SetEdition(inst, {.edition = "ServerDatacenter", .mode = ServicingMode::kOffline});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_FALSE(r->restart_required);
   EXPECT_EQ(inst.record().edition, "ServerDatacenter");
@@ -134,8 +155,11 @@ TEST(EditionServicingTest, OfflineImageIsConvertedAtOnceWithoutKey) {
   const std::string key = LabKey(inst.catalog(), "ServerDatacenter", Channel::kVolumeMak);
   ASSERT_TRUE(SetProductKeyOffline(inst, key).ok());
   EXPECT_EQ(inst.State().status, LicenseStatus::kInitialGrace);
-  EXPECT_EQ(SetProductKeyOffline(inst, LabKey(inst.catalog(), "ServerStandard", Channel::kVolumeMak)).status().code(),
-            ErrorCode::kMismatchedProductSku);
+  EXPECT_EQ(
+      SetProductKeyOffline(inst, LabKey(inst.catalog(), "ServerStandard", Channel::kVolumeMak))
+          .status()
+          .code(),
+      ErrorCode::kMismatchedProductSku);
 }
 
 TEST(EditionServicingTest, ConversionSnapshotsAndRollsBack) {
@@ -143,7 +167,8 @@ TEST(EditionServicingTest, ConversionSnapshotsAndRollsBack) {
   FakeClock clock(kStart);
   Installation inst = MustCreate(root.path(), clock, "ServerStandardEval", {"IIS"});
   const std::string key = LabKey(inst.catalog(), "ServerStandard", Channel::kRetail);
-  StatusOr<SetEditionResult> r = SetEdition(inst, {.edition = "ServerStandard", .product_key = key, .accept_eula = true});
+  StatusOr<SetEditionResult> r =
+      SetEdition(inst, {.edition = "ServerStandard", .product_key = key, .accept_eula = true});
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(Restart(inst).ok());
   ASSERT_EQ(ListBackups(inst).size(), 1u);

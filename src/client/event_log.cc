@@ -29,7 +29,9 @@ std::optional<Event> ParseEventLine(std::string_view line) {
     e.message = j.at("message").get<std::string>();
     if (j.contains("code")) {
       const std::string code = j.at("code").get<std::string>();
-      if (const ErrorInfo* info = FindError(static_cast<std::uint32_t>(std::stoul(code, nullptr, 16)))) e.code = info->code;
+      if (const ErrorInfo* info =
+              FindError(static_cast<std::uint32_t>(std::stoul(code, nullptr, 16))))
+        e.code = info->code;
     }
     if (j.contains("data")) e.data = j.at("data").get<std::map<std::string, std::string>>();
     return e;
@@ -42,15 +44,21 @@ std::optional<Event> ParseEventLine(std::string_view line) {
 
 std::string_view EventLevelName(EventLevel level) {
   switch (level) {
-    case EventLevel::kInformation: return "information";
-    case EventLevel::kWarning: return "warning";
-    case EventLevel::kError: return "error";
+    case EventLevel::kInformation:
+      return "information";
+    case EventLevel::kWarning:
+      return "warning";
+    case EventLevel::kError:
+      return "error";
   }
   return "information";
 }
 
 std::string EventToJsonLine(const Event& e) {
-  json j = {{"time", FormatIso8601(e.time)}, {"id", e.id}, {"level", EventLevelName(e.level)}, {"message", e.message}};
+  json j = {{"time", FormatIso8601(e.time)},
+            {"id", e.id},
+            {"level", EventLevelName(e.level)},
+            {"message", e.message}};
   if (e.code) j["code"] = FormatCode(*e.code);
   if (!e.data.empty()) j["data"] = e.data;
   return j.dump();

@@ -16,7 +16,7 @@
 namespace licet::client {
 
 namespace event_id {
-inline constexpr int kEvaluationExpiredShutdown = 100;   // WLMS: "will shut down every hour"
+inline constexpr int kEvaluationExpiredShutdown = 100;  // WLMS: "will shut down every hour"
 inline constexpr int kInstalled = 1000;
 inline constexpr int kProductKeyInstalled = 1001;
 inline constexpr int kProductKeyUninstalled = 1002;

@@ -25,7 +25,9 @@ std::optional<TimePoint> OptionalTime(const json& j, const char* key) {
 }
 
 json KeyJson(const InstalledKey& k) {
-  return {{"key", k.key}, {"partial", k.partial}, {"activation_id", k.activation_id},
+  return {{"key", k.key},
+          {"partial", k.partial},
+          {"activation_id", k.activation_id},
           {"channel", std::string(ChannelName(k.channel))}};
 }
 
@@ -35,7 +37,8 @@ InstalledKey KeyFrom(const json& j) {
   k.partial = j.at("partial").get<std::string>();
   k.activation_id = j.at("activation_id").get<std::string>();
   const std::optional<Channel> channel = ParseChannel(j.at("channel").get<std::string>());
-  if (!channel) throw std::invalid_argument("unknown channel " + j.at("channel").get<std::string>());
+  if (!channel)
+    throw std::invalid_argument("unknown channel " + j.at("channel").get<std::string>());
   k.channel = *channel;
   return k;
 }
@@ -90,12 +93,16 @@ std::string SerializeRecord(const InstallRecord& r) {
       {"activation", r.activation ? ActivationJson(*r.activation) : json(nullptr)},
       {"pending", r.pending ? PendingJson(*r.pending) : json(nullptr)},
       {"rearm_remaining", r.rearm_remaining},
-      {"volume", {{"host", r.volume.host}, {"port", r.volume.port}, {"domain", r.volume.domain},
-                  {"host_caching", r.volume.host_caching}}},
+      {"volume",
+       {{"host", r.volume.host},
+        {"port", r.volume.port},
+        {"domain", r.volume.domain},
+        {"host_caching", r.volume.host_caching}}},
       {"activation_url", r.activation_url},
       {"trusted_time", TimeJson(r.trusted_time)},
       {"lab_clock_offset_seconds", r.lab_clock_offset_seconds},
-      {"last_shutdown_notice_at", r.last_shutdown_notice_at ? TimeJson(*r.last_shutdown_notice_at) : json(nullptr)},
+      {"last_shutdown_notice_at",
+       r.last_shutdown_notice_at ? TimeJson(*r.last_shutdown_notice_at) : json(nullptr)},
   };
   return j.dump(2) + "\n";
 }
@@ -106,7 +113,8 @@ StatusOr<InstallRecord> ParseRecord(std::string_view text, std::string_view sour
     const int format = j.at("format").get<int>();
     if (format != InstallRecord::kFormat) {
       return Status(ErrorCode::kStoreCorrupt,
-                    fmt::format("{} has format {}, this Licet reads format {}", source, format, InstallRecord::kFormat));
+                    fmt::format("{} has format {}, this Licet reads format {}", source, format,
+                                InstallRecord::kFormat));
     }
     InstallRecord r;
     r.product_id = j.at("product_id").get<std::string>();

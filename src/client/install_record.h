@@ -32,11 +32,11 @@ struct ActivationRecord {
 
 /// A change that waits for `licet restart`, as Windows waits for a reboot.
 struct PendingChange {
-  std::optional<std::string> edition;      // DISM /Set-Edition target
-  std::optional<InstalledKey> key;         // the key given to /Set-Edition
-  bool rearm = false;                      // slmgr /rearm
+  std::optional<std::string> edition;  // DISM /Set-Edition target
+  std::optional<InstalledKey> key;     // the key given to /Set-Edition
+  bool rearm = false;                  // slmgr /rearm
   TimePoint staged_at{};
-  std::string backup_id;                   // snapshot taken before staging
+  std::string backup_id;  // snapshot taken before staging
 };
 
 /// Volume client settings (slmgr /skms, /skms-domain, /skhc).
@@ -73,8 +73,8 @@ struct InstallRecord {
 /// Serialises with stable field names, pretty-printed.
 [[nodiscard]] std::string SerializeRecord(const InstallRecord& record);
 
-/// Parses store.json. Errors: kStoreCorrupt naming the problem (bad JSON, missing or mistyped field,
-/// unknown format version).
+/// Parses store.json. Errors: kStoreCorrupt naming the problem (bad JSON, missing or mistyped
+/// field, unknown format version).
 [[nodiscard]] StatusOr<InstallRecord> ParseRecord(std::string_view json, std::string_view source);
 
 }  // namespace licet::client

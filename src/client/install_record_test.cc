@@ -11,16 +11,24 @@ InstallRecord Sample() {
   r.vendor_key_id = "k";
   r.vendor_public_key = "AAAA";
   r.cmid = "e890d484-0da0-4e09-a24b-38c81a765680";
-  r.installed_at = r.evaluation_started_at = r.grace_started_at = r.trusted_time = *ParseIso8601("2026-01-01T00:00:00Z");
+  r.installed_at = r.evaluation_started_at = r.grace_started_at = r.trusted_time =
+      *ParseIso8601("2026-01-01T00:00:00Z");
   r.edition = "ServerStandard";
   r.features = {"IIS"};
-  r.key = InstalledKey{.key = "K", .partial = "VMK7H", .activation_id = "a", .channel = Channel::kVolumeGvlk};
-  r.activation = ActivationRecord{.method = "volume", .activated_at = r.installed_at,
-                                  .expires_at = r.installed_at + std::chrono::days(180), .token = "t"};
-  r.pending = PendingChange{.edition = "ServerDatacenter", .key = std::nullopt, .rearm = true,
-                            .staged_at = r.installed_at, .backup_id = "1"};
+  r.key = InstalledKey{
+      .key = "K", .partial = "VMK7H", .activation_id = "a", .channel = Channel::kVolumeGvlk};
+  r.activation = ActivationRecord{.method = "volume",
+                                  .activated_at = r.installed_at,
+                                  .expires_at = r.installed_at + std::chrono::days(180),
+                                  .token = "t"};
+  r.pending = PendingChange{.edition = "ServerDatacenter",
+                            .key = std::nullopt,
+                            .rearm = true,
+                            .staged_at = r.installed_at,
+                            .backup_id = "1"};
   r.rearm_remaining = 3;
-  r.volume = {.host = "kms.contoso.local", .port = 1688, .domain = "contoso.local", .host_caching = false};
+  r.volume = {
+      .host = "kms.contoso.local", .port = 1688, .domain = "contoso.local", .host_caching = false};
   r.lab_clock_offset_seconds = 86400;
   return r;
 }
@@ -37,7 +45,8 @@ TEST(InstallRecordTest, RoundTrips) {
 
 TEST(InstallRecordTest, DamageIsStoreCorruptNeverAThrow) {
   const std::string good = SerializeRecord(Sample());
-  std::vector<std::string> bad = {"", "{", "null", "[]", "{\"format\": 1}", good.substr(0, good.size() / 2)};
+  std::vector<std::string> bad = {
+      "", "{", "null", "[]", "{\"format\": 1}", good.substr(0, good.size() / 2)};
   std::string wrong_type = good;
   wrong_type.replace(wrong_type.find("\"rearm_remaining\": 3"), 20, "\"rearm_remaining\": \"x\"");
   bad.push_back(wrong_type);
@@ -51,7 +60,8 @@ TEST(InstallRecordTest, DamageIsStoreCorruptNeverAThrow) {
   bad_time.replace(bad_time.find("2026-01-01T00:00:00Z"), 20, "yesterday");
   bad.push_back(bad_time);
   for (const std::string& text : bad) {
-    EXPECT_EQ(ParseRecord(text, "t").status().code(), ErrorCode::kStoreCorrupt) << text.substr(0, 60);
+    EXPECT_EQ(ParseRecord(text, "t").status().code(), ErrorCode::kStoreCorrupt)
+        << text.substr(0, 60);
   }
 }
 

@@ -15,14 +15,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Status CheckFeatures(const Catalog& catalog, const Edition& edition, std::vector<std::string>& features) {
+Status CheckFeatures(const Catalog& catalog, const Edition& edition,
+                     std::vector<std::string>& features) {
   for (std::string& f : features) {
     const Feature* feature = catalog.FindFeature(f);
     if (feature == nullptr) {
       std::string known;
       for (const Feature& k : catalog.features()) known += (known.empty() ? "" : ", ") + k.id;
-      return Status(ErrorCode::kFeatureNotAllowed, fmt::format("{} has no feature '{}' (features: {})",
-                                                               catalog.product().name, f, known));
+      return Status(
+          ErrorCode::kFeatureNotAllowed,
+          fmt::format("{} has no feature '{}' (features: {})", catalog.product().name, f, known));
     }
     f = feature->id;  // canonical spelling
     if (std::find(edition.features.begin(), edition.features.end(), f) == edition.features.end()) {
@@ -41,7 +43,8 @@ StatusOr<Catalog> LoadInstallCatalog(const InstallOptions& options, std::string*
   for (const std::string& arg : options.trust_keys) {
     LICET_ASSIGN_OR_RETURN(TrustedKey key, ParseTrustedKeyArgument(arg));
     // A key given on the command line is trusted under whatever id the catalog's signature names.
-    StatusOr<Catalog> unsigned_view = Catalog::Parse(CatalogBody(source.text), source.path.string());
+    StatusOr<Catalog> unsigned_view =
+        Catalog::Parse(CatalogBody(source.text), source.path.string());
     if (unsigned_view.ok() && key.key_id == "cli") key.key_id = unsigned_view->vendor().key_id;
     trusted.push_back(std::move(key));
   }
@@ -67,13 +70,15 @@ StatusOr<Installation> Installation::Create(const InstallOptions& options, const
     std::string known;
     for (const Edition& e : catalog.editions()) known += (known.empty() ? "" : ", ") + e.id;
     return Status(ErrorCode::kUnknownEdition,
-                  fmt::format("{} has no edition '{}' (editions: {})", catalog.product().name, options.edition, known));
+                  fmt::format("{} has no edition '{}' (editions: {})", catalog.product().name,
+                              options.edition, known));
   }
   std::vector<std::string> features = options.features;
   LICET_RETURN_IF_ERROR(CheckFeatures(catalog, *edition, features));
 
   LICET_RETURN_IF_ERROR(EnsureDirectory(options.root));
-  LICET_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(options.root / ".lock", LockMode::kExclusive));
+  LICET_ASSIGN_OR_RETURN(FileLock lock,
+                         FileLock::Acquire(options.root / ".lock", LockMode::kExclusive));
   if (fs::exists(options.root / "store.json") && !options.force) {
     return Status(ErrorCode::kAlreadyInstalled,
                   fmt::format("{} already holds an installation", options.root.string()));
@@ -98,17 +103,20 @@ StatusOr<Installation> Installation::Create(const InstallOptions& options, const
   }
   Installation inst(options.root, std::move(catalog), std::move(r), clock, std::move(lock));
   LICET_RETURN_IF_ERROR(inst.Save());
-  LICET_RETURN_IF_ERROR(inst.Log(event_id::kInstalled, EventLevel::kInformation,
-                                 fmt::format("Installed {} ({})", inst.edition().name, inst.edition().id),
-                                 std::nullopt, {{"cmid", inst.record().cmid}}));
+  LICET_RETURN_IF_ERROR(
+      inst.Log(event_id::kInstalled, EventLevel::kInformation,
+               fmt::format("Installed {} ({})", inst.edition().name, inst.edition().id),
+               std::nullopt, {{"cmid", inst.record().cmid}}));
   return inst;
 }
 
 StatusOr<Installation> Installation::Open(const fs::path& root, Access access, const Clock& clock) {
   if (!fs::exists(root / "store.json")) {
-    return Status(ErrorCode::kNotInstalled, fmt::format("no Licet installation at {}", root.string()),
-                  fmt::format("licet install --catalog windows-server-2022 --edition ServerStandardEval --root {}",
-                              root.string()));
+    return Status(
+        ErrorCode::kNotInstalled, fmt::format("no Licet installation at {}", root.string()),
+        fmt::format(
+            "licet install --catalog windows-server-2022 --edition ServerStandardEval --root {}",
+            root.string()));
   }
   std::optional<FileLock> lock;
   if (access == Access::kReadWrite) {
@@ -116,7 +124,8 @@ StatusOr<Installation> Installation::Open(const fs::path& root, Access access, c
     lock.emplace(std::move(l));
   }
   LICET_ASSIGN_OR_RETURN(std::string store_text, ReadWholeFile(root / "store.json"));
-  LICET_ASSIGN_OR_RETURN(InstallRecord record, ParseRecord(store_text, (root / "store.json").string()));
+  LICET_ASSIGN_OR_RETURN(InstallRecord record,
+                         ParseRecord(store_text, (root / "store.json").string()));
   StatusOr<std::string> catalog_text = ReadWholeFile(root / "catalog.toml");
   if (!catalog_text.ok()) {
     return Status(ErrorCode::kStoreCorrupt, fmt::format("the installation's catalog is missing: {}",
@@ -129,8 +138,9 @@ StatusOr<Installation> Installation::Open(const fs::path& root, Access access, c
     return Status(ErrorCode::kStoreCorrupt, "store.json holds no valid vendor key");
   }
   std::copy(pinned->begin(), pinned->end(), key.public_key.begin());
-  LICET_ASSIGN_OR_RETURN(Catalog catalog,
-                         LoadSignedCatalog(*catalog_text, (root / "catalog.toml").string(), {&key, 1}));
+  LICET_ASSIGN_OR_RETURN(
+      Catalog catalog,
+      LoadSignedCatalog(*catalog_text, (root / "catalog.toml").string(), {&key, 1}));
   if (catalog.product().id != record.product_id || catalog.FindEdition(record.edition) == nullptr) {
     return Status(ErrorCode::kStoreCorrupt,
                   fmt::format("store.json (product {}, edition {}) does not match its catalog ({})",
@@ -145,7 +155,9 @@ const Edition& Installation::edition() const {
   return *e;
 }
 
-TimePoint Installation::ClockNow() const { return clock_->Now() + Seconds(record_.lab_clock_offset_seconds); }
+TimePoint Installation::ClockNow() const {
+  return clock_->Now() + Seconds(record_.lab_clock_offset_seconds);
+}
 
 TimePoint Installation::Now() const { return std::max(ClockNow(), record_.trusted_time); }
 
@@ -156,7 +168,8 @@ LicenseFacts Installation::Facts() const {
   f.grace_start = record_.grace_started_at;
   f.key_installed = record_.key.has_value();
   if (record_.activation) {
-    f.activation = record_.activation->expires_at ? ActivationLifetime::kExpiring : ActivationLifetime::kPermanent;
+    f.activation = record_.activation->expires_at ? ActivationLifetime::kExpiring
+                                                  : ActivationLifetime::kPermanent;
     if (record_.activation->expires_at) f.activation_expires = *record_.activation->expires_at;
   }
   return f;
@@ -168,26 +181,32 @@ Status Installation::Save() {
   return WriteFileAtomically(store_path(), SerializeRecord(record_), FileMode::kOwnerOnly);
 }
 
-Status Installation::Log(int id, EventLevel level, std::string message, std::optional<ErrorCode> code,
-                         std::map<std::string, std::string> data) {
+Status Installation::Log(int id, EventLevel level, std::string message,
+                         std::optional<ErrorCode> code, std::map<std::string, std::string> data) {
   LICET_CHECK(lock_.has_value(), "Log() on an installation opened read-only");
-  return AppendEvent(events_path(), Event{.time = Now(), .id = id, .level = level, .message = std::move(message),
-                                          .code = code, .data = std::move(data)});
+  return AppendEvent(events_path(), Event{.time = Now(),
+                                          .id = id,
+                                          .level = level,
+                                          .message = std::move(message),
+                                          .code = code,
+                                          .data = std::move(data)});
 }
 
 Status Installation::NoteForcedShutdownIfDue() {
   const LicenseState state = State();
   if (state.enforcement != Enforcement::kForcedShutdown || !state.evaluation_end) return OkStatus();
   const TimePoint now = Now();
-  if (record_.last_shutdown_notice_at && now - *record_.last_shutdown_notice_at < state.shutdown_interval) {
+  if (record_.last_shutdown_notice_at &&
+      now - *record_.last_shutdown_notice_at < state.shutdown_interval) {
     return OkStatus();
   }
   record_.last_shutdown_notice_at = now;
-  LICET_RETURN_IF_ERROR(Log(event_id::kEvaluationExpiredShutdown, EventLevel::kWarning,
-                            fmt::format("The evaluation period of {} has expired. The system will shut down "
-                                        "every {} minutes.",
-                                        edition().name, state.shutdown_interval.count() / 60),
-                            state.reason));
+  LICET_RETURN_IF_ERROR(
+      Log(event_id::kEvaluationExpiredShutdown, EventLevel::kWarning,
+          fmt::format("The evaluation period of {} has expired. The system will shut down "
+                      "every {} minutes.",
+                      edition().name, state.shutdown_interval.count() / 60),
+          state.reason));
   return Save();
 }
 

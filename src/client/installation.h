@@ -27,19 +27,22 @@ enum class Access { kReadOnly, kReadWrite };
 
 /// `licet install` options.
 struct InstallOptions {
-  std::filesystem::path root;           // Required.
-  std::string catalog;                  // Required: bundled name or path.
-  std::string edition;                  // Required.
-  std::vector<std::string> features;    // Default: none.
-  std::vector<std::string> trust_keys;  // Extra trusted vendor keys (base64 or key-file line). Default: none.
-  bool force = false;                   // Replace an existing installation. Default: refuse.
+  std::filesystem::path root;         // Required.
+  std::string catalog;                // Required: bundled name or path.
+  std::string edition;                // Required.
+  std::vector<std::string> features;  // Default: none.
+  std::vector<std::string>
+      trust_keys;      // Extra trusted vendor keys (base64 or key-file line). Default: none.
+  bool force = false;  // Replace an existing installation. Default: refuse.
 };
 
 class Installation {
  public:
   /// Creates a new installation (the Evaluation ISO's setup). Errors: kAlreadyInstalled,
-  /// kUnknownEdition, kFeatureNotAllowed, catalog errors (kCatalogSignature/Untrusted/Invalid), kIoError.
-  [[nodiscard]] static StatusOr<Installation> Create(const InstallOptions& options, const Clock& clock);
+  /// kUnknownEdition, kFeatureNotAllowed, catalog errors (kCatalogSignature/Untrusted/Invalid),
+  /// kIoError.
+  [[nodiscard]] static StatusOr<Installation> Create(const InstallOptions& options,
+                                                     const Clock& clock);
 
   /// Opens an existing installation; kReadWrite takes the lock. Verifies the stored catalog against
   /// the vendor key pinned at install. Errors: kNotInstalled, kStoreCorrupt, kCatalogSignature,
@@ -60,12 +63,15 @@ class Installation {
   /// The machine clock plus the lab offset, without the high-water floor (for diagnostics).
   [[nodiscard]] TimePoint ClockNow() const;
   [[nodiscard]] LicenseFacts Facts() const;
-  [[nodiscard]] LicenseState State() const { return EvaluateLicense(Facts(), catalog_.policy(), Now()); }
+  [[nodiscard]] LicenseState State() const {
+    return EvaluateLicense(Facts(), catalog_.policy(), Now());
+  }
 
   /// Writes store.json atomically and raises the trusted-time mark. Requires kReadWrite.
   [[nodiscard]] Status Save();
   /// Appends to events.jsonl, stamped with Now(). Requires kReadWrite.
-  [[nodiscard]] Status Log(int id, EventLevel level, std::string message, std::optional<ErrorCode> code = {},
+  [[nodiscard]] Status Log(int id, EventLevel level, std::string message,
+                           std::optional<ErrorCode> code = {},
                            std::map<std::string, std::string> data = {});
   /// Logs event 100 when the evaluation has expired and the last notice is an interval old; saves.
   [[nodiscard]] Status NoteForcedShutdownIfDue();
@@ -75,9 +81,12 @@ class Installation {
   [[nodiscard]] std::filesystem::path backups_dir() const { return root_ / "backups"; }
 
  private:
-  Installation(std::filesystem::path root, Catalog catalog, InstallRecord record, const Clock& clock,
-               std::optional<FileLock> lock)
-      : root_(std::move(root)), catalog_(std::move(catalog)), record_(std::move(record)), clock_(&clock),
+  Installation(std::filesystem::path root, Catalog catalog, InstallRecord record,
+               const Clock& clock, std::optional<FileLock> lock)
+      : root_(std::move(root)),
+        catalog_(std::move(catalog)),
+        record_(std::move(record)),
+        clock_(&clock),
         lock_(std::move(lock)) {}
 
   std::filesystem::path root_;

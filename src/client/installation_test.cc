@@ -33,7 +33,8 @@ TEST(InstallationTest, SecondInstallIsAlreadyInstalledUnlessForced) {
   TempRoot root;
   FakeClock clock(kStart);
   MustCreate(root.path(), clock, "ServerStandardEval");
-  InstallOptions opts{.root = root.path(), .catalog = "windows-server-2022", .edition = "ServerDatacenterEval"};
+  InstallOptions opts{
+      .root = root.path(), .catalog = "windows-server-2022", .edition = "ServerDatacenterEval"};
   EXPECT_EQ(Installation::Create(opts, clock).status().code(), ErrorCode::kAlreadyInstalled);
   opts.force = true;
   StatusOr<Installation> again = Installation::Create(opts, clock);
@@ -44,7 +45,11 @@ TEST(InstallationTest, SecondInstallIsAlreadyInstalledUnlessForced) {
 TEST(InstallationTest, UnknownEditionListsTheEditions) {
   TempRoot root;
   FakeClock clock(kStart);
-  const Status s = Installation::Create({.root = root.path(), .catalog = "windows-server-2022", .edition = "ServerTurbine"}, clock).status();
+  const Status s =
+      Installation::Create(
+          {.root = root.path(), .catalog = "windows-server-2022", .edition = "ServerTurbine"},
+          clock)
+          .status();
   EXPECT_EQ(s.code(), ErrorCode::kUnknownEdition);
   EXPECT_NE(s.message().find("ServerDatacenterCor"), std::string_view::npos);
 }
@@ -52,13 +57,18 @@ TEST(InstallationTest, UnknownEditionListsTheEditions) {
 TEST(InstallationTest, DatacenterOnlyFeatureIsRefusedOnStandard) {
   TempRoot root;
   FakeClock clock(kStart);
-  const Status s = Installation::Create({.root = root.path(), .catalog = "windows-server-2022",
-                                         .edition = "ServerStandardEval", .features = {"Storage-Spaces-Direct"}},
+  const Status s = Installation::Create({.root = root.path(),
+                                         .catalog = "windows-server-2022",
+                                         .edition = "ServerStandardEval",
+                                         .features = {"Storage-Spaces-Direct"}},
                                         clock)
                        .status();
   EXPECT_EQ(s.code(), ErrorCode::kFeatureNotAllowed);
-  EXPECT_EQ(Installation::Create({.root = root.path(), .catalog = "windows-server-2022",
-                                  .edition = "ServerStandardEval", .features = {"Teleport"}}, clock)
+  EXPECT_EQ(Installation::Create({.root = root.path(),
+                                  .catalog = "windows-server-2022",
+                                  .edition = "ServerStandardEval",
+                                  .features = {"Teleport"}},
+                                 clock)
                 .status()
                 .code(),
             ErrorCode::kFeatureNotAllowed);
@@ -67,7 +77,10 @@ TEST(InstallationTest, DatacenterOnlyFeatureIsRefusedOnStandard) {
 TEST(InstallationTest, UnknownCatalogIsNotFound) {
   TempRoot root;
   FakeClock clock(kStart);
-  const Status s = Installation::Create({.root = root.path(), .catalog = "windows-server-2099", .edition = "X"}, clock).status();
+  const Status s =
+      Installation::Create({.root = root.path(), .catalog = "windows-server-2099", .edition = "X"},
+                           clock)
+          .status();
   EXPECT_EQ(s.code(), ErrorCode::kNotFound);
   EXPECT_NE(s.message().find("windows-server-2022"), std::string_view::npos) << "lists what exists";
 }
@@ -84,8 +97,9 @@ TEST(InstallationTest, DamagedStoreIsStoreCorrupt) {
   TempRoot root;
   FakeClock clock(kStart);
   MustCreate(root.path(), clock, "ServerStandardEval");
-  for (const std::string& damage : {std::string("{"), std::string(""), std::string("{\"format\": 1}"),
-                                    std::string("[1,2,3]"), std::string("\xff\xfe garbage")}) {
+  for (const std::string& damage :
+       {std::string("{"), std::string(""), std::string("{\"format\": 1}"), std::string("[1,2,3]"),
+        std::string("\xff\xfe garbage")}) {
     ASSERT_TRUE(WriteFileAtomically(root.path() / "store.json", damage).ok());
     const Status s = Installation::Open(root.path(), Access::kReadOnly, clock).status();
     EXPECT_EQ(s.code(), ErrorCode::kStoreCorrupt) << damage << " -> " << s;
@@ -100,7 +114,8 @@ TEST(InstallationTest, AlteredStoredCatalogIsRefused) {
   std::string text = *ReadWholeFile(root.path() / "catalog.toml");
   text.replace(text.find("evaluation_days = 180"), 21, "evaluation_days = 999");
   ASSERT_TRUE(WriteFileAtomically(root.path() / "catalog.toml", text).ok());
-  EXPECT_EQ(Installation::Open(root.path(), Access::kReadOnly, clock).status().code(), ErrorCode::kCatalogSignature);
+  EXPECT_EQ(Installation::Open(root.path(), Access::kReadOnly, clock).status().code(),
+            ErrorCode::kCatalogSignature);
 }
 
 TEST(InstallationTest, ClockSetBackDoesNotBuyTime) {
@@ -139,8 +154,12 @@ TEST(InstallationTest, InstallLogsEvent1000) {
 TEST(EventLogTest, TornLastLineIsSkipped) {
   TempRoot root;
   const std::filesystem::path log = root.path() / "events.jsonl";
-  ASSERT_TRUE(AppendEvent(log, Event{.time = kStart, .id = 1001, .level = EventLevel::kInformation, .message = "ok",
-                                     .code = ErrorCode::kNotSupported, .data = {{"k", "v"}}})
+  ASSERT_TRUE(AppendEvent(log, Event{.time = kStart,
+                                     .id = 1001,
+                                     .level = EventLevel::kInformation,
+                                     .message = "ok",
+                                     .code = ErrorCode::kNotSupported,
+                                     .data = {{"k", "v"}}})
                   .ok());
   ASSERT_TRUE(AppendLineDurably(log, "{\"time\": \"2026-").ok());  // a crash mid-append
   const StatusOr<std::vector<Event>> events = ReadEvents(log);

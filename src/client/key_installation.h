@@ -12,12 +12,15 @@ namespace licet::client {
 
 /// Resolves `typed` and checks that it may be installed on an installation of edition `installed`:
 ///  - a malformed key or one of no SKU: kInvalidProductKey saying what is wrong;
-///  - any key on an evaluation edition: kNotSupported (0x80070032) naming both editions and channels,
+///  - any key on an evaluation edition: kNotSupported (0x80070032) naming both editions and
+///  channels,
 ///    with the DISM command that converts the edition as the fix;
 ///  - a key of another edition: kMismatchedProductSku (0xC004F069), with the conversion as the fix
 ///    when the catalog allows that path.
-[[nodiscard]] StatusOr<ResolvedKey> CheckKeyForEdition(const Catalog& catalog, const Edition& installed,
-                                                       std::string_view typed, const std::filesystem::path& root);
+[[nodiscard]] StatusOr<ResolvedKey> CheckKeyForEdition(const Catalog& catalog,
+                                                       const Edition& installed,
+                                                       std::string_view typed,
+                                                       const std::filesystem::path& root);
 
 /// The stored form of a resolved key.
 [[nodiscard]] InstalledKey ToInstalledKey(const ResolvedKey& key);

@@ -33,7 +33,9 @@ TEST(KeyInstallationTest, EvaluationRefusesVolumeRetailAndOemKeysWith0x80070032)
     EXPECT_TRUE(Contains(s.message(), "Retail:TB:Eval")) << s;
     EXPECT_TRUE(Contains(s.message(), ChannelName(channel))) << s;
     EXPECT_TRUE(Contains(s.message(), "for ServerStandard")) << s;
-    EXPECT_TRUE(Contains(s.remedy(), "dism /online /Set-Edition:ServerStandard /ProductKey:" + key + " /AcceptEula")) << s.remedy();
+    EXPECT_TRUE(Contains(
+        s.remedy(), "dism /online /Set-Edition:ServerStandard /ProductKey:" + key + " /AcceptEula"))
+        << s.remedy();
   }
   EXPECT_FALSE(inst.record().key.has_value());
 }
@@ -51,7 +53,8 @@ TEST(KeyInstallationTest, EvaluationRefusalOffersAnAllowedTargetOnly) {
   TempRoot root;
   FakeClock clock(kStart);
   Installation inst = MustCreate(root.path(), clock, "ServerDatacenterEval");
-  const Status s = InstallProductKey(inst, LabKey(inst.catalog(), "ServerStandard", Channel::kRetail)).status();
+  const Status s =
+      InstallProductKey(inst, LabKey(inst.catalog(), "ServerStandard", Channel::kRetail)).status();
   EXPECT_EQ(s.code(), ErrorCode::kNotSupported);
   EXPECT_TRUE(Contains(s.message(), "converts to Datacenter only")) << s;
   EXPECT_FALSE(Contains(s.remedy(), "/Set-Edition:ServerStandard")) << s.remedy();
@@ -73,14 +76,16 @@ TEST(KeyInstallationTest, KeyOfAnotherEditionIsMismatchedSkuWithConversionHint) 
   const std::string dc = LabKey(inst.catalog(), "ServerDatacenter", Channel::kVolumeMak);
   const Status s = InstallProductKey(inst, dc).status();
   EXPECT_EQ(s.code(), ErrorCode::kMismatchedProductSku);
-  EXPECT_TRUE(Contains(s.remedy(), "/Set-Edition:ServerDatacenter /ProductKey:" + dc)) << s.remedy();
+  EXPECT_TRUE(Contains(s.remedy(), "/Set-Edition:ServerDatacenter /ProductKey:" + dc))
+      << s.remedy();
 }
 
 TEST(KeyInstallationTest, DowngradeKeyIsMismatchedSkuWithoutConversionHint) {
   TempRoot root;
   FakeClock clock(kStart);
   Installation inst = MustCreate(root.path(), clock, "ServerDatacenter");
-  const Status s = InstallProductKey(inst, LabKey(inst.catalog(), "ServerStandard", Channel::kRetail)).status();
+  const Status s =
+      InstallProductKey(inst, LabKey(inst.catalog(), "ServerStandard", Channel::kRetail)).status();
   EXPECT_EQ(s.code(), ErrorCode::kMismatchedProductSku);
   EXPECT_TRUE(Contains(s.message(), "cannot be converted down")) << s;
   EXPECT_FALSE(Contains(s.remedy(), "Set-Edition")) << s.remedy();
@@ -94,7 +99,8 @@ TEST(KeyInstallationTest, MatchingKeyIsInstalledAndChannelsSwitchFreely) {
   ASSERT_TRUE(InstallProductKey(inst, retail).ok());
   EXPECT_EQ(inst.record().key->channel, Channel::kRetail);
   EXPECT_EQ(inst.record().key->partial, retail.substr(24));
-  ASSERT_TRUE(InstallProductKey(inst, "vdybn27wppv4hqt9vmd4vmk7h").ok());  // the public GVLK, typed sloppily
+  ASSERT_TRUE(InstallProductKey(inst, "vdybn27wppv4hqt9vmd4vmk7h")
+                  .ok());  // the public GVLK, typed sloppily
   EXPECT_EQ(inst.record().key->channel, Channel::kVolumeGvlk);
   EXPECT_EQ(inst.State().status, LicenseStatus::kInitialGrace);
 }
@@ -113,7 +119,9 @@ TEST(KeyInstallationTest, PendingConversionRequiresRestartFirst) {
   FakeClock clock(kStart);
   Installation inst = MustCreate(root.path(), clock, "ServerStandardEval");
   const std::string key = LabKey(inst.catalog(), "ServerStandard", Channel::kVolumeMak);
-  ASSERT_TRUE(SetEdition(inst, {.edition = "ServerStandard", .product_key = key, .accept_eula = true}).ok());
+  ASSERT_TRUE(
+      SetEdition(inst, {.edition = "ServerStandard", .product_key = key, .accept_eula = true})
+          .ok());
   const Status s = InstallProductKey(inst, key).status();
   EXPECT_EQ(s.code(), ErrorCode::kRestartRequired);
   EXPECT_TRUE(Contains(s.remedy(), "licet restart"));
@@ -127,7 +135,8 @@ TEST(KeyInstallationTest, UninstallAndClear) {
   Installation inst = MustCreate(root.path(), clock, "ServerStandard");
   EXPECT_EQ(UninstallProductKey(inst).code(), ErrorCode::kProductKeyNotInstalled);
   EXPECT_EQ(ClearProductKeyFromRegistry(inst).code(), ErrorCode::kProductKeyNotInstalled);
-  ASSERT_TRUE(InstallProductKey(inst, LabKey(inst.catalog(), "ServerStandard", Channel::kRetail)).ok());
+  ASSERT_TRUE(
+      InstallProductKey(inst, LabKey(inst.catalog(), "ServerStandard", Channel::kRetail)).ok());
   ASSERT_TRUE(ClearProductKeyFromRegistry(inst).ok());
   EXPECT_TRUE(inst.record().key->key.empty());
   EXPECT_EQ(inst.record().key->partial.size(), 5u);

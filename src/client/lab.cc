@@ -9,7 +9,8 @@ namespace {
 Status RequireLab(const Catalog& catalog, std::string_view what) {
   if (catalog.product().lab) return OkStatus();
   return Status(ErrorCode::kNotLabCatalog,
-                fmt::format("{} is not a lab catalog (lab = true), so {} is refused", catalog.product().id, what));
+                fmt::format("{} is not a lab catalog (lab = true), so {} is refused",
+                            catalog.product().id, what));
 }
 
 }  // namespace
@@ -18,9 +19,10 @@ Status AdvanceLabClock(Installation& inst, Seconds by) {
   LICET_RETURN_IF_ERROR(RequireLab(inst.catalog(), "the lab clock"));
   inst.record().lab_clock_offset_seconds += by.count();
   LICET_RETURN_IF_ERROR(inst.Save());
-  LICET_RETURN_IF_ERROR(inst.Log(event_id::kLabClockMoved, EventLevel::kInformation,
-                                 fmt::format("Lab clock advanced by {}; installation time is now {}",
-                                             FormatDurationHuman(by), FormatHuman(inst.Now()))));
+  LICET_RETURN_IF_ERROR(
+      inst.Log(event_id::kLabClockMoved, EventLevel::kInformation,
+               fmt::format("Lab clock advanced by {}; installation time is now {}",
+                           FormatDurationHuman(by), FormatHuman(inst.Now()))));
   return inst.NoteForcedShutdownIfDue();
 }
 
@@ -29,24 +31,30 @@ Status ResetLabClock(Installation& inst) {
   inst.record().lab_clock_offset_seconds = 0;
   inst.record().trusted_time = inst.ClockNow();
   LICET_RETURN_IF_ERROR(inst.Save());
-  return inst.Log(event_id::kLabClockMoved, EventLevel::kInformation, "Lab clock reset to the machine clock");
+  return inst.Log(event_id::kLabClockMoved, EventLevel::kInformation,
+                  "Lab clock reset to the machine clock");
 }
 
 StatusOr<ProductKey> MintLabKey(const Catalog& catalog, std::string_view edition, Channel channel,
                                 std::optional<std::uint32_t> serial) {
   LICET_RETURN_IF_ERROR(RequireLab(catalog, "minting keys"));
   if (!catalog.lab_key_mac_secret()) {
-    return Status(ErrorCode::kNotLabCatalog, fmt::format("{} has no [lab] insecure_key_mac_secret", catalog.product().id));
+    return Status(ErrorCode::kNotLabCatalog,
+                  fmt::format("{} has no [lab] insecure_key_mac_secret", catalog.product().id));
   }
   const Edition* e = catalog.FindEdition(edition);
-  if (e == nullptr) return Status(ErrorCode::kUnknownEdition, fmt::format("{} has no edition '{}'", catalog.product().id, edition));
+  if (e == nullptr)
+    return Status(ErrorCode::kUnknownEdition,
+                  fmt::format("{} has no edition '{}'", catalog.product().id, edition));
   const Sku* sku = catalog.FindSku(e->id, channel);
   if (sku == nullptr || sku->key_groups.empty()) {
     return Status(ErrorCode::kNotFound,
-                  fmt::format("{} has no {} SKU with key groups for {}", catalog.product().id, ChannelName(channel), e->id));
+                  fmt::format("{} has no {} SKU with key groups for {}", catalog.product().id,
+                              ChannelName(channel), e->id));
   }
   const std::uint32_t s = serial.value_or(randombytes_uniform(kMaxKeySerial));
-  return ProductKey::Generate(sku->key_groups.front(), s & kMaxKeySerial, *catalog.lab_key_mac_secret());
+  return ProductKey::Generate(sku->key_groups.front(), s & kMaxKeySerial,
+                              *catalog.lab_key_mac_secret());
 }
 
 }  // namespace licet::client

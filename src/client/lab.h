@@ -19,7 +19,8 @@ namespace licet::client {
 
 /// A real key for (`edition`, `channel`) from a lab catalog. `serial` defaults to a random one.
 /// Errors: kNotLabCatalog, kUnknownEdition, kNotFound (no SKU for that edition and channel).
-[[nodiscard]] StatusOr<ProductKey> MintLabKey(const Catalog& catalog, std::string_view edition, Channel channel,
+[[nodiscard]] StatusOr<ProductKey> MintLabKey(const Catalog& catalog, std::string_view edition,
+                                              Channel channel,
                                               std::optional<std::uint32_t> serial = std::nullopt);
 
 }  // namespace licet::client

@@ -8,7 +8,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string NameLine(const LicenseReport& r) { return fmt::format("{}, {} edition", r.product_name, r.edition); }
+std::string NameLine(const LicenseReport& r) {
+  return fmt::format("{}, {} edition", r.product_name, r.edition);
+}
 
 std::string DescriptionLine(const LicenseReport& r) {
   return r.channel ? fmt::format("{}, {}", r.product_name, ChannelDescription(*r.channel))
@@ -21,14 +23,16 @@ long long Minutes(Seconds s) { return s.count() / 60; }
 std::string StatusDetail(const LicenseReport& r) {
   const LicenseState& s = r.state;
   const Seconds left = s.Remaining(r.now);
-  const std::string span = fmt::format("{} minute(s) ({} day(s))", Minutes(left), left.count() / 86400);
+  const std::string span =
+      fmt::format("{} minute(s) ({} day(s))", Minutes(left), left.count() / 86400);
   switch (s.status) {
     case LicenseStatus::kLicensed:
       if (s.evaluation_end) return "Timebased activation expiration: " + span + "\n";
       if (s.ends) return "Volume activation expiration: " + span + "\n";
       return {};
     case LicenseStatus::kNotification:
-      return fmt::format("Notification Reason: {} ({})\n", FormatCode(s.reason), LookupError(s.reason).message);
+      return fmt::format("Notification Reason: {} ({})\n", FormatCode(s.reason),
+                         LookupError(s.reason).message);
     case LicenseStatus::kUnlicensed:
       return fmt::format("Reason: {} ({})\n", FormatCode(s.reason), LookupError(s.reason).message);
     default:
@@ -85,46 +89,55 @@ std::string FormatLicenseInfo(const LicenseReport& r, bool detailed) {
   if (detailed) out += "Software licensing service version: licet " LICET_VERSION "\n\n";
   out += fmt::format("Name: {}\nDescription: {}\n", NameLine(r), DescriptionLine(r));
   if (detailed) {
-    out += fmt::format("Activation ID: {}\nApplication ID: {}\n", r.activation_id.empty() ? "(none)" : r.activation_id,
-                       r.application_id);
+    out += fmt::format("Activation ID: {}\nApplication ID: {}\n",
+                       r.activation_id.empty() ? "(none)" : r.activation_id, r.application_id);
     out += fmt::format("Product Key Channel: {}\n", r.channel ? ChannelName(*r.channel) : "(none)");
   }
-  out += fmt::format("Partial Product Key: {}\n", r.partial_product_key.empty() ? "(none)" : r.partial_product_key);
+  out += fmt::format("Partial Product Key: {}\n",
+                     r.partial_product_key.empty() ? "(none)" : r.partial_product_key);
   out += fmt::format("License Status: {}\n", LicenseStatusLabel(r.state.status));
   out += StatusDetail(r);
   if (r.state.enforcement == Enforcement::kForcedShutdown) {
     out += fmt::format("Reduced functionality: the system shuts down every {} minutes.\n",
                        Minutes(r.state.shutdown_interval));
   }
-  if (r.state.evaluation_end) out += fmt::format("Evaluation End Date: {}\n", FormatHuman(*r.state.evaluation_end));
+  if (r.state.evaluation_end)
+    out += fmt::format("Evaluation End Date: {}\n", FormatHuman(*r.state.evaluation_end));
   if (r.pending_edition) {
-    out += fmt::format("Pending edition: {} (restart to complete: licet restart)\n", *r.pending_edition);
+    out += fmt::format("Pending edition: {} (restart to complete: licet restart)\n",
+                       *r.pending_edition);
   }
   if (r.pending_rearm) out += "Pending rearm: restart to apply (licet restart)\n";
   if (!detailed) return out;
-  out += fmt::format("Remaining Windows rearm count: {}\nRemaining SKU rearm count: {}\n", r.rearm_remaining,
-                     r.rearm_remaining);
+  out += fmt::format("Remaining Windows rearm count: {}\nRemaining SKU rearm count: {}\n",
+                     r.rearm_remaining, r.rearm_remaining);
   out += fmt::format("Trusted time: {}\n", FormatHuman(r.trusted_time));
   out += fmt::format("Installation Date: {}\n", FormatHuman(r.installed_at));
   if (r.activation) {
-    out += fmt::format("Most recent activation: {} on {}\n", r.activation->method, FormatHuman(r.activation->activated_at));
+    out += fmt::format("Most recent activation: {} on {}\n", r.activation->method,
+                       FormatHuman(r.activation->activated_at));
   }
-  out += fmt::format("Installed features: {}\n", r.features.empty() ? "(none)" : fmt::format("{}", fmt::join(r.features, ", ")));
+  out +=
+      fmt::format("Installed features: {}\n",
+                  r.features.empty() ? "(none)" : fmt::format("{}", fmt::join(r.features, ", ")));
   if (r.lab_clock_offset_seconds != 0) {
-    out += fmt::format("Lab clock offset: +{}\n", FormatDurationHuman(Seconds(r.lab_clock_offset_seconds)));
+    out += fmt::format("Lab clock offset: +{}\n",
+                       FormatDurationHuman(Seconds(r.lab_clock_offset_seconds)));
   }
   out += "\nVolume activation client information:\n";
   out += fmt::format("    Client Machine ID (CMID): {}\n", r.cmid);
   if (r.volume.host.empty()) {
-    out += fmt::format("    DNS auto-discovery: volume host name from DNS ({} SRV record){}\n", r.volume_srv_service,
+    out += fmt::format("    DNS auto-discovery: volume host name from DNS ({} SRV record){}\n",
+                       r.volume_srv_service,
                        r.volume.domain.empty() ? "" : " in domain " + r.volume.domain);
   } else {
     out += fmt::format("    Registered volume host name: {}:{}\n", r.volume.host,
                        r.volume.port != 0 ? r.volume.port : r.volume_default_port);
   }
-  out += fmt::format("    Activation interval: {} minutes\n    Renewal interval: {} minutes\n", r.volume_retry_minutes,
-                     r.volume_renewal_minutes);
-  out += fmt::format("    Volume host caching is {}\n", r.volume.host_caching ? "enabled" : "disabled");
+  out += fmt::format("    Activation interval: {} minutes\n    Renewal interval: {} minutes\n",
+                     r.volume_retry_minutes, r.volume_renewal_minutes);
+  out += fmt::format("    Volume host caching is {}\n",
+                     r.volume.host_caching ? "enabled" : "disabled");
   return out;
 }
 
@@ -133,21 +146,26 @@ std::string FormatExpiration(const LicenseReport& r) {
   const LicenseState& s = r.state;
   switch (s.status) {
     case LicenseStatus::kLicensed:
-      if (s.evaluation_end) return out + fmt::format("Timebased activation will expire {}\n", FormatHuman(*s.ends));
-      if (s.ends) return out + fmt::format("Volume activation will expire {}\n", FormatHuman(*s.ends));
+      if (s.evaluation_end)
+        return out + fmt::format("Timebased activation will expire {}\n", FormatHuman(*s.ends));
+      if (s.ends)
+        return out + fmt::format("Volume activation will expire {}\n", FormatHuman(*s.ends));
       return out + "The machine is permanently activated.\n";
     case LicenseStatus::kNotification:
       return out + fmt::format("Notification: {} ({})\n", s.explanation, FormatCode(s.reason));
     case LicenseStatus::kUnlicensed:
       return out + "Not activated: no product key is installed.\n";
     default:
-      return out + fmt::format("{} ends {}\n", LicenseStatusLabel(s.status), s.ends ? FormatHuman(*s.ends) : "never");
+      return out + fmt::format("{} ends {}\n", LicenseStatusLabel(s.status),
+                               s.ends ? FormatHuman(*s.ends) : "never");
   }
 }
 
 json ReportJson(const LicenseReport& r) {
   const LicenseState& s = r.state;
-  const auto opt_time = [](const std::optional<TimePoint>& t) { return t ? json(FormatIso8601(*t)) : json(nullptr); };
+  const auto opt_time = [](const std::optional<TimePoint>& t) {
+    return t ? json(FormatIso8601(*t)) : json(nullptr);
+  };
   json j = {
       {"product", {{"id", r.product_id}, {"name", r.product_name}, {"lab", r.lab}}},
       {"edition", r.edition},
@@ -162,15 +180,19 @@ json ReportJson(const LicenseReport& r) {
       {"license_status_code", static_cast<int>(s.status)},
       {"coarse_status", CoarseStatusId(s.coarse())},
       {"reason", s.reason == ErrorCode::kOk ? json(nullptr)
-                                            : json{{"code", FormatCode(s.reason)}, {"symbol", LookupError(s.reason).symbol}}},
+                                            : json{{"code", FormatCode(s.reason)},
+                                                   {"symbol", LookupError(s.reason).symbol}}},
       {"explanation", s.explanation},
       {"grace_minutes_remaining", s.ends ? json(Minutes(s.Remaining(r.now))) : json(nullptr)},
       {"status_ends", opt_time(s.ends)},
       {"evaluation_end", opt_time(s.evaluation_end)},
-      {"enforcement", {{"kind", EnforcementName(s.enforcement)},
-                       {"shutdown_interval_minutes", s.enforcement == Enforcement::kForcedShutdown
-                                                         ? json(Minutes(s.shutdown_interval)) : json(nullptr)}}},
-      {"partial_product_key", r.partial_product_key.empty() ? json(nullptr) : json(r.partial_product_key)},
+      {"enforcement",
+       {{"kind", EnforcementName(s.enforcement)},
+        {"shutdown_interval_minutes", s.enforcement == Enforcement::kForcedShutdown
+                                          ? json(Minutes(s.shutdown_interval))
+                                          : json(nullptr)}}},
+      {"partial_product_key",
+       r.partial_product_key.empty() ? json(nullptr) : json(r.partial_product_key)},
       {"rearm_remaining", r.rearm_remaining},
       {"cmid", r.cmid},
       {"features", r.features},
@@ -178,28 +200,38 @@ json ReportJson(const LicenseReport& r) {
       {"trusted_time", FormatIso8601(r.trusted_time)},
       {"now", FormatIso8601(r.now)},
       {"lab_clock_offset_seconds", r.lab_clock_offset_seconds},
-      {"volume", {{"host", r.volume.host.empty() ? json(nullptr) : json(r.volume.host)},
-                  {"port", r.volume.port != 0 ? r.volume.port : r.volume_default_port},
-                  {"domain", r.volume.domain.empty() ? json(nullptr) : json(r.volume.domain)},
-                  {"host_caching", r.volume.host_caching},
-                  {"srv_service", r.volume_srv_service}}},
-      {"activation", r.activation ? json{{"method", r.activation->method},
-                                         {"activated_at", FormatIso8601(r.activation->activated_at)},
-                                         {"expires_at", opt_time(r.activation->expires_at)}}
-                                  : json(nullptr)},
+      {"volume",
+       {{"host", r.volume.host.empty() ? json(nullptr) : json(r.volume.host)},
+        {"port", r.volume.port != 0 ? r.volume.port : r.volume_default_port},
+        {"domain", r.volume.domain.empty() ? json(nullptr) : json(r.volume.domain)},
+        {"host_caching", r.volume.host_caching},
+        {"srv_service", r.volume_srv_service}}},
+      {"activation", r.activation
+                         ? json{{"method", r.activation->method},
+                                {"activated_at", FormatIso8601(r.activation->activated_at)},
+                                {"expires_at", opt_time(r.activation->expires_at)}}
+                         : json(nullptr)},
   };
   return j;
 }
 
 std::string FormatStatusSummary(const LicenseReport& r) {
   std::string out = fmt::format("{} ({})\n", r.edition_name, r.edition);
-  out += fmt::format("  Status:   {} — {}\n", LicenseStatusLabel(r.state.status), r.state.explanation);
-  if (r.state.ends) out += fmt::format("  Ends:     {} ({} left)\n", FormatHuman(*r.state.ends), FormatDurationHuman(r.state.Remaining(r.now)));
+  out +=
+      fmt::format("  Status:   {} — {}\n", LicenseStatusLabel(r.state.status), r.state.explanation);
+  if (r.state.ends)
+    out += fmt::format("  Ends:     {} ({} left)\n", FormatHuman(*r.state.ends),
+                       FormatDurationHuman(r.state.Remaining(r.now)));
   out += fmt::format("  Channel:  {}\n", r.channel ? ChannelName(*r.channel) : "(no product key)");
-  if (!r.partial_product_key.empty()) out += fmt::format("  Key:      *****-*****-*****-*****-{}\n", r.partial_product_key);
-  if (r.pending_edition) out += fmt::format("  Pending:  edition {} at the next restart (licet restart)\n", *r.pending_edition);
+  if (!r.partial_product_key.empty())
+    out += fmt::format("  Key:      *****-*****-*****-*****-{}\n", r.partial_product_key);
+  if (r.pending_edition)
+    out += fmt::format("  Pending:  edition {} at the next restart (licet restart)\n",
+                       *r.pending_edition);
   if (r.pending_rearm) out += "  Pending:  rearm at the next restart (licet restart)\n";
-  out += fmt::format("  Features: {}\n", r.features.empty() ? "(none)" : fmt::format("{}", fmt::join(r.features, ", ")));
+  out +=
+      fmt::format("  Features: {}\n",
+                  r.features.empty() ? "(none)" : fmt::format("{}", fmt::join(r.features, ", ")));
   out += fmt::format("  CMID:     {}\n", r.cmid);
   return out;
 }

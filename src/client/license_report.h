@@ -1,5 +1,5 @@
-// What slmgr /dli, /dlv, /xpr and `licet status --json` show: one report built from the installation,
-// rendered as Windows-style text or as JSON with plainly named fields.
+// What slmgr /dli, /dlv, /xpr and `licet status --json` show: one report built from the
+// installation, rendered as Windows-style text or as JSON with plainly named fields.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -17,7 +17,8 @@ struct LicenseReport {
   std::string edition_name;
   std::optional<std::string> pending_edition;
   bool pending_rearm = false;
-  std::optional<Channel> channel;  // the key's channel, Retail:TB:Eval for evaluations, none otherwise
+  std::optional<Channel>
+      channel;  // the key's channel, Retail:TB:Eval for evaluations, none otherwise
   std::string activation_id;
   std::string application_id;
   std::string partial_product_key;  // empty when no key

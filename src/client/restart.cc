@@ -21,9 +21,10 @@ StatusOr<RestartResult> Restart(Installation& inst) {
       r.activation.reset();
       r.key = pending.key;
       LICET_RETURN_IF_ERROR(inst.Save());
-      LICET_RETURN_IF_ERROR(inst.Log(event_id::kEditionChangeApplied, EventLevel::kInformation,
-                                     fmt::format("Edition changed {} -> {}; not activated, in its grace period", from,
-                                                 r.edition)));
+      LICET_RETURN_IF_ERROR(
+          inst.Log(event_id::kEditionChangeApplied, EventLevel::kInformation,
+                   fmt::format("Edition changed {} -> {}; not activated, in its grace period", from,
+                               r.edition)));
       result.applied.push_back(fmt::format("Edition changed from {} to {}.", from, r.edition));
     }
     if (pending.rearm) {
@@ -32,9 +33,11 @@ StatusOr<RestartResult> Restart(Installation& inst) {
       r.grace_started_at = now;
       r.activation.reset();
       LICET_RETURN_IF_ERROR(inst.Save());
-      LICET_RETURN_IF_ERROR(inst.Log(event_id::kRearmApplied, EventLevel::kInformation,
-                                     fmt::format("Rearm applied: timers reset, new CMID {}", r.cmid)));
-      result.applied.push_back(fmt::format("Rearm applied: licensing timers reset, new CMID {}.", r.cmid));
+      LICET_RETURN_IF_ERROR(
+          inst.Log(event_id::kRearmApplied, EventLevel::kInformation,
+                   fmt::format("Rearm applied: timers reset, new CMID {}", r.cmid)));
+      result.applied.push_back(
+          fmt::format("Rearm applied: licensing timers reset, new CMID {}.", r.cmid));
     }
   }
   if (result.applied.empty()) LICET_RETURN_IF_ERROR(inst.Save());
@@ -46,12 +49,15 @@ Status StageRearm(Installation& inst) {
   InstallRecord& r = inst.record();
   if (r.rearm_remaining <= 0) {
     return Status(ErrorCode::kRearmLimitExceeded,
-                  fmt::format("this installation has used all {} of its rearms", inst.catalog().policy().rearm_count),
-                  fmt::format("Install a key and activate: {} then {}", LicetCommand("slmgr /ipk <key>", inst.root()),
+                  fmt::format("this installation has used all {} of its rearms",
+                              inst.catalog().policy().rearm_count),
+                  fmt::format("Install a key and activate: {} then {}",
+                              LicetCommand("slmgr /ipk <key>", inst.root()),
                               LicetCommand("slmgr /ato", inst.root())));
   }
   if (r.pending && r.pending->rearm) {
-    return Status(ErrorCode::kRestartRequired, "a rearm is already pending", LicetCommand("restart", inst.root()));
+    return Status(ErrorCode::kRestartRequired, "a rearm is already pending",
+                  LicetCommand("restart", inst.root()));
   }
   r.rearm_remaining -= 1;
   PendingChange pending = r.pending.value_or(PendingChange{});

@@ -13,9 +13,9 @@ struct RestartResult {
   std::vector<std::string> applied;  // one line per applied change, for the user
 };
 
-/// Applies pending changes: a staged edition becomes the edition (features kept, not activated, a new
-/// initial grace starts, the staged key is installed); a staged rearm renews the CMID and restarts the
-/// evaluation or grace timer. Saves, logs events 1011/1021, then event 100 if due.
+/// Applies pending changes: a staged edition becomes the edition (features kept, not activated, a
+/// new initial grace starts, the staged key is installed); a staged rearm renews the CMID and
+/// restarts the evaluation or grace timer. Saves, logs events 1011/1021, then event 100 if due.
 [[nodiscard]] StatusOr<RestartResult> Restart(Installation& inst);
 
 /// slmgr /rearm: stages a rearm (applied at restart) and uses one rearm.

@@ -76,7 +76,8 @@ TEST(LabTest, LabClockIsRefusedOnVendorCatalogs) {
   FakeClock clock(kStart);
   Installation inst = MustCreate(root.path(), clock, "Trial", {}, "acme-studio");
   EXPECT_EQ(AdvanceLabClock(inst, days(31)).code(), ErrorCode::kNotLabCatalog);
-  EXPECT_EQ(MintLabKey(inst.catalog(), "Pro", Channel::kRetail).status().code(), ErrorCode::kNotLabCatalog);
+  EXPECT_EQ(MintLabKey(inst.catalog(), "Pro", Channel::kRetail).status().code(),
+            ErrorCode::kNotLabCatalog);
 }
 
 TEST(LabTest, LabClockMovesTheStateAndPersists) {
@@ -100,8 +101,10 @@ TEST(DoctorTest, NamesPendingRestartAndExpiredEvaluationWithFixes) {
   clock.Advance(days(200));
   bool restart = false, convert = false;
   for (const Finding& f : Diagnose(inst)) {
-    restart = restart || (f.severity == Severity::kWarning && f.fix.find("licet restart") != std::string::npos);
-    convert = convert || (f.severity == Severity::kProblem && f.fix.find("/Set-Edition:ServerStandard") != std::string::npos);
+    restart = restart || (f.severity == Severity::kWarning &&
+                          f.fix.find("licet restart") != std::string::npos);
+    convert = convert || (f.severity == Severity::kProblem &&
+                          f.fix.find("/Set-Edition:ServerStandard") != std::string::npos);
   }
   EXPECT_TRUE(restart);
   EXPECT_TRUE(convert);
@@ -113,7 +116,8 @@ TEST(DoctorTest, ClockSetBackIsReported) {
   Installation inst = MustCreate(root.path(), clock, "ServerStandardEval");
   clock.Set(kStart);
   bool found = false;
-  for (const Finding& f : Diagnose(inst)) found = found || f.what.find("set back") != std::string::npos;
+  for (const Finding& f : Diagnose(inst))
+    found = found || f.what.find("set back") != std::string::npos;
   EXPECT_TRUE(found);
 }
 

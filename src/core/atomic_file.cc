@@ -39,7 +39,7 @@ Status SyncDirectory(const std::filesystem::path& dir) {
 
 Status ErrnoStatus(std::string_view what, const std::filesystem::path& path, int err) {
   const ErrorCode code = (err == EACCES || err == EPERM || err == EROFS) ? ErrorCode::kAccessDenied
-                                                                          : ErrorCode::kIoError;
+                                                                         : ErrorCode::kIoError;
   return Status(code, fmt::format("{} {}: {}", what, path.string(), std::strerror(err)));
 }
 
@@ -50,7 +50,8 @@ Status EnsureDirectory(const std::filesystem::path& dir) {
   return OkStatus();
 }
 
-Status WriteFileAtomically(const std::filesystem::path& path, std::string_view contents, FileMode mode) {
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view contents,
+                           FileMode mode) {
   // A random suffix keeps two writers (which should hold a lock anyway) from sharing a temp file.
   const std::filesystem::path tmp =
       path.string() + fmt::format(".tmp-{:08x}", randombytes_random());
@@ -98,8 +99,9 @@ StatusOr<std::string> ReadWholeFile(const std::filesystem::path& path, size_t ma
     out.append(buf, static_cast<size_t>(n));
     if (out.size() > max_bytes) {
       ::close(fd);
-      return Status(ErrorCode::kIoError,
-                    fmt::format("{} is larger than {} bytes; refusing to read it", path.string(), max_bytes));
+      return Status(
+          ErrorCode::kIoError,
+          fmt::format("{} is larger than {} bytes; refusing to read it", path.string(), max_bytes));
     }
   }
   ::close(fd);

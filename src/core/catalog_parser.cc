@@ -3,9 +3,9 @@
 #define TOML_EXCEPTIONS 0
 #include <fmt/format.h>
 #include <sodium.h>
+#include <toml++/toml.h>
 
 #include <set>
-#include <toml++/toml.h>
 
 #include "internal/catalog_builder.h"
 #include "licet/core/catalog.h"
@@ -30,8 +30,8 @@ class TableReader {
     return {};
   }
 
-  std::int64_t Integer(std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max,
-                       bool required = false) {
+  std::int64_t Integer(std::string_view key, std::int64_t fallback, std::int64_t min,
+                       std::int64_t max, bool required = false) {
     const toml::node* node = table_.get(key);
     if (node == nullptr) {
       if (required) Fail(key, "is missing");
@@ -88,8 +88,8 @@ class TableReader {
     if (!error_.ok()) return;
     const toml::source_region& where = node != nullptr ? node->source() : table_.source();
     error_ = Status(ErrorCode::kCatalogInvalid,
-                    fmt::format("{}:{}:{}: {}{}{} {}", source_, where.begin.line, where.begin.column, path_,
-                                path_.empty() ? "" : ".", key, what));
+                    fmt::format("{}:{}:{}: {}{}{} {}", source_, where.begin.line,
+                                where.begin.column, path_, path_.empty() ? "" : ".", key, what));
   }
 
   const Status& error() const { return error_; }
@@ -120,24 +120,30 @@ Status ParsePolicy(const toml::table* table, std::string_view source, Policy& p)
   p.evaluation_days = days("evaluation_days", p.evaluation_days);
   p.rearm_count = static_cast<int>(r.Integer("rearm_count", p.rearm_count, 0, 1001));
   p.initial_grace_days = days("initial_grace_days", p.initial_grace_days);
-  p.out_of_tolerance_grace_days = days("out_of_tolerance_grace_days", p.out_of_tolerance_grace_days);
+  p.out_of_tolerance_grace_days =
+      days("out_of_tolerance_grace_days", p.out_of_tolerance_grace_days);
   p.non_genuine_grace_days = days("non_genuine_grace_days", p.non_genuine_grace_days);
-  p.notification_enforcement = ParseEnforcement(r, "notification_enforcement", p.notification_enforcement);
+  p.notification_enforcement =
+      ParseEnforcement(r, "notification_enforcement", p.notification_enforcement);
   p.evaluation_expired_enforcement =
       ParseEnforcement(r, "evaluation_expired_enforcement", p.evaluation_expired_enforcement);
-  p.forced_shutdown_interval_minutes = static_cast<int>(
-      r.Integer("forced_shutdown_interval_minutes", p.forced_shutdown_interval_minutes, 1, 24 * 60));
+  p.forced_shutdown_interval_minutes = static_cast<int>(r.Integer(
+      "forced_shutdown_interval_minutes", p.forced_shutdown_interval_minutes, 1, 24 * 60));
   p.volume_validity_days = days("volume_validity_days", p.volume_validity_days);
   // slmgr /sai and /sri accept 15 minutes to 30 days.
-  p.volume_renewal_minutes = static_cast<int>(r.Integer("volume_renewal_minutes", p.volume_renewal_minutes, 15, 43200));
-  p.volume_retry_minutes = static_cast<int>(r.Integer("volume_retry_minutes", p.volume_retry_minutes, 15, 43200));
+  p.volume_renewal_minutes =
+      static_cast<int>(r.Integer("volume_renewal_minutes", p.volume_renewal_minutes, 15, 43200));
+  p.volume_retry_minutes =
+      static_cast<int>(r.Integer("volume_retry_minutes", p.volume_retry_minutes, 15, 43200));
   p.volume_threshold = static_cast<int>(r.Integer("volume_threshold", p.volume_threshold, 1, 1000));
   p.cmid_cache_days = days("cmid_cache_days", p.cmid_cache_days);
-  p.host_key_activations = static_cast<int>(r.Integer("host_key_activations", p.host_key_activations, 1, 1000000));
+  p.host_key_activations =
+      static_cast<int>(r.Integer("host_key_activations", p.host_key_activations, 1, 1000000));
   p.host_key_hosts = static_cast<int>(r.Integer("host_key_hosts", p.host_key_hosts, 1, 1000000));
-  p.mak_activations = static_cast<int>(r.Integer("mak_activations", p.mak_activations, 1, 100000000));
-  p.clock_skew_tolerance_minutes =
-      static_cast<int>(r.Integer("clock_skew_tolerance_minutes", p.clock_skew_tolerance_minutes, 1, 10080));
+  p.mak_activations =
+      static_cast<int>(r.Integer("mak_activations", p.mak_activations, 1, 100000000));
+  p.clock_skew_tolerance_minutes = static_cast<int>(
+      r.Integer("clock_skew_tolerance_minutes", p.clock_skew_tolerance_minutes, 1, 10080));
   return r.error();
 }
 
@@ -148,7 +154,8 @@ Status ParseHeader(const toml::table& root, std::string_view source, CatalogBuil
   LICET_RETURN_IF_ERROR(top.error());
 
   const toml::table* product = root["product"].as_table();
-  if (product == nullptr) return Status(ErrorCode::kCatalogInvalid, fmt::format("{}: [product] is missing", source));
+  if (product == nullptr)
+    return Status(ErrorCode::kCatalogInvalid, fmt::format("{}: [product] is missing", source));
   TableReader p(*product, "product", source);
   Product& out = b.product();
   out.id = p.String("id");
@@ -159,7 +166,8 @@ Status ParseHeader(const toml::table& root, std::string_view source, CatalogBuil
   LICET_RETURN_IF_ERROR(p.error());
 
   const toml::table* vendor = root["vendor"].as_table();
-  if (vendor == nullptr) return Status(ErrorCode::kCatalogInvalid, fmt::format("{}: [vendor] is missing", source));
+  if (vendor == nullptr)
+    return Status(ErrorCode::kCatalogInvalid, fmt::format("{}: [vendor] is missing", source));
   TableReader v(*vendor, "vendor", source);
   VendorIdentity& id = b.vendor();
   id.name = v.String("name");
@@ -167,8 +175,8 @@ Status ParseHeader(const toml::table& root, std::string_view source, CatalogBuil
   const std::string key_b64 = v.String("public_key");
   LICET_RETURN_IF_ERROR(v.error());
   size_t len = 0;
-  if (sodium_base642bin(id.public_key.data(), id.public_key.size(), key_b64.data(), key_b64.size(), nullptr,
-                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+  if (sodium_base642bin(id.public_key.data(), id.public_key.size(), key_b64.data(), key_b64.size(),
+                        nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
       len != id.public_key.size()) {
     v.Fail("public_key", "must be a base64 Ed25519 public key (32 bytes)");
     return v.error();
@@ -215,14 +223,15 @@ Status ForEachTable(const toml::table& root, std::string_view key, std::string_v
   if (node == nullptr) return OkStatus();
   const toml::array* arr = node->as_array();
   if (arr == nullptr) {
-    return Status(ErrorCode::kCatalogInvalid, fmt::format("{}: {} must be written [[{}]]", source, key, key));
+    return Status(ErrorCode::kCatalogInvalid,
+                  fmt::format("{}: {} must be written [[{}]]", source, key, key));
   }
   size_t index = 0;
   for (const toml::node& item : *arr) {
     const toml::table* table = item.as_table();
     if (table == nullptr) {
-      return Status(ErrorCode::kCatalogInvalid,
-                    fmt::format("{}:{}: {}[{}] must be a table", source, item.source().begin.line, key, index));
+      return Status(ErrorCode::kCatalogInvalid, fmt::format("{}:{}: {}[{}] must be a table", source,
+                                                            item.source().begin.line, key, index));
     }
     TableReader reader(*table, fmt::format("{}[{}]", key, index), source);
     fn(reader, *table);
@@ -233,28 +242,31 @@ Status ForEachTable(const toml::table& root, std::string_view key, std::string_v
 }
 
 Status ParseBody(const toml::table& root, std::string_view source, CatalogBuilder& b) {
-  LICET_RETURN_IF_ERROR(ForEachTable(root, "features", source, [&](TableReader& r, const toml::table&) {
-    b.features().push_back(Feature{.id = r.String("id"), .name = r.String("name")});
-  }));
-  LICET_RETURN_IF_ERROR(ForEachTable(root, "editions", source, [&](TableReader& r, const toml::table&) {
-    Edition e;
-    e.id = r.String("id");
-    e.name = r.String("name");
-    e.evaluation = r.Bool("evaluation", false);
-    const std::string type = r.String("install_type", false);
-    if (type == "core") {
-      e.install_type = InstallType::kCore;
-    } else if (!type.empty() && type != "desktop") {
-      r.Fail("install_type", "must be \"desktop\" or \"core\"");
-    }
-    e.features = r.Strings("features");
-    e.targets = r.Strings("targets");
-    b.editions().push_back(std::move(e));
-  }));
-  LICET_RETURN_IF_ERROR(ForEachTable(root, "refused_conversions", source, [&](TableReader& r, const toml::table&) {
-    b.refused().push_back(
-        RefusedConversion{.from = r.String("from"), .to = r.String("to"), .reason = r.String("reason")});
-  }));
+  LICET_RETURN_IF_ERROR(
+      ForEachTable(root, "features", source, [&](TableReader& r, const toml::table&) {
+        b.features().push_back(Feature{.id = r.String("id"), .name = r.String("name")});
+      }));
+  LICET_RETURN_IF_ERROR(
+      ForEachTable(root, "editions", source, [&](TableReader& r, const toml::table&) {
+        Edition e;
+        e.id = r.String("id");
+        e.name = r.String("name");
+        e.evaluation = r.Bool("evaluation", false);
+        const std::string type = r.String("install_type", false);
+        if (type == "core") {
+          e.install_type = InstallType::kCore;
+        } else if (!type.empty() && type != "desktop") {
+          r.Fail("install_type", "must be \"desktop\" or \"core\"");
+        }
+        e.features = r.Strings("features");
+        e.targets = r.Strings("targets");
+        b.editions().push_back(std::move(e));
+      }));
+  LICET_RETURN_IF_ERROR(
+      ForEachTable(root, "refused_conversions", source, [&](TableReader& r, const toml::table&) {
+        b.refused().push_back(RefusedConversion{
+            .from = r.String("from"), .to = r.String("to"), .reason = r.String("reason")});
+      }));
   return ForEachTable(root, "skus", source, [&](TableReader& r, const toml::table&) {
     Sku sku;
     sku.activation_id = r.String("activation_id");
@@ -263,7 +275,9 @@ Status ParseBody(const toml::table& root, std::string_view source, CatalogBuilde
     if (const std::optional<Channel> c = ParseChannel(channel)) {
       sku.channel = *c;
     } else if (!channel.empty()) {
-      r.Fail("channel", "must be one of Retail:TB:Eval, Retail, OEM:DM, OEM:NONSLP, Volume:MAK, Volume:GVLK, Volume:CSVLK");
+      r.Fail("channel",
+             "must be one of Retail:TB:Eval, Retail, OEM:DM, OEM:NONSLP, Volume:MAK, Volume:GVLK, "
+             "Volume:CSVLK");
     }
     if (const toml::array* groups = r.Array("key_groups")) {
       for (const toml::node& g : *groups) {
@@ -283,7 +297,9 @@ Status ParseBody(const toml::table& root, std::string_view source, CatalogBuilde
           continue;
         }
         TableReader lr(*t, "literal_keys", source);
-        LiteralKey key{.key = lr.String("key"), .note = lr.String("note", false), .aliases = lr.Strings("aliases")};
+        LiteralKey key{.key = lr.String("key"),
+                       .note = lr.String("note", false),
+                       .aliases = lr.Strings("aliases")};
         if (!lr.error().ok()) r.Fail("literal_keys", lr.error().message(), &l);
         sku.literal_keys.push_back(std::move(key));
       }
@@ -293,15 +309,81 @@ Status ParseBody(const toml::table& root, std::string_view source, CatalogBuilde
   });
 }
 
+// TOML allows non-ASCII text only inside strings and comments. toml++ 3.3.0 reaches
+// __builtin_unreachable() (undefined behaviour, found by fuzz/catalog_fuzzer) when some non-ASCII
+// code points appear where it looks for whitespace, so such text is refused here, before toml++
+// sees it.
+Status CheckNonAsciiOnlyInStringsAndComments(std::string_view text, std::string_view source) {
+  enum class State {
+    kCode,
+    kComment,
+    kBasic,
+    kLiteral,
+    kMultiBasic,
+    kMultiLiteral
+  } state = State::kCode;
+  int line = 1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const std::string_view rest = text.substr(i);
+    if (c == '\n') {
+      ++line;
+      if (state == State::kComment || state == State::kBasic || state == State::kLiteral)
+        state = State::kCode;
+      continue;
+    }
+    switch (state) {
+      case State::kCode:
+        if (static_cast<unsigned char>(c) >= 0x80) {
+          return Status(ErrorCode::kCatalogInvalid,
+                        fmt::format("{}:{}: a non-ASCII character outside a string or comment",
+                                    source, line));
+        }
+        if (c == '#')
+          state = State::kComment;
+        else if (rest.starts_with("\"\"\""))
+          state = State::kMultiBasic, i += 2;
+        else if (rest.starts_with("'''"))
+          state = State::kMultiLiteral, i += 2;
+        else if (c == '"')
+          state = State::kBasic;
+        else if (c == '\'')
+          state = State::kLiteral;
+        break;
+      case State::kBasic:
+      case State::kMultiBasic:
+        if (c == '\\') {
+          ++i;  // skip the escaped character (an escaped newline is still counted below)
+          if (i < text.size() && text[i] == '\n') ++line;
+        } else if (state == State::kBasic && c == '"') {
+          state = State::kCode;
+        } else if (state == State::kMultiBasic && rest.starts_with("\"\"\"")) {
+          state = State::kCode, i += 2;
+        }
+        break;
+      case State::kLiteral:
+        if (c == '\'') state = State::kCode;
+        break;
+      case State::kMultiLiteral:
+        if (rest.starts_with("'''")) state = State::kCode, i += 2;
+        break;
+      case State::kComment:
+        break;
+    }
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 StatusOr<Catalog> Catalog::Parse(std::string_view toml_text, std::string_view source) {
+  LICET_RETURN_IF_ERROR(CheckNonAsciiOnlyInStringsAndComments(toml_text, source));
   toml::parse_result parsed = toml::parse(toml_text, source);
   if (!parsed) {
     const toml::parse_error& err = parsed.error();
     return Status(ErrorCode::kCatalogInvalid,
-                  fmt::format("{}:{}:{}: {}", source, err.source().begin.line, err.source().begin.column,
-                              err.description()));
+                  fmt::format("{}:{}:{}: {}", source, err.source().begin.line,
+                              err.source().begin.column, err.description()));
   }
   CatalogBuilder builder;
   LICET_RETURN_IF_ERROR(ParseHeader(parsed.table(), source, builder));

@@ -22,7 +22,8 @@ struct SignatureLine {
 // Finds the last line; returns nullopt when it is not a signature line.
 std::optional<SignatureLine> SplitSignature(std::string_view text) {
   std::string_view trimmed = text;
-  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.remove_suffix(1);
+  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r'))
+    trimmed.remove_suffix(1);
   const size_t nl = trimmed.rfind('\n');
   const size_t start = nl == std::string_view::npos ? 0 : nl + 1;
   std::string_view last = trimmed.substr(start);
@@ -118,8 +119,8 @@ std::string SignCatalogText(std::string_view body, const SigningKey& key) {
   std::string out(CatalogBody(body));
   if (!out.empty() && out.back() != '\n') out.push_back('\n');
   std::array<std::uint8_t, crypto_sign_BYTES> sig{};
-  crypto_sign_detached(sig.data(), nullptr, reinterpret_cast<const unsigned char*>(out.data()), out.size(),
-                       key.secret_key.data());
+  crypto_sign_detached(sig.data(), nullptr, reinterpret_cast<const unsigned char*>(out.data()),
+                       out.size(), key.secret_key.data());
   out += fmt::format("{}{} {}\n", kSignaturePrefix, key.key_id, Base64Encode(sig));
   return out;
 }
@@ -129,27 +130,33 @@ StatusOr<Catalog> LoadSignedCatalog(std::string_view text, std::string_view sour
   core_internal::EnsureSodiumInitialized();
   std::optional<SignatureLine> line = SplitSignature(text);
   if (!line) {
-    return Status(ErrorCode::kCatalogSignature,
-                  fmt::format("{} is not signed: its last line is not a '# licet-signature:' line", source));
+    return Status(
+        ErrorCode::kCatalogSignature,
+        fmt::format("{} is not signed: its last line is not a '# licet-signature:' line", source));
   }
   const auto key = std::find_if(trusted.begin(), trusted.end(),
                                 [&](const TrustedKey& k) { return k.key_id == line->key_id; });
   if (key == trusted.end()) {
-    return Status(ErrorCode::kCatalogUntrusted,
-                  fmt::format("{} is signed by vendor key '{}', which is not among the trusted keys", source,
-                              line->key_id));
+    return Status(
+        ErrorCode::kCatalogUntrusted,
+        fmt::format("{} is signed by vendor key '{}', which is not among the trusted keys", source,
+                    line->key_id));
   }
   if (line->signature.size() != crypto_sign_BYTES ||
-      crypto_sign_verify_detached(line->signature.data(), reinterpret_cast<const unsigned char*>(line->body.data()),
+      crypto_sign_verify_detached(line->signature.data(),
+                                  reinterpret_cast<const unsigned char*>(line->body.data()),
                                   line->body.size(), key->public_key.data()) != 0) {
-    return Status(ErrorCode::kCatalogSignature,
-                  fmt::format("{} was altered after it was signed by '{}': the signature does not match its contents",
-                              source, line->key_id));
+    return Status(
+        ErrorCode::kCatalogSignature,
+        fmt::format(
+            "{} was altered after it was signed by '{}': the signature does not match its contents",
+            source, line->key_id));
   }
   LICET_ASSIGN_OR_RETURN(Catalog catalog, Catalog::Parse(line->body, source));
   if (catalog.vendor().public_key != key->public_key) {
-    return Status(ErrorCode::kCatalogUntrusted,
-                  fmt::format("{}: [vendor].public_key is not the key that signed the catalog", source));
+    return Status(
+        ErrorCode::kCatalogUntrusted,
+        fmt::format("{}: [vendor].public_key is not the key that signed the catalog", source));
   }
   return catalog;
 }

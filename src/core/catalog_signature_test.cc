@@ -18,7 +18,8 @@ std::string ReadFile(const std::string& path) {
 std::vector<TrustedKey> BundledTrustedKeys() {
   std::vector<TrustedKey> keys;
   for (const char* name : {"licet-lab-root-2026.pub", "acme-root-2026.pub"}) {
-    StatusOr<TrustedKey> k = ParsePublicKeyFile(ReadFile(std::string(LICET_CATALOG_DIR) + "/trusted-keys/" + name));
+    StatusOr<TrustedKey> k =
+        ParsePublicKeyFile(ReadFile(std::string(LICET_CATALOG_DIR) + "/trusted-keys/" + name));
     LICET_CHECK(k.ok(), "bundled key");
     keys.push_back(*k);
   }
@@ -83,7 +84,8 @@ TEST(CatalogSignatureTest, EveryAlteredByteIsRefused) {
   }
   std::string longer = signed_text;
   longer.replace(longer.find("evaluation_days = 30"), 20, "evaluation_days = 3000");
-  EXPECT_EQ(LoadSignedCatalog(longer, "t", {&trusted, 1}).status().code(), ErrorCode::kCatalogSignature);
+  EXPECT_EQ(LoadSignedCatalog(longer, "t", {&trusted, 1}).status().code(),
+            ErrorCode::kCatalogSignature);
 }
 
 TEST(CatalogSignatureTest, TruncatedSignatureIsRefused) {
@@ -91,28 +93,33 @@ TEST(CatalogSignatureTest, TruncatedSignatureIsRefused) {
   std::string text = SignCatalogText(BodyFor(key), key);
   text.resize(text.size() - 20);
   const TrustedKey trusted{key.key_id, key.public_key};
-  EXPECT_EQ(LoadSignedCatalog(text, "t", {&trusted, 1}).status().code(), ErrorCode::kCatalogSignature);
+  EXPECT_EQ(LoadSignedCatalog(text, "t", {&trusted, 1}).status().code(),
+            ErrorCode::kCatalogSignature);
 }
 
 TEST(CatalogSignatureTest, UnknownSignerIsUntrusted) {
   const SigningKey key = SigningKey::Generate("stranger");
   const std::string text = SignCatalogText(BodyFor(key), key);
-  EXPECT_EQ(LoadSignedCatalog(text, "t", BundledTrustedKeys()).status().code(), ErrorCode::kCatalogUntrusted);
+  EXPECT_EQ(LoadSignedCatalog(text, "t", BundledTrustedKeys()).status().code(),
+            ErrorCode::kCatalogUntrusted);
 }
 
 TEST(CatalogSignatureTest, ImpostorUsingATrustedKeyIdIsRefused) {
   // Signed with a new key but naming the lab key's id: the signature does not verify.
   SigningKey impostor = SigningKey::Generate("licet-lab-root-2026");
   const std::string text = SignCatalogText(BodyFor(impostor), impostor);
-  EXPECT_EQ(LoadSignedCatalog(text, "t", BundledTrustedKeys()).status().code(), ErrorCode::kCatalogSignature);
+  EXPECT_EQ(LoadSignedCatalog(text, "t", BundledTrustedKeys()).status().code(),
+            ErrorCode::kCatalogSignature);
 }
 
 TEST(CatalogSignatureTest, VendorKeyMustBeTheSigner) {
   const SigningKey signer = SigningKey::Generate("signer");
   const SigningKey other = SigningKey::Generate("signer");
-  const std::string text = SignCatalogText(BodyFor(other), signer);  // body names `other`'s public key
+  const std::string text =
+      SignCatalogText(BodyFor(other), signer);  // body names `other`'s public key
   const TrustedKey trusted{signer.key_id, signer.public_key};
-  EXPECT_EQ(LoadSignedCatalog(text, "t", {&trusted, 1}).status().code(), ErrorCode::kCatalogUntrusted);
+  EXPECT_EQ(LoadSignedCatalog(text, "t", {&trusted, 1}).status().code(),
+            ErrorCode::kCatalogUntrusted);
 }
 
 TEST(CatalogSignatureTest, KeyFilesRoundTrip) {
@@ -120,10 +127,12 @@ TEST(CatalogSignatureTest, KeyFilesRoundTrip) {
   const StatusOr<SigningKey> secret = ParseSecretKeyFile(FormatSecretKeyFile(key));
   ASSERT_TRUE(secret.ok());
   EXPECT_EQ(secret->public_key, key.public_key);
-  const StatusOr<TrustedKey> pub = ParsePublicKeyFile(FormatPublicKeyFile({key.key_id, key.public_key}));
+  const StatusOr<TrustedKey> pub =
+      ParsePublicKeyFile(FormatPublicKeyFile({key.key_id, key.public_key}));
   ASSERT_TRUE(pub.ok());
   EXPECT_EQ(pub->public_key, key.public_key);
-  EXPECT_EQ(ParsePublicKeyFile("ed25519-public x notbase64!").status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ParsePublicKeyFile("ed25519-public x notbase64!").status().code(),
+            ErrorCode::kInvalidArgument);
   EXPECT_EQ(ParseSecretKeyFile("").status().code(), ErrorCode::kInvalidArgument);
 }
 

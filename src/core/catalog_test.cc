@@ -18,7 +18,8 @@ std::string ReadCatalogFile(const std::string& name) {
 }
 
 Catalog Lab() {
-  StatusOr<Catalog> c = Catalog::Parse(CatalogBody(ReadCatalogFile("windows-server-2022.toml")), "lab");
+  StatusOr<Catalog> c =
+      Catalog::Parse(CatalogBody(ReadCatalogFile("windows-server-2022.toml")), "lab");
   LICET_CHECK(c.ok(), c.status().ToString().c_str());
   return std::move(c).value();
 }
@@ -27,8 +28,8 @@ TEST(CatalogTest, LabCatalogHasTheSeedEditions) {
   const Catalog c = Lab();
   EXPECT_TRUE(c.product().lab);
   EXPECT_EQ(c.product().application_id, "55c92734-d682-4d71-983e-d6ec3f16059f");
-  for (const char* id : {"ServerStandardEval", "ServerDatacenterEval", "ServerStandard", "ServerDatacenter",
-                         "ServerStandardCor", "ServerDatacenterCor"}) {
+  for (const char* id : {"ServerStandardEval", "ServerDatacenterEval", "ServerStandard",
+                         "ServerDatacenter", "ServerStandardCor", "ServerDatacenterCor"}) {
     EXPECT_NE(c.FindEdition(id), nullptr) << id;
   }
   EXPECT_TRUE(c.FindEdition("serverstandardeval")->evaluation);  // DISM IDs are case-insensitive
@@ -54,17 +55,21 @@ TEST(CatalogTest, StorageSpacesDirectIsDatacenterOnly) {
 
 TEST(CatalogTest, SeedConversionRules) {
   const Catalog c = Lab();
-  const auto verdict = [&](const char* from, const char* to) { return c.CheckConversion(from, to).verdict; };
+  const auto verdict = [&](const char* from, const char* to) {
+    return c.CheckConversion(from, to).verdict;
+  };
   EXPECT_EQ(verdict("ServerStandardEval", "ServerStandard"), ConversionVerdict::kAllowed);
   EXPECT_EQ(verdict("ServerStandardEval", "ServerDatacenter"), ConversionVerdict::kAllowed);
-  EXPECT_EQ(verdict("ServerStandardEval", "ServerStandardCor"), ConversionVerdict::kAllowed);  // one move
+  EXPECT_EQ(verdict("ServerStandardEval", "ServerStandardCor"),
+            ConversionVerdict::kAllowed);  // one move
   EXPECT_EQ(verdict("ServerStandard", "ServerDatacenter"), ConversionVerdict::kAllowed);
   EXPECT_EQ(verdict("ServerStandard", "ServerStandardCor"), ConversionVerdict::kAllowed);
   EXPECT_EQ(verdict("ServerStandardCor", "ServerStandard"), ConversionVerdict::kAllowed);
   EXPECT_EQ(verdict("ServerDatacenter", "ServerDatacenterCor"), ConversionVerdict::kAllowed);
   EXPECT_EQ(verdict("ServerDatacenterCor", "ServerDatacenter"), ConversionVerdict::kAllowed);
   EXPECT_EQ(verdict("ServerDatacenter", "ServerStandard"), ConversionVerdict::kRefused);
-  EXPECT_NE(c.CheckConversion("ServerDatacenter", "ServerStandard").reason.find("cannot be converted down"),
+  EXPECT_NE(c.CheckConversion("ServerDatacenter", "ServerStandard")
+                .reason.find("cannot be converted down"),
             std::string::npos);
   EXPECT_EQ(verdict("ServerStandard", "ServerStandardEval"), ConversionVerdict::kNotATarget);
   EXPECT_EQ(verdict("ServerStandard", "ServerStandard"), ConversionVerdict::kSameEdition);
@@ -111,7 +116,8 @@ TEST(CatalogTest, KeyOfUnknownGroupIsInvalidProductKey) {
 }
 
 TEST(CatalogTest, VendorCatalogIsNotWindowsSpecific) {
-  const StatusOr<Catalog> c = Catalog::Parse(CatalogBody(ReadCatalogFile("acme-studio.toml")), "acme");
+  const StatusOr<Catalog> c =
+      Catalog::Parse(CatalogBody(ReadCatalogFile("acme-studio.toml")), "acme");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_FALSE(c->product().lab);
   EXPECT_FALSE(c->lab_key_mac_secret().has_value());
@@ -168,14 +174,21 @@ TEST(CatalogTest, InvalidCatalogsAreCatalogInvalidWithTheReason) {
       {Replace(kMinimal, "channel = \"Retail\"", "channel = \"Shop\""), "channel"},
       {Replace(kMinimal, "targets = [\"Full\"]", "targets = [\"Gold\"]"), "unknown edition Gold"},
       {Replace(kMinimal, "key_groups = [1]", "key_groups = [2000000]"), "key_groups"},
-      {Replace(kMinimal, "channel = \"Retail:TB:Eval\"", "channel = \"Retail:TB:Eval\"\nkey_groups = [5]"), "evaluation SKUs have no keys"},
+      {Replace(kMinimal, "channel = \"Retail:TB:Eval\"",
+               "channel = \"Retail:TB:Eval\"\nkey_groups = [5]"),
+       "evaluation SKUs have no keys"},
       {Replace(kMinimal, "key_groups = [1]", ""), "neither key_groups nor literal_keys"},
       {Replace(kMinimal, "version = 1", "version = \"one\""), "version must be an integer"},
       {Replace(kMinimal, "id = \"p\"", "id = \"P Q\""), "product.id"},
       {Replace(kMinimal, "qFV96ITc", "qFV96"), "public_key"},
       {Replace(kMinimal, "name = \"Full\"", "name = \"Full\"\nname = \"Twice\""), "min:"},
-      {std::string(kMinimal) + "[lab]\ninsecure_key_mac_secret = \"" + std::string(64, 'a') + "\"\n", "only allowed"},
-      {std::string(kMinimal) + "[[skus]]\nactivation_id = \"9435e7f7-cb6f-4506-a5b1-fb9ae542750d\"\neditions = [\"Full\"]\nchannel = \"Volume:MAK\"\nkey_groups = [1]\n", "key group 1 is used by two SKUs"},
+      {std::string(kMinimal) + "[lab]\ninsecure_key_mac_secret = \"" + std::string(64, 'a') +
+           "\"\n",
+       "only allowed"},
+      {std::string(kMinimal) +
+           "[[skus]]\nactivation_id = \"9435e7f7-cb6f-4506-a5b1-fb9ae542750d\"\neditions = "
+           "[\"Full\"]\nchannel = \"Volume:MAK\"\nkey_groups = [1]\n",
+       "key group 1 is used by two SKUs"},
   };
   for (const auto& [text, expected] : cases) {
     const StatusOr<Catalog> c = Catalog::Parse(text, "min");
@@ -189,6 +202,37 @@ TEST(CatalogTest, SyntaxErrorNamesTheLine) {
   const StatusOr<Catalog> c = Catalog::Parse("format = 1\n[product\n", "broken.toml");
   EXPECT_EQ(c.status().code(), ErrorCode::kCatalogInvalid);
   EXPECT_NE(c.status().message().find("broken.toml:2"), std::string_view::npos) << c.status();
+}
+
+}  // namespace
+}  // namespace licet
+
+namespace licet {
+namespace {
+
+// Regression: fuzz/catalog_fuzzer found that toml++ 3.3.0 reaches __builtin_unreachable() on some
+// non-ASCII code points outside strings (here U+FE63 at the start of the file).
+TEST(CatalogRegressionTest, NonAsciiOutsideStringsIsRefusedBeforeToml) {
+  std::ifstream in(std::string(LICET_SOURCE_DIR) +
+                   "/tests/testdata/regress/catalog_toml_unreachable_fe63.toml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  ASSERT_FALSE(ss.str().empty());
+  const StatusOr<Catalog> c = Catalog::Parse(ss.str(), "regress");
+  EXPECT_EQ(c.status().code(), ErrorCode::kCatalogInvalid);
+  EXPECT_NE(c.status().message().find("non-ASCII"), std::string_view::npos) << c.status();
+  EXPECT_EQ(Catalog::Parse("format = 1 \u00e9\n", "x").status().code(), ErrorCode::kCatalogInvalid);
+}
+
+TEST(CatalogRegressionTest, NonAsciiInsideStringsAndCommentsIsFine) {
+  std::string text(kMinimal);
+  text = Replace(text, "name = \"V\"",
+                 "name = \"Soci\u00e9t\u00e9 g\u00e9n\u00e9rale \\\" \u2014 'x'\" # commentaire "
+                 "\u00e9t\u00e9");
+  text += "# fin \u00e9\n[[features]]\nid = 'f'\nname = '''Multi \u00e9\nligne'''\n";
+  const StatusOr<Catalog> c = Catalog::Parse(text, "utf8");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->vendor().name, "Soci\u00e9t\u00e9 g\u00e9n\u00e9rale \" \u2014 'x'");
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ constexpr std::array<ChannelRow, 7> kChannels = {{
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }
@@ -47,7 +48,8 @@ std::string_view ChannelDescription(Channel channel) { return Row(channel).descr
 
 std::optional<Channel> ParseChannel(std::string_view text) {
   for (const ChannelRow& row : kChannels) {
-    if (EqualsIgnoreCase(text, row.name) || EqualsIgnoreCase(text, row.short_name)) return row.channel;
+    if (EqualsIgnoreCase(text, row.name) || EqualsIgnoreCase(text, row.short_name))
+      return row.channel;
   }
   return std::nullopt;
 }

@@ -54,8 +54,10 @@ StatusOr<TimePoint> ParseIso8601(std::string_view text) {
       text[16] != ':' || text[19] != 'Z') {
     return bad;
   }
-  const int year = ParseFixed(text, 0, 4), month = ParseFixed(text, 5, 2), day = ParseFixed(text, 8, 2);
-  const int hour = ParseFixed(text, 11, 2), minute = ParseFixed(text, 14, 2), second = ParseFixed(text, 17, 2);
+  const int year = ParseFixed(text, 0, 4), month = ParseFixed(text, 5, 2),
+            day = ParseFixed(text, 8, 2);
+  const int hour = ParseFixed(text, 11, 2), minute = ParseFixed(text, 14, 2),
+            second = ParseFixed(text, 17, 2);
   if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
       second < 0 || second > 59) {
     return bad;
@@ -70,8 +72,9 @@ StatusOr<TimePoint> ParseIso8601(std::string_view text) {
 
 StatusOr<Seconds> ParseDuration(std::string_view text) {
   const auto bad = [&](std::string_view why) {
-    return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("'{}' is not a duration ({}); write e.g. 181d, 12h, 90m, 2w", text, why));
+    return Status(
+        ErrorCode::kInvalidArgument,
+        fmt::format("'{}' is not a duration ({}); write e.g. 181d, 12h, 90m, 2w", text, why));
   };
   if (text.size() < 2) return bad("too short");
   long long count = 0;
@@ -82,12 +85,23 @@ StatusOr<Seconds> ParseDuration(std::string_view text) {
   if (count > 100LL * 365 * 86400) return bad("it is longer than a century");
   long long unit = 0;
   switch (text.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    case 'w': unit = 7 * 86400; break;
-    default: return bad("the unit must be s, m, h, d or w");
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    case 'w':
+      unit = 7 * 86400;
+      break;
+    default:
+      return bad("the unit must be s, m, h, d or w");
   }
   if (count > 100LL * 365 * 86400 / unit) return bad("it is longer than a century");
   return Seconds(count * unit);

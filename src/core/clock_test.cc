@@ -13,8 +13,9 @@ TEST(ClockTest, Iso8601RoundTrips) {
 }
 
 TEST(ClockTest, MalformedTimesAreInvalidArgument) {
-  for (const char* bad : {"", "2026-11-25", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-25T24:00:00Z",
-                          "2026-11-25T19:36:25", "2026-11-25 19:36:25Z", "20x6-11-25T19:36:25Z"}) {
+  for (const char* bad :
+       {"", "2026-11-25", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-25T24:00:00Z",
+        "2026-11-25T19:36:25", "2026-11-25 19:36:25Z", "20x6-11-25T19:36:25Z"}) {
     EXPECT_EQ(ParseIso8601(bad).status().code(), ErrorCode::kInvalidArgument) << bad;
   }
 }

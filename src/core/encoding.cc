@@ -37,8 +37,8 @@ std::string HexEncode(std::span<const std::uint8_t> bytes) {
 
 std::string ContentDigest(std::string_view data) {
   std::uint8_t digest[32];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-                     nullptr, 0);
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(data.data()),
+                     data.size(), nullptr, 0);
   return HexEncode(digest);
 }
 
@@ -49,8 +49,8 @@ std::string RandomUuid() {
   b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
   b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
   const std::string hex = HexEncode(b);
-  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4), hex.substr(16, 4),
-                     hex.substr(20));
+  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4),
+                     hex.substr(16, 4), hex.substr(20));
 }
 
 }  // namespace licet

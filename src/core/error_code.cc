@@ -40,44 +40,69 @@ std::string FormatCode(ErrorCode code) {
 
 std::string_view CategoryName(ErrorCategory category) {
   switch (category) {
-    case ErrorCategory::kOk: return "ok";
-    case ErrorCategory::kUsage: return "usage";
-    case ErrorCategory::kInvalidArgument: return "invalid_argument";
-    case ErrorCategory::kNotFound: return "not_found";
-    case ErrorCategory::kAlreadyExists: return "already_exists";
-    case ErrorCategory::kFailedPrecondition: return "failed_precondition";
-    case ErrorCategory::kResourceExhausted: return "resource_exhausted";
-    case ErrorCategory::kUnauthenticated: return "unauthenticated";
-    case ErrorCategory::kPermissionDenied: return "permission_denied";
-    case ErrorCategory::kUnavailable: return "unavailable";
-    case ErrorCategory::kDataLoss: return "data_loss";
-    case ErrorCategory::kInternal: return "internal";
+    case ErrorCategory::kOk:
+      return "ok";
+    case ErrorCategory::kUsage:
+      return "usage";
+    case ErrorCategory::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorCategory::kNotFound:
+      return "not_found";
+    case ErrorCategory::kAlreadyExists:
+      return "already_exists";
+    case ErrorCategory::kFailedPrecondition:
+      return "failed_precondition";
+    case ErrorCategory::kResourceExhausted:
+      return "resource_exhausted";
+    case ErrorCategory::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCategory::kPermissionDenied:
+      return "permission_denied";
+    case ErrorCategory::kUnavailable:
+      return "unavailable";
+    case ErrorCategory::kDataLoss:
+      return "data_loss";
+    case ErrorCategory::kInternal:
+      return "internal";
   }
   return "internal";
 }
 
 int ExitStatusFor(ErrorCategory category) {
   switch (category) {
-    case ErrorCategory::kOk: return 0;
-    case ErrorCategory::kUsage: return 2;
-    default: return 1;
+    case ErrorCategory::kOk:
+      return 0;
+    case ErrorCategory::kUsage:
+      return 2;
+    default:
+      return 1;
   }
 }
 
 int HttpStatusFor(ErrorCategory category) {
   switch (category) {
-    case ErrorCategory::kOk: return 200;
+    case ErrorCategory::kOk:
+      return 200;
     case ErrorCategory::kUsage:
-    case ErrorCategory::kInvalidArgument: return 400;
-    case ErrorCategory::kUnauthenticated: return 401;
-    case ErrorCategory::kPermissionDenied: return 403;
-    case ErrorCategory::kNotFound: return 404;
-    case ErrorCategory::kAlreadyExists: return 409;
-    case ErrorCategory::kFailedPrecondition: return 412;
-    case ErrorCategory::kResourceExhausted: return 429;
-    case ErrorCategory::kUnavailable: return 503;
+    case ErrorCategory::kInvalidArgument:
+      return 400;
+    case ErrorCategory::kUnauthenticated:
+      return 401;
+    case ErrorCategory::kPermissionDenied:
+      return 403;
+    case ErrorCategory::kNotFound:
+      return 404;
+    case ErrorCategory::kAlreadyExists:
+      return 409;
+    case ErrorCategory::kFailedPrecondition:
+      return 412;
+    case ErrorCategory::kResourceExhausted:
+      return 429;
+    case ErrorCategory::kUnavailable:
+      return 503;
     case ErrorCategory::kDataLoss:
-    case ErrorCategory::kInternal: return 500;
+    case ErrorCategory::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -85,9 +110,12 @@ int HttpStatusFor(ErrorCategory category) {
 std::string ErrorRegistryMarkdown() {
   std::string out =
       "# Licet error codes\n\n"
-      "Generated from `include/licet/core/error_codes.inc` by `licet errors --markdown`; do not edit by "
-      "hand.\nWindows codes are reused where the meaning matches; `0xA1CE…` codes are Licet's own.\n"
-      "Exit status of the CLI: 0 success, 2 usage error (category `usage`), 1 any other failure.\n\n"
+      "Generated from `include/licet/core/error_codes.inc` by `licet errors --markdown`; do not "
+      "edit by "
+      "hand.\nWindows codes are reused where the meaning matches; `0xA1CE…` codes are Licet's "
+      "own.\n"
+      "Exit status of the CLI: 0 success, 2 usage error (category `usage`), 1 any other "
+      "failure.\n\n"
       "| Code | Symbol | Category | HTTP | Meaning | Remedy |\n|---|---|---|---|---|---|\n";
   for (const ErrorInfo& info : kRegistry) {
     out += fmt::format("| {} | `{}` | {} | {} | {} | {} |\n", FormatCode(info.code), info.symbol,

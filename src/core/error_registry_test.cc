@@ -22,9 +22,10 @@ TEST(ErrorRegistryTest, CodesAndSymbolsAreUnique) {
 
 TEST(ErrorRegistryTest, DesignCodesAreRegistered) {
   // The codes DESIGN.md requires, with the Windows meaning.
-  for (std::uint32_t v : {0x80070032u, 0xC004F050u, 0xC004F069u, 0xC004C003u, 0xC004C020u, 0xC004C008u, 0xC004F074u,
-                          0x8007232Bu, 0xC004F038u, 0xC004F041u, 0xC004F042u, 0xC004F06Cu, 0xC004F009u, 0xC004F014u,
-                          0xC004F02Cu, 0xC004F00Fu, 0xC004D307u, 0x80072EE7u}) {
+  for (std::uint32_t v :
+       {0x80070032u, 0xC004F050u, 0xC004F069u, 0xC004C003u, 0xC004C020u, 0xC004C008u, 0xC004F074u,
+        0x8007232Bu, 0xC004F038u, 0xC004F041u, 0xC004F042u, 0xC004F06Cu, 0xC004F009u, 0xC004F014u,
+        0xC004F02Cu, 0xC004F00Fu, 0xC004D307u, 0x80072EE7u}) {
     EXPECT_NE(FindError(v), nullptr) << std::hex << v;
   }
   EXPECT_EQ(LookupError(ErrorCode::kInvalidProductKey).symbol, "SL_E_INVALID_PRODUCT_KEY");
@@ -46,11 +47,13 @@ TEST(ErrorRegistryTest, CategoryDecidesExitAndHttpStatus) {
 
 TEST(ErrorRegistryTest, CheckedInDocMatchesRegistry) {
   std::ifstream in(std::string(LICET_SOURCE_DIR) + "/docs/error-codes.md");
-  ASSERT_TRUE(in.good()) << "docs/error-codes.md is missing: run licet errors --markdown > docs/error-codes.md";
+  ASSERT_TRUE(in.good())
+      << "docs/error-codes.md is missing: run licet errors --markdown > docs/error-codes.md";
   std::stringstream doc;
   doc << in.rdbuf();
   EXPECT_EQ(doc.str(), ErrorRegistryMarkdown())
-      << "docs/error-codes.md is stale: run build/src/cli/licet errors --markdown > docs/error-codes.md";
+      << "docs/error-codes.md is stale: run build/src/cli/licet errors --markdown > "
+         "docs/error-codes.md";
 }
 
 }  // namespace

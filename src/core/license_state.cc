@@ -8,14 +8,16 @@ namespace {
 using std::chrono::days;
 using std::chrono::minutes;
 
-LicenseState Notification(ErrorCode reason, Enforcement enforcement, const Policy& policy, std::string why) {
+LicenseState Notification(ErrorCode reason, Enforcement enforcement, const Policy& policy,
+                          std::string why) {
   LicenseState s;
   s.status = LicenseStatus::kNotification;
   s.reason = reason;
   s.enforcement = enforcement;
   if (enforcement == Enforcement::kForcedShutdown) {
     s.shutdown_interval = minutes(policy.forced_shutdown_interval_minutes);
-    why += fmt::format("; the installation shuts down every {} minutes", policy.forced_shutdown_interval_minutes);
+    why += fmt::format("; the installation shuts down every {} minutes",
+                       policy.forced_shutdown_interval_minutes);
   }
   s.explanation = std::move(why);
   return s;
@@ -31,15 +33,16 @@ LicenseState Timed(LicenseStatus status, ErrorCode reason, TimePoint ends, std::
 }
 
 // Out-of-tolerance grace that started at `since`, then Notification.
-LicenseState OutOfTolerance(TimePoint since, ErrorCode expired_reason, const Policy& policy, TimePoint now,
-                            std::string_view why) {
+LicenseState OutOfTolerance(TimePoint since, ErrorCode expired_reason, const Policy& policy,
+                            TimePoint now, std::string_view why) {
   const TimePoint end = since + days(policy.out_of_tolerance_grace_days);
   if (now < end) {
     return Timed(LicenseStatus::kOutOfToleranceGrace, ErrorCode::kOotGracePeriod, end,
                  fmt::format("{}; re-activate before {}", why, FormatHuman(end)));
   }
-  return Notification(expired_reason, policy.notification_enforcement, policy,
-                      fmt::format("{} and the out-of-tolerance grace ended on {}", why, FormatHuman(end)));
+  return Notification(
+      expired_reason, policy.notification_enforcement, policy,
+      fmt::format("{} and the out-of-tolerance grace ended on {}", why, FormatHuman(end)));
 }
 
 }  // namespace
@@ -56,16 +59,18 @@ LicenseState EvaluateLicense(const LicenseFacts& facts, const Policy& policy, Ti
       return Timed(LicenseStatus::kNonGenuineGrace, ErrorCode::kNonGenuineGracePeriod, end,
                    "the license store failed its integrity check");
     }
-    return Notification(ErrorCode::kNonGenuine, policy.notification_enforcement, policy,
-                        "the license store failed its integrity check and the non-genuine grace ended");
+    return Notification(
+        ErrorCode::kNonGenuine, policy.notification_enforcement, policy,
+        "the license store failed its integrity check and the non-genuine grace ended");
   }
   if (facts.evaluation_edition) {
     const TimePoint end = facts.evaluation_start + days(policy.evaluation_days);
-    LicenseState s = now < end
-                         ? Timed(LicenseStatus::kLicensed, ErrorCode::kTimeBasedValidityPeriod, end,
-                                 fmt::format("evaluation running until {}", FormatHuman(end)))
-                         : Notification(ErrorCode::kValidityPeriodExpired, policy.evaluation_expired_enforcement,
-                                        policy, fmt::format("the evaluation period ended on {}", FormatHuman(end)));
+    LicenseState s =
+        now < end ? Timed(LicenseStatus::kLicensed, ErrorCode::kTimeBasedValidityPeriod, end,
+                          fmt::format("evaluation running until {}", FormatHuman(end)))
+                  : Notification(
+                        ErrorCode::kValidityPeriodExpired, policy.evaluation_expired_enforcement,
+                        policy, fmt::format("the evaluation period ended on {}", FormatHuman(end)));
     s.evaluation_end = end;
     return s;
   }
@@ -82,14 +87,16 @@ LicenseState EvaluateLicense(const LicenseFacts& facts, const Policy& policy, Ti
     }
     if (now < facts.activation_expires) {
       return Timed(LicenseStatus::kLicensed, ErrorCode::kOk, facts.activation_expires,
-                   fmt::format("activated until {} (renewed automatically)", FormatHuman(facts.activation_expires)));
+                   fmt::format("activated until {} (renewed automatically)",
+                               FormatHuman(facts.activation_expires)));
     }
-    return OutOfTolerance(facts.activation_expires, ErrorCode::kGraceTimeExpired, policy, now,
-                          fmt::format("the volume activation expired on {}", FormatHuman(facts.activation_expires)));
+    return OutOfTolerance(
+        facts.activation_expires, ErrorCode::kGraceTimeExpired, policy, now,
+        fmt::format("the volume activation expired on {}", FormatHuman(facts.activation_expires)));
   }
   if (facts.extended_grace_until && now < *facts.extended_grace_until) {
-    return Timed(LicenseStatus::kExtendedGrace, ErrorCode::kExtendedGracePeriod, *facts.extended_grace_until,
-                 "the vendor extended the grace period");
+    return Timed(LicenseStatus::kExtendedGrace, ErrorCode::kExtendedGracePeriod,
+                 *facts.extended_grace_until, "the vendor extended the grace period");
   }
   if (!facts.key_installed) {
     LicenseState s;
@@ -103,53 +110,75 @@ LicenseState EvaluateLicense(const LicenseFacts& facts, const Policy& policy, Ti
     return Timed(LicenseStatus::kInitialGrace, ErrorCode::kOobGracePeriod, grace_end,
                  fmt::format("not activated; the grace period ends on {}", FormatHuman(grace_end)));
   }
-  return Notification(ErrorCode::kGraceTimeExpired, policy.notification_enforcement, policy,
-                      fmt::format("not activated and the grace period ended on {}", FormatHuman(grace_end)));
+  return Notification(
+      ErrorCode::kGraceTimeExpired, policy.notification_enforcement, policy,
+      fmt::format("not activated and the grace period ended on {}", FormatHuman(grace_end)));
 }
 
 std::string_view LicenseStatusLabel(LicenseStatus status) {
   switch (status) {
-    case LicenseStatus::kUnlicensed: return "Unlicensed";
-    case LicenseStatus::kLicensed: return "Licensed";
-    case LicenseStatus::kInitialGrace: return "Initial grace period";
+    case LicenseStatus::kUnlicensed:
+      return "Unlicensed";
+    case LicenseStatus::kLicensed:
+      return "Licensed";
+    case LicenseStatus::kInitialGrace:
+      return "Initial grace period";
     case LicenseStatus::kOutOfToleranceGrace:
       return "Additional grace period (volume license expired or hardware out of tolerance)";
-    case LicenseStatus::kNonGenuineGrace: return "Non-genuine grace period";
-    case LicenseStatus::kNotification: return "Notification";
-    case LicenseStatus::kExtendedGrace: return "Extended grace period";
+    case LicenseStatus::kNonGenuineGrace:
+      return "Non-genuine grace period";
+    case LicenseStatus::kNotification:
+      return "Notification";
+    case LicenseStatus::kExtendedGrace:
+      return "Extended grace period";
   }
   return "Unlicensed";
 }
 
 std::string_view LicenseStatusId(LicenseStatus status) {
   switch (status) {
-    case LicenseStatus::kUnlicensed: return "unlicensed";
-    case LicenseStatus::kLicensed: return "licensed";
-    case LicenseStatus::kInitialGrace: return "initial_grace";
-    case LicenseStatus::kOutOfToleranceGrace: return "out_of_tolerance_grace";
-    case LicenseStatus::kNonGenuineGrace: return "non_genuine_grace";
-    case LicenseStatus::kNotification: return "notification";
-    case LicenseStatus::kExtendedGrace: return "extended_grace";
+    case LicenseStatus::kUnlicensed:
+      return "unlicensed";
+    case LicenseStatus::kLicensed:
+      return "licensed";
+    case LicenseStatus::kInitialGrace:
+      return "initial_grace";
+    case LicenseStatus::kOutOfToleranceGrace:
+      return "out_of_tolerance_grace";
+    case LicenseStatus::kNonGenuineGrace:
+      return "non_genuine_grace";
+    case LicenseStatus::kNotification:
+      return "notification";
+    case LicenseStatus::kExtendedGrace:
+      return "extended_grace";
   }
   return "unlicensed";
 }
 
 std::string_view CoarseStatusId(CoarseStatus status) {
   switch (status) {
-    case CoarseStatus::kUnlicensed: return "unlicensed";
-    case CoarseStatus::kLicensed: return "licensed";
-    case CoarseStatus::kGrace: return "grace";
-    case CoarseStatus::kNotification: return "notification";
+    case CoarseStatus::kUnlicensed:
+      return "unlicensed";
+    case CoarseStatus::kLicensed:
+      return "licensed";
+    case CoarseStatus::kGrace:
+      return "grace";
+    case CoarseStatus::kNotification:
+      return "notification";
   }
   return "unlicensed";
 }
 
 CoarseStatus ToCoarse(LicenseStatus status) {
   switch (status) {
-    case LicenseStatus::kLicensed: return CoarseStatus::kLicensed;
-    case LicenseStatus::kNotification: return CoarseStatus::kNotification;
-    case LicenseStatus::kUnlicensed: return CoarseStatus::kUnlicensed;
-    default: return CoarseStatus::kGrace;
+    case LicenseStatus::kLicensed:
+      return CoarseStatus::kLicensed;
+    case LicenseStatus::kNotification:
+      return CoarseStatus::kNotification;
+    case LicenseStatus::kUnlicensed:
+      return CoarseStatus::kUnlicensed;
+    default:
+      return CoarseStatus::kGrace;
   }
 }
 

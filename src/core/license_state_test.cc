@@ -104,7 +104,8 @@ TEST(LicenseStateTest, HardwareOutOfToleranceUsesItsOwnReason) {
   LicenseFacts f = ConvertedNotActivated();
   f.activation = ActivationLifetime::kPermanent;
   f.out_of_tolerance_since = kT0;
-  EXPECT_EQ(EvaluateLicense(f, Policy{}, kT0 + days(1)).status, LicenseStatus::kOutOfToleranceGrace);
+  EXPECT_EQ(EvaluateLicense(f, Policy{}, kT0 + days(1)).status,
+            LicenseStatus::kOutOfToleranceGrace);
   EXPECT_EQ(EvaluateLicense(f, Policy{}, kT0 + days(31)).reason, ErrorCode::kOutOfTolerance);
 }
 

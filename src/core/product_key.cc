@@ -23,7 +23,8 @@ constexpr std::string_view kMacContext = "licet/key/v1";
 constexpr std::string_view kCheckContext = "licet/key/check";
 constexpr std::string_view kMaskContext = "licet/key/mask";
 
-// The value space is 114 bits; 24^25 is a little larger, so some 25-symbol strings are out of range.
+// The value space is 114 bits; 24^25 is a little larger, so some 25-symbol strings are out of
+// range.
 constexpr U128 kValueLimit = U128{1} << 114;
 
 int AlphabetIndex(char c) {
@@ -40,7 +41,8 @@ void PutBigEndian(T v, size_t n, unsigned char* out) {
 std::uint64_t Blake2b64(std::string_view context, const unsigned char* data, size_t len) {
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, 8);
-  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(context.data()), context.size());
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(context.data()),
+                            context.size());
   crypto_generichash_update(&state, data, len);
   unsigned char out[8];
   crypto_generichash_final(&state, out, sizeof out);
@@ -95,8 +97,8 @@ Status InvalidKey(std::string_view typed, std::string why) {
 
 // True for the UTF-8 encodings of the dashes people paste from documents and web pages.
 size_t TypographicDashLength(std::string_view s) {
-  static constexpr std::string_view kDashes[] = {
-      "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212", "\uFE63", "\uFF0D"};
+  static constexpr std::string_view kDashes[] = {"\u2010", "\u2011", "\u2012", "\u2013", "\u2014",
+                                                 "\u2015", "\u2212", "\uFE63", "\uFF0D"};
   for (std::string_view d : kDashes) {
     if (s.substr(0, d.size()) == d) return d.size();
   }
@@ -122,17 +124,21 @@ StatusOr<std::string> NormalizeKeyText(std::string_view typed) {
       ++i;
     } else {
       const unsigned char uc = static_cast<unsigned char>(c);
-      return InvalidKey(typed, uc >= 0x20 && uc < 0x7F
-                                   ? fmt::format("'{}' is not a letter, digit or dash", c)
-                                   : fmt::format("it contains the byte 0x{:02X}, which is not a letter, digit or dash", uc));
+      return InvalidKey(
+          typed,
+          uc >= 0x20 && uc < 0x7F
+              ? fmt::format("'{}' is not a letter, digit or dash", c)
+              : fmt::format("it contains the byte 0x{:02X}, which is not a letter, digit or dash",
+                            uc));
     }
     if (out.size() > static_cast<size_t>(kProductKeyLength)) {
       return InvalidKey(typed, "it has more than 25 letters and digits");
     }
   }
   if (out.size() != static_cast<size_t>(kProductKeyLength)) {
-    return InvalidKey(typed, fmt::format("it has {} letters and digits; a key has 25 (5 groups of 5)",
-                                         out.size()));
+    return InvalidKey(
+        typed,
+        fmt::format("it has {} letters and digits; a key has 25 (5 groups of 5)", out.size()));
   }
   return out;
 }
@@ -158,7 +164,8 @@ StatusOr<ProductKey> ProductKey::Parse(std::string_view typed) {
     }
     value = value * 24 + static_cast<unsigned>(digit);
   }
-  if (value >= kValueLimit) return InvalidKey(typed, "it is out of range: a character was mistyped");
+  if (value >= kValueLimit)
+    return InvalidKey(typed, "it is out of range: a character was mistyped");
   const auto check = static_cast<std::uint32_t>(value & ((1u << kCheckBits) - 1));
   const U128 upper = value >> kCheckBits;
   if (Checksum(upper) != check) {
@@ -175,11 +182,13 @@ StatusOr<ProductKey> ProductKey::Parse(std::string_view typed) {
   return ProductKey(version, group, serial, mac, FormatKeyGroups(compact));
 }
 
-ProductKey ProductKey::Generate(std::uint32_t group, std::uint32_t serial, const KeyMacSecret& secret) {
+ProductKey ProductKey::Generate(std::uint32_t group, std::uint32_t serial,
+                                const KeyMacSecret& secret) {
   LICET_CHECK(group <= kMaxKeyGroup && serial <= kMaxKeySerial, "key group or serial out of range");
   const std::uint64_t mac = ComputeMac(kProductKeyVersion, group, serial, secret);
   const std::uint64_t header =
-      (std::uint64_t{kProductKeyVersion} << 50 | std::uint64_t{group} << 30 | serial) ^ HeaderMask(mac);
+      (std::uint64_t{kProductKeyVersion} << 50 | std::uint64_t{group} << 30 | serial) ^
+      HeaderMask(mac);
   const U128 upper = (U128{header} << kMacBits) | mac;
   const U128 value = (upper << kCheckBits) | Checksum(upper);
   return ProductKey(kProductKeyVersion, group, serial, mac, FormatKeyGroups(EncodeBase24(value)));
@@ -196,10 +205,12 @@ bool ProductKey::VerifyMac(const KeyMacSecret& secret) const {
 StatusOr<KeyMacSecret> ParseKeyMacSecret(std::string_view hex) {
   KeyMacSecret secret;
   size_t bin_len = 0;
-  if (hex.size() != 64 || sodium_hex2bin(secret.bytes.data(), secret.bytes.size(), hex.data(), hex.size(),
-                                         nullptr, &bin_len, nullptr) != 0 ||
+  if (hex.size() != 64 ||
+      sodium_hex2bin(secret.bytes.data(), secret.bytes.size(), hex.data(), hex.size(), nullptr,
+                     &bin_len, nullptr) != 0 ||
       bin_len != secret.bytes.size()) {
-    return Status(ErrorCode::kInvalidArgument, "a key-MAC secret is 64 hexadecimal digits (32 bytes)");
+    return Status(ErrorCode::kInvalidArgument,
+                  "a key-MAC secret is 64 hexadecimal digits (32 bytes)");
   }
   return secret;
 }

@@ -15,7 +15,10 @@ KeyMacSecret SecretFrom(char fill) {
 
 TEST(ProductKeyTest, GenerateThenParseRoundTrips) {
   const KeyMacSecret secret = SecretFrom('s');
-  for (const auto& [group, serial] : {std::pair<std::uint32_t, std::uint32_t>{0, 0}, {2203, 42}, {kMaxKeyGroup, kMaxKeySerial}, {1, 123456789}}) {
+  for (const auto& [group, serial] : {std::pair<std::uint32_t, std::uint32_t>{0, 0},
+                                      {2203, 42},
+                                      {kMaxKeyGroup, kMaxKeySerial},
+                                      {1, 123456789}}) {
     const ProductKey key = ProductKey::Generate(group, serial, secret);
     ASSERT_EQ(key.text().size(), 29u);
     const StatusOr<ProductKey> parsed = ProductKey::Parse(key.text());
@@ -57,14 +60,16 @@ TEST(ProductKeyTest, ForgivingInputIsNormalised) {
     if (c != '-') compact.push_back(c);
   }
   std::string lower;
-  for (char c : key.text()) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : key.text())
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   std::string typographic = key.text();
   std::string em_dashed;
   for (char c : key.text()) em_dashed += c == '-' ? std::string("\u2014") : std::string(1, c);
   std::string spaced;
   for (char c : key.text()) spaced += c == '-' ? std::string(" ") : std::string(1, c);
-  for (const std::string& typed : {compact, lower, em_dashed, spaced, "  " + key.text() + "\n",
-                                   "--" + key.text(), key.text().substr(0, 5) + "--" + key.text().substr(6)}) {
+  for (const std::string& typed :
+       {compact, lower, em_dashed, spaced, "  " + key.text() + "\n", "--" + key.text(),
+        key.text().substr(0, 5) + "--" + key.text().substr(6)}) {
     const StatusOr<ProductKey> parsed = ProductKey::Parse(typed);
     ASSERT_TRUE(parsed.ok()) << typed << ": " << parsed.status();
     EXPECT_EQ(parsed->text(), key.text());
@@ -75,7 +80,8 @@ TEST(ProductKeyTest, WrongLengthIsInvalidProductKey) {
   const StatusOr<ProductKey> short_key = ProductKey::Parse("BCDFG-HJKMP-QRTVW-XY234-6789");
   EXPECT_EQ(short_key.status().code(), ErrorCode::kInvalidProductKey);
   EXPECT_NE(short_key.status().message().find("24 letters and digits"), std::string_view::npos);
-  EXPECT_EQ(ProductKey::Parse("BCDFG-HJKMP-QRTVW-XY234-6789BB").status().code(), ErrorCode::kInvalidProductKey);
+  EXPECT_EQ(ProductKey::Parse("BCDFG-HJKMP-QRTVW-XY234-6789BB").status().code(),
+            ErrorCode::kInvalidProductKey);
   EXPECT_EQ(ProductKey::Parse("").status().code(), ErrorCode::kInvalidProductKey);
 }
 
@@ -83,14 +89,16 @@ TEST(ProductKeyTest, CharacterOutsideAlphabetIsNamedWithItsPosition) {
   // The seed article's placeholder key.
   const StatusOr<ProductKey> parsed = ProductKey::Parse("AAAAA-BBBBB-CCCCC-DDDDD-EEEEE");
   EXPECT_EQ(parsed.status().code(), ErrorCode::kInvalidProductKey);
-  EXPECT_NE(parsed.status().message().find("character 1 'A'"), std::string_view::npos) << parsed.status();
+  EXPECT_NE(parsed.status().message().find("character 1 'A'"), std::string_view::npos)
+      << parsed.status();
 }
 
 TEST(ProductKeyTest, StrayCharacterIsInvalidProductKey) {
   const StatusOr<ProductKey> parsed = ProductKey::Parse("BCDFG_HJKMP-QRTVW-XY234-6789B");
   EXPECT_EQ(parsed.status().code(), ErrorCode::kInvalidProductKey);
   EXPECT_NE(parsed.status().message().find("'_'"), std::string_view::npos);
-  EXPECT_EQ(ProductKey::Parse(std::string("BCDFG\0HJKMP", 11)).status().code(), ErrorCode::kInvalidProductKey);
+  EXPECT_EQ(ProductKey::Parse(std::string("BCDFG\0HJKMP", 11)).status().code(),
+            ErrorCode::kInvalidProductKey);
 }
 
 TEST(ProductKeyTest, OutOfRangeValueIsInvalidProductKey) {
@@ -99,8 +107,8 @@ TEST(ProductKeyTest, OutOfRangeValueIsInvalidProductKey) {
   EXPECT_NE(parsed.status().message().find("out of range"), std::string_view::npos);
 }
 
-// Every single-character typo of ten keys: the checksum (and the version field) must catch all but a
-// tiny fraction. The keys are fixed, so the count is deterministic.
+// Every single-character typo of ten keys: the checksum (and the version field) must catch all but
+// a tiny fraction. The keys are fixed, so the count is deterministic.
 TEST(ProductKeyTest, ChecksumCatchesSingleCharacterTypos) {
   int typos = 0, caught = 0;
   for (std::uint32_t serial = 0; serial < 10; ++serial) {

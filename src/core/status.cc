@@ -8,7 +8,9 @@ std::string_view Status::message() const {
   return message_.empty() ? info().message : std::string_view(message_);
 }
 
-std::string_view Status::remedy() const { return fix_.empty() ? info().remedy : std::string_view(fix_); }
+std::string_view Status::remedy() const {
+  return fix_.empty() ? info().remedy : std::string_view(fix_);
+}
 
 std::string Status::ToString() const {
   if (ok()) return "OK";

@@ -38,7 +38,8 @@ TEST(StatusTest, StreamsAsToString) {
 }
 
 TEST(StatusTest, WithContextPrefixesMessageAndKeepsFix) {
-  const Status s = Status(ErrorCode::kIoError, "disk full", "free space").WithContext("saving store");
+  const Status s =
+      Status(ErrorCode::kIoError, "disk full", "free space").WithContext("saving store");
   EXPECT_EQ(s.message(), "saving store: disk full");
   EXPECT_EQ(s.remedy(), "free space");
 }

@@ -23,7 +23,8 @@ struct CliResult {
 
 /// Runs `program` (a path) with `args`, extra `env` entries ("NAME=value") and `input` on stdin.
 inline CliResult RunProgram(const std::string& program, const std::vector<std::string>& args,
-                            const std::vector<std::string>& env = {}, const std::string& input = "") {
+                            const std::vector<std::string>& env = {},
+                            const std::string& input = "") {
   int out_pipe[2], err_pipe[2], in_pipe[2];
   if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0 || ::pipe(in_pipe) != 0) return {};
   const pid_t pid = ::fork();
@@ -31,7 +32,8 @@ inline CliResult RunProgram(const std::string& program, const std::vector<std::s
     ::dup2(in_pipe[0], 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
-    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1], in_pipe[0], in_pipe[1]}) ::close(fd);
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1], in_pipe[0], in_pipe[1]})
+      ::close(fd);
     for (const std::string& e : env) ::putenv(const_cast<char*>(e.c_str()));
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(program.c_str()));

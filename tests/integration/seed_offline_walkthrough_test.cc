@@ -1,7 +1,7 @@
-// The offline half of the seed article, through the real binaries, exactly as an administrator types
-// it: an Evaluation installation refuses a Volume key with 0x80070032 and prints the fix; DISM converts
-// it; the restart completes the conversion; the key is accepted; the states move with the lab clock;
-// Datacenter -> Standard is refused; an offline /Image: conversion; a rollback.
+// The offline half of the seed article, through the real binaries, exactly as an administrator
+// types it: an Evaluation installation refuses a Volume key with 0x80070032 and prints the fix;
+// DISM converts it; the restart completes the conversion; the key is accepted; the states move with
+// the lab clock; Datacenter -> Standard is refused; an offline /Image: conversion; a rollback.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -19,7 +19,8 @@ using testing::TempDir;
 const std::string kBin = LICET_CLI_DIR;
 
 // Runs a front-end by its multi-call name ("licet", "slmgr", "dism", "DISM") against `root`.
-CliResult RunCli(const std::string& name, const std::vector<std::string>& args, const std::filesystem::path& root) {
+CliResult RunCli(const std::string& name, const std::vector<std::string>& args,
+                 const std::filesystem::path& root) {
   return RunProgram(kBin + "/" + name, args, {"LICET_ROOT=" + root.string()});
 }
 
@@ -30,15 +31,20 @@ json RunJson(const std::vector<std::string>& args, const std::filesystem::path& 
   return json::parse(r.out, nullptr, false);
 }
 
-std::string LabKey(const std::filesystem::path& root, const std::string& edition, const std::string& channel) {
-  const CliResult r = RunCli("licet", {"lab", "key", "--edition", edition, "--channel", channel}, root);
+std::string LabKey(const std::filesystem::path& root, const std::string& edition,
+                   const std::string& channel) {
+  const CliResult r =
+      RunCli("licet", {"lab", "key", "--edition", edition, "--channel", channel}, root);
   EXPECT_EQ(r.exit_status, 0) << r.both();
   return r.out.substr(0, 29);
 }
 
-void InstallEval(const std::filesystem::path& root, const std::string& edition = "ServerStandardEval") {
-  const CliResult r = RunCli("licet", {"install", "--catalog", "windows-server-2022", "--edition", edition,
-                                    "--features", "AD-DS,Hyper-V,IIS"}, root);
+void InstallEval(const std::filesystem::path& root,
+                 const std::string& edition = "ServerStandardEval") {
+  const CliResult r = RunCli("licet",
+                             {"install", "--catalog", "windows-server-2022", "--edition", edition,
+                              "--features", "AD-DS,Hyper-V,IIS"},
+                             root);
   ASSERT_EQ(r.exit_status, 0) << r.both();
 }
 
@@ -54,8 +60,10 @@ TEST(SeedWalkthroughTest, EvaluationToLicensedStandardOffline) {
   EXPECT_NE(r.err.find("0x80070032"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("ServerStandardEval"), std::string::npos);
   EXPECT_NE(r.err.find("Volume:MAK key for ServerStandard"), std::string::npos);
-  EXPECT_NE(r.err.find("licet dism /online /Set-Edition:ServerStandard /ProductKey:" + mak + " /AcceptEula"),
-            std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("licet dism /online /Set-Edition:ServerStandard /ProductKey:" + mak +
+                       " /AcceptEula"),
+            std::string::npos)
+      << r.err;
 
   // The seed's own GVLK line, verbatim (with the article's misprint), is refused the same way.
   r = RunCli("slmgr", {"/ipk", "VDYBN-27WPP-V4HQT-9VMD4-VMK7R"}, root);
@@ -68,24 +76,28 @@ TEST(SeedWalkthroughTest, EvaluationToLicensedStandardOffline) {
   EXPECT_NE(r.out.find("Target Edition : ServerDatacenter"), std::string::npos);
 
   // The seed's DISM line, verbatim.
-  r = RunCli("DISM", {"/online", "/Set-Edition:ServerStandard", "/ProductKey:" + mak, "/AcceptEula"}, root);
+  r = RunCli("DISM",
+             {"/online", "/Set-Edition:ServerStandard", "/ProductKey:" + mak, "/AcceptEula"}, root);
   ASSERT_EQ(r.exit_status, 0) << r.both();
   EXPECT_NE(r.out.find("100.0%"), std::string::npos) << "progress is shown";
   EXPECT_NE(r.out.find("licet restart"), std::string::npos);
   r = RunCli("dism", {"/online", "/get-currentedition"}, root);
-  EXPECT_NE(r.out.find("Current Edition : ServerStandardEval"), std::string::npos) << "pending until restart";
+  EXPECT_NE(r.out.find("Current Edition : ServerStandardEval"), std::string::npos)
+      << "pending until restart";
   EXPECT_NE(r.out.find("Pending Edition : ServerStandard"), std::string::npos);
 
   r = RunCli("licet", {"restart"}, root);
   ASSERT_EQ(r.exit_status, 0) << r.both();
-  EXPECT_NE(r.out.find("Edition changed from ServerStandardEval to ServerStandard"), std::string::npos);
+  EXPECT_NE(r.out.find("Edition changed from ServerStandardEval to ServerStandard"),
+            std::string::npos);
 
   r = RunCli("slmgr", {"/ipk", mak}, root);
   ASSERT_EQ(r.exit_status, 0) << r.both();
   EXPECT_NE(r.out.find("Installed product key " + mak + " successfully."), std::string::npos);
 
   r = RunCli("slmgr", {"/dlv"}, root);
-  EXPECT_NE(r.out.find("Description: Windows Server 2022, VOLUME_MAK channel"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Description: Windows Server 2022, VOLUME_MAK channel"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("Partial Product Key: " + mak.substr(24)), std::string::npos);
   EXPECT_NE(r.out.find("License Status: Initial grace period"), std::string::npos);
   EXPECT_NE(r.out.find("Remaining Windows rearm count: 6"), std::string::npos);
@@ -97,7 +109,8 @@ TEST(SeedWalkthroughTest, EvaluationToLicensedStandardOffline) {
   EXPECT_EQ(status["channel"], "Volume:MAK");
   EXPECT_EQ(status["license_status"], "initial_grace");
   EXPECT_EQ(status["grace_minutes_remaining"], 14400);
-  EXPECT_EQ(status["features"], json({"AD-DS", "Hyper-V", "IIS"})) << "roles survive the conversion";
+  EXPECT_EQ(status["features"], json({"AD-DS", "Hyper-V", "IIS"}))
+      << "roles survive the conversion";
   EXPECT_EQ(status["partial_product_key"], mak.substr(24));
 
   // Ten days later, not activated: Notification, 0xC004F009, a restart every hour.
@@ -126,7 +139,8 @@ TEST(SeedWalkthroughTest, EvaluationExpiresIntoReducedFunctionality) {
   EXPECT_EQ(status["enforcement"]["shutdown_interval_minutes"], 60);
   const json events = RunJson({"events", "--id", "100"}, root);
   ASSERT_EQ(events["events"].size(), 1u) << events.dump();
-  EXPECT_NE(events["events"][0]["message"].get<std::string>().find("shut down every 60 minutes"), std::string::npos);
+  EXPECT_NE(events["events"][0]["message"].get<std::string>().find("shut down every 60 minutes"),
+            std::string::npos);
   const CliResult r = RunCli("slmgr", {"/dli"}, root);
   EXPECT_NE(r.out.find("Notification Reason: 0xC004FC07"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("shuts down every 60 minutes"), std::string::npos);
@@ -138,11 +152,16 @@ TEST(SeedWalkthroughTest, DatacenterToStandardIsRefused) {
   InstallEval(root);
   const std::string dc = LabKey(root, "ServerDatacenter", "Retail");
   // /Quiet without /NoRestart restarts by itself, as DISM does.
-  CliResult r = RunCli("dism", {"/Online", "/Set-Edition:ServerDatacenter", "/ProductKey:" + dc, "/AcceptEula", "/Quiet"}, root);
+  CliResult r = RunCli(
+      "dism",
+      {"/Online", "/Set-Edition:ServerDatacenter", "/ProductKey:" + dc, "/AcceptEula", "/Quiet"},
+      root);
   ASSERT_EQ(r.exit_status, 0) << r.both();
   EXPECT_EQ(RunJson({"status"}, root)["edition"], "ServerDatacenter");
   const std::string std_key = LabKey(root, "ServerStandard", "Retail");
-  r = RunCli("dism", {"/online", "/Set-Edition:ServerStandard", "/ProductKey:" + std_key, "/AcceptEula"}, root);
+  r = RunCli("dism",
+             {"/online", "/Set-Edition:ServerStandard", "/ProductKey:" + std_key, "/AcceptEula"},
+             root);
   EXPECT_EQ(r.exit_status, 1);
   EXPECT_NE(r.err.find("0xA1CE000D"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("cannot be converted down to Standard"), std::string::npos);
@@ -155,7 +174,8 @@ TEST(SeedWalkthroughTest, OfflineImageConversion) {
   TempDir dir;
   const std::filesystem::path image = dir.path() / "mount";
   InstallEval(image / "var/lib/licet");
-  CliResult r = RunCli("dism", {"/Image:" + image.string(), "/Set-Edition:ServerDatacenter"}, dir.path() / "unused");
+  CliResult r = RunCli("dism", {"/Image:" + image.string(), "/Set-Edition:ServerDatacenter"},
+                       dir.path() / "unused");
   ASSERT_EQ(r.exit_status, 0) << r.both();
   const std::string dc = LabKey(image / "var/lib/licet", "ServerDatacenter", "Volume:MAK");
   r = RunCli("dism", {"/Image:" + image.string(), "/Set-ProductKey:" + dc}, dir.path() / "unused");
@@ -172,12 +192,18 @@ TEST(SeedWalkthroughTest, ConversionRollsBack) {
   const std::filesystem::path root = dir.path() / "store";
   InstallEval(root);
   const std::string key = LabKey(root, "ServerStandard", "Retail");
-  ASSERT_EQ(RunCli("dism", {"/online", "/Set-Edition:ServerStandard", "/ProductKey:" + key, "/AcceptEula", "/NoRestart"}, root).exit_status, 0);
+  ASSERT_EQ(RunCli("dism",
+                   {"/online", "/Set-Edition:ServerStandard", "/ProductKey:" + key, "/AcceptEula",
+                    "/NoRestart"},
+                   root)
+                .exit_status,
+            0);
   ASSERT_EQ(RunCli("licet", {"restart"}, root).exit_status, 0);
   const json backups = RunJson({"backup", "list"}, root);
   ASSERT_EQ(backups["backups"].size(), 1u);
   EXPECT_EQ(backups["backups"][0]["edition"], "ServerStandardEval");
-  const CliResult r = RunCli("licet", {"backup", "restore", backups["backups"][0]["id"].get<std::string>()}, root);
+  const CliResult r =
+      RunCli("licet", {"backup", "restore", backups["backups"][0]["id"].get<std::string>()}, root);
   ASSERT_EQ(r.exit_status, 0) << r.both();
   EXPECT_EQ(RunJson({"status"}, root)["edition"], "ServerStandardEval");
   EXPECT_EQ(RunCli("licet", {"backup", "restore", "99"}, root).exit_status, 1);
@@ -204,7 +230,8 @@ TEST(CliContractTest, UsageErrorsExitWith2) {
   const std::filesystem::path root = dir.path() / "store";
   InstallEval(root);
   const std::string key = LabKey(root, "ServerStandard", "Retail");
-  CliResult r = RunCli("dism", {"/online", "/Set-Edition:ServerStandard", "/ProductKey:" + key}, root);
+  CliResult r =
+      RunCli("dism", {"/online", "/Set-Edition:ServerStandard", "/ProductKey:" + key}, root);
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_NE(r.err.find("/AcceptEula"), std::string::npos);
   EXPECT_EQ(RunCli("licet", {"frobnicate"}, root).exit_status, 2);
@@ -249,7 +276,9 @@ TEST(CliContractTest, RearmRunsOut) {
 TEST(CliContractTest, LabClockIsRefusedForVendorCatalogs) {
   TempDir dir;
   const std::filesystem::path root = dir.path() / "store";
-  ASSERT_EQ(RunCli("licet", {"install", "--catalog", "acme-studio", "--edition", "Trial"}, root).exit_status, 0);
+  ASSERT_EQ(RunCli("licet", {"install", "--catalog", "acme-studio", "--edition", "Trial"}, root)
+                .exit_status,
+            0);
   const CliResult r = RunCli("licet", {"lab", "clock", "advance", "31d"}, root);
   EXPECT_EQ(r.exit_status, 1);
   EXPECT_NE(r.err.find("0xA1CE0007"), std::string::npos) << r.err;

@@ -1,11 +1,13 @@
 // File: atomic_file.h
 // Durable whole-file writes and reads. A write goes to a temporary file in the same directory, is
-// fsync'ed, renamed over the target, and the directory is fsync'ed: after a crash at any instant the
-// target holds either the old or the new contents, never a torn mix.
+// fsync'ed, renamed over the target, and the directory is fsync'ed: after a crash at any instant
+// the target holds either the old or the new contents, never a torn mix.
 //
-//   LICET_RETURN_IF_ERROR(licet::WriteFileAtomically(root / "store.json", json, FileMode::kOwnerOnly));
+//   LICET_RETURN_IF_ERROR(licet::WriteFileAtomically(root / "store.json", json,
+//   FileMode::kOwnerOnly));
 //
-// Thread-safe for distinct paths; concurrent writers to one path must hold a FileLock (file_lock.h).
+// Thread-safe for distinct paths; concurrent writers to one path must hold a FileLock
+// (file_lock.h).
 #pragma once
 
 #include <filesystem>
@@ -20,7 +22,8 @@ enum class FileMode { kOwnerOnly /* 0600 */, kWorldReadable /* 0644 */ };
 
 /// Replaces `path` with `contents` atomically and durably (see file banner).
 /// Errors: kIoError (with the path and the system's reason), kAccessDenied.
-[[nodiscard]] Status WriteFileAtomically(const std::filesystem::path& path, std::string_view contents,
+[[nodiscard]] Status WriteFileAtomically(const std::filesystem::path& path,
+                                         std::string_view contents,
                                          FileMode mode = FileMode::kWorldReadable);
 
 /// Reads a whole file. `max_bytes` guards against reading something absurd by mistake.

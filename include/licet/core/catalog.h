@@ -111,11 +111,11 @@ struct VendorIdentity {
 
 /// What a typed key turned out to be.
 struct ResolvedKey {
-  std::string text;                       // canonical, dashed
-  const Sku* sku = nullptr;               // never null in a returned value
-  std::optional<ProductKey> decoded;      // set for encoded keys
-  const LiteralKey* literal = nullptr;    // set for literal keys
-  bool via_alias = false;                 // typed one of the literal key's aliases
+  std::string text;                     // canonical, dashed
+  const Sku* sku = nullptr;             // never null in a returned value
+  std::optional<ProductKey> decoded;    // set for encoded keys
+  const LiteralKey* literal = nullptr;  // set for literal keys
+  bool via_alias = false;               // typed one of the literal key's aliases
   [[nodiscard]] std::string_view partial() const { return std::string_view(text).substr(24); }
 };
 
@@ -141,7 +141,9 @@ class Catalog {
   [[nodiscard]] const std::vector<Edition>& editions() const { return editions_; }
   [[nodiscard]] const std::vector<Sku>& skus() const { return skus_; }
   /// The published, insecure key-MAC secret of a lab catalog; nullopt for real catalogs.
-  [[nodiscard]] const std::optional<KeyMacSecret>& lab_key_mac_secret() const { return lab_secret_; }
+  [[nodiscard]] const std::optional<KeyMacSecret>& lab_key_mac_secret() const {
+    return lab_secret_;
+  }
 
   /// Case-insensitive lookup, as DISM accepts "serverstandard". Null when absent.
   [[nodiscard]] const Edition* FindEdition(std::string_view id) const;
@@ -174,7 +176,9 @@ class Catalog {
   std::optional<KeyMacSecret> lab_secret_;
 };
 
-[[nodiscard]] std::string_view InstallTypeName(InstallType type);  // "Desktop Experience" / "Server Core"
-[[nodiscard]] std::string_view EnforcementName(Enforcement e);     // "none" / "nag" / "forced-shutdown"
+[[nodiscard]] std::string_view InstallTypeName(
+    InstallType type);  // "Desktop Experience" / "Server Core"
+[[nodiscard]] std::string_view EnforcementName(
+    Enforcement e);  // "none" / "nag" / "forced-shutdown"
 
 }  // namespace licet

@@ -1,6 +1,6 @@
 // File: catalog_signature.h
-// Signing and verifying catalogs with the vendor's Ed25519 root key. A signed catalog is the TOML body
-// followed by one last line:
+// Signing and verifying catalogs with the vendor's Ed25519 root key. A signed catalog is the TOML
+// body followed by one last line:
 //     # licet-signature: ed25519 <key-id> <base64 signature over every byte before this line>
 // which TOML parsers read as a comment. See docs/formats/catalog.md.
 //
@@ -36,7 +36,8 @@ struct SigningKey {
   [[nodiscard]] static SigningKey Generate(std::string key_id);
 };
 
-/// Key files are one line each: "ed25519-public <key-id> <base64>" / "ed25519-secret <key-id> <base64>".
+/// Key files are one line each: "ed25519-public <key-id> <base64>" / "ed25519-secret <key-id>
+/// <base64>".
 [[nodiscard]] std::string FormatPublicKeyFile(const TrustedKey& key);
 [[nodiscard]] std::string FormatSecretKeyFile(const SigningKey& key);
 /// Errors: kInvalidArgument describing the expected line.
@@ -52,9 +53,10 @@ struct SigningKey {
 /// in `body` is replaced.
 [[nodiscard]] std::string SignCatalogText(std::string_view body, const SigningKey& key);
 
-/// Verifies and parses a signed catalog: the signature line must be present (else "unsigned"), its key
-/// must be in `trusted` and equal [vendor].public_key (else kCatalogUntrusted), and the signature must
-/// match the bytes (else "altered"). Errors: kCatalogSignature, kCatalogUntrusted, kCatalogInvalid.
+/// Verifies and parses a signed catalog: the signature line must be present (else "unsigned"), its
+/// key must be in `trusted` and equal [vendor].public_key (else kCatalogUntrusted), and the
+/// signature must match the bytes (else "altered"). Errors: kCatalogSignature, kCatalogUntrusted,
+/// kCatalogInvalid.
 [[nodiscard]] StatusOr<Catalog> LoadSignedCatalog(std::string_view text, std::string_view source,
                                                   std::span<const TrustedKey> trusted);
 

@@ -1,6 +1,6 @@
 // File: channel.h
-// Distribution channels, as slmgr's "Product Key Channel" names them. A channel decides how a SKU is
-// activated: a timer (evaluation), the vendor's server (Retail, OEM, MAK, host keys) or a volume
+// Distribution channels, as slmgr's "Product Key Channel" names them. A channel decides how a SKU
+// is activated: a timer (evaluation), the vendor's server (Retail, OEM, MAK, host keys) or a volume
 // host (GVLK).
 // Thread-safe: pure functions over constants.
 #pragma once

@@ -4,11 +4,12 @@
 #pragma once
 
 namespace licet::core_internal {
-[[noreturn]] void CheckFailed(const char* file, int line, const char* condition, const char* message);
+[[noreturn]] void CheckFailed(const char* file, int line, const char* condition,
+                              const char* message);
 }  // namespace licet::core_internal
 
-#define LICET_CHECK(cond, msg)                                                  \
-  do {                                                                          \
+#define LICET_CHECK(cond, msg)                                                          \
+  do {                                                                                  \
     if (!(cond)) ::licet::core_internal::CheckFailed(__FILE__, __LINE__, #cond, (msg)); \
   } while (false)
 

@@ -1,6 +1,6 @@
 // File: clock.h
-// Injected time. Expiry, grace periods and renewals are computed against a licet::Clock so tests can
-// stand at any instant; only clock.cc reads the system clock.
+// Injected time. Expiry, grace periods and renewals are computed against a licet::Clock so tests
+// can stand at any instant; only clock.cc reads the system clock.
 //
 //   licet::FakeClock clock(licet::ParseIso8601("2026-01-01T00:00:00Z").value());
 //   clock.Advance(std::chrono::days(181));

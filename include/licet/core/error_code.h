@@ -3,7 +3,8 @@
 // place that turns a category into a CLI exit status or an HTTP status.
 //
 //   const licet::ErrorInfo& info = licet::LookupError(licet::ErrorCode::kNotSupported);
-//   fmt::print("{} {}\n", licet::FormatCode(info.code), info.symbol);  // 0x80070032 ERROR_NOT_SUPPORTED
+//   fmt::print("{} {}\n", licet::FormatCode(info.code), info.symbol);  // 0x80070032
+//   ERROR_NOT_SUPPORTED
 //
 // Thread-safe: the registry is immutable static data.
 #pragma once
@@ -41,7 +42,7 @@ enum class ErrorCode : std::uint32_t {
 /// One registry row.
 struct ErrorInfo {
   ErrorCode code;
-  std::string_view symbol;   // e.g. "SL_E_INVALID_PRODUCT_KEY"
+  std::string_view symbol;  // e.g. "SL_E_INVALID_PRODUCT_KEY"
   ErrorCategory category;
   std::string_view message;  // generic meaning; a Status adds this installation's specifics
   std::string_view remedy;   // generic fix; a Status may carry an exact command instead

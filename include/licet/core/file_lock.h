@@ -21,8 +21,9 @@ class FileLock {
  public:
   /// Takes the lock, waiting up to `timeout` for another holder to release it. Creates the file.
   /// Errors: kStoreLocked after the timeout, kIoError / kAccessDenied if the file cannot be opened.
-  [[nodiscard]] static StatusOr<FileLock> Acquire(const std::filesystem::path& path, LockMode mode,
-                                                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  [[nodiscard]] static StatusOr<FileLock> Acquire(
+      const std::filesystem::path& path, LockMode mode,
+      std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
   FileLock& operator=(FileLock&& other) noexcept;

@@ -1,6 +1,6 @@
 // File: license_state.h
-// The license state machine: the seven SPP states, computed from facts about an installation and the
-// clock, never stored. The same function serves the CLI, the SDK and the tests.
+// The license state machine: the seven SPP states, computed from facts about an installation and
+// the clock, never stored. The same function serves the CLI, the SDK and the tests.
 //
 //   licet::LicenseState s = licet::EvaluateLicense(facts, catalog.policy(), clock.Now());
 //   if (s.status == licet::LicenseStatus::kNotification) { /* apply s.enforcement */ }
@@ -49,8 +49,8 @@ struct LicenseFacts {
   TimePoint evaluation_start{};  // evaluation editions: start of the current evaluation period
   TimePoint grace_start{};       // non-evaluation editions: start of the initial grace
   bool key_installed = false;
-  std::optional<ActivationLifetime> activation;  // absent: not activated
-  TimePoint activation_expires{};                // for kExpiring
+  std::optional<ActivationLifetime> activation;     // absent: not activated
+  TimePoint activation_expires{};                   // for kExpiring
   std::optional<TimePoint> out_of_tolerance_since;  // hardware beyond tolerance
   std::optional<TimePoint> non_genuine_since;       // store integrity failed
   std::optional<TimePoint> extended_grace_until;    // vendor-granted extension
@@ -60,7 +60,8 @@ struct LicenseState {
   LicenseStatus status = LicenseStatus::kUnlicensed;
   /// Why: an informational SL_I_* code while things run, an SL_E_* code once they stop.
   ErrorCode reason = ErrorCode::kOk;
-  /// When the current status ends (grace end, evaluation end, activation expiry); none if it does not.
+  /// When the current status ends (grace end, evaluation end, activation expiry); none if it does
+  /// not.
   std::optional<TimePoint> ends;
   /// Set for evaluation editions.
   std::optional<TimePoint> evaluation_end;
@@ -77,6 +78,7 @@ struct LicenseState {
 
 /// Computes the state at `now`. Order of precedence: non-genuine, evaluation timer, activation
 /// (with out-of-tolerance), vendor extension, missing key, initial grace.
-[[nodiscard]] LicenseState EvaluateLicense(const LicenseFacts& facts, const Policy& policy, TimePoint now);
+[[nodiscard]] LicenseState EvaluateLicense(const LicenseFacts& facts, const Policy& policy,
+                                           TimePoint now);
 
 }  // namespace licet

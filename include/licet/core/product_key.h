@@ -19,7 +19,8 @@
 
 namespace licet {
 
-/// The 24 symbols of a product key, in digit order (no vowels, no look-alikes 0/O, 1/I/L, 5/S, Z/2).
+/// The 24 symbols of a product key, in digit order (no vowels, no look-alikes 0/O, 1/I/L, 5/S,
+/// Z/2).
 inline constexpr std::string_view kProductKeyAlphabet = "BCDFGHJKMPQRTVWXY2346789";
 inline constexpr int kProductKeyLength = 25;
 inline constexpr std::uint32_t kMaxKeyGroup = (1u << 20) - 1;
@@ -27,15 +28,16 @@ inline constexpr std::uint32_t kMaxKeySerial = (1u << 30) - 1;
 /// The only format version defined so far.
 inline constexpr std::uint8_t kProductKeyVersion = 1;
 
-/// The vendor's secret for key MACs (HMAC-SHA-256 key). Never on a client, except the lab's published one.
+/// The vendor's secret for key MACs (HMAC-SHA-256 key). Never on a client, except the lab's
+/// published one.
 struct KeyMacSecret {
   std::array<std::uint8_t, 32> bytes{};
 };
 
 /// Turns what a person typed into 25 upper-case characters without separators: lower case, spaces,
-/// missing or extra dashes and typographic dashes (U+2010–U+2015, U+2212, U+FE63, U+FF0D) are accepted.
-/// It does not check the alphabet, so it also serves literal keys (which may hold other letters).
-/// Errors: kInvalidProductKey saying what is wrong (length, a stray character).
+/// missing or extra dashes and typographic dashes (U+2010–U+2015, U+2212, U+FE63, U+FF0D) are
+/// accepted. It does not check the alphabet, so it also serves literal keys (which may hold other
+/// letters). Errors: kInvalidProductKey saying what is wrong (length, a stray character).
 [[nodiscard]] StatusOr<std::string> NormalizeKeyText(std::string_view typed);
 
 /// "ABCDE-FGHIJ-…" from 25 characters.
@@ -43,9 +45,9 @@ struct KeyMacSecret {
 
 class ProductKey {
  public:
-  /// Decodes and checks a key: alphabet, length, numeric range, checksum and version. Does not (cannot)
-  /// check the MAC. Errors: kInvalidProductKey with what is wrong ("character 3 'A' is not used in
-  /// product keys", "the checksum does not match: a character was mistyped").
+  /// Decodes and checks a key: alphabet, length, numeric range, checksum and version. Does not
+  /// (cannot) check the MAC. Errors: kInvalidProductKey with what is wrong ("character 3 'A' is not
+  /// used in product keys", "the checksum does not match: a character was mistyped").
   [[nodiscard]] static StatusOr<ProductKey> Parse(std::string_view typed);
 
   /// Makes the key for (`group`, `serial`) with the vendor's MAC secret. Preconditions (checked):

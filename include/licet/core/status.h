@@ -1,13 +1,14 @@
 // File: status.h
-// licet::Status and licet::StatusOr<T>: the one error model of Licet (no exceptions cross a component
-// boundary). A Status carries a registry code (error_code.h), a message in the installation's own
-// terms, and optionally the exact command that fixes this case (otherwise the registry's remedy).
+// licet::Status and licet::StatusOr<T>: the one error model of Licet (no exceptions cross a
+// component boundary). A Status carries a registry code (error_code.h), a message in the
+// installation's own terms, and optionally the exact command that fixes this case (otherwise the
+// registry's remedy).
 //
 //   licet::StatusOr<ProductKey> key = ProductKey::Parse(text);
 //   if (!key.ok()) return key.status();
 //
-//   LICET_ASSIGN_OR_RETURN(auto store, Installation::Open(root));   // expands to several statements
-//   LICET_RETURN_IF_ERROR(store.Save());
+//   LICET_ASSIGN_OR_RETURN(auto store, Installation::Open(root));   // expands to several
+//   statements LICET_RETURN_IF_ERROR(store.Save());
 //
 // Thread-compatible: distinct objects may be used from distinct threads.
 #pragma once
@@ -61,7 +62,7 @@ inline Status OkStatus() { return Status(); }
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(T value) : rep_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  StatusOr(T value) : rep_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   StatusOr(Status status) : rep_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     LICET_CHECK(!std::get<Status>(rep_).ok(), "StatusOr built from an OK Status");
   }
@@ -98,9 +99,9 @@ class [[nodiscard]] StatusOr {
 
 /// Returns from the enclosing function with the status of `expr` when it is not OK.
 /// Expands to a do/while statement.
-#define LICET_RETURN_IF_ERROR(expr)                 \
-  do {                                              \
-    ::licet::Status licet_status_tmp_ = (expr);     \
+#define LICET_RETURN_IF_ERROR(expr)                        \
+  do {                                                     \
+    ::licet::Status licet_status_tmp_ = (expr);            \
     if (!licet_status_tmp_.ok()) return licet_status_tmp_; \
   } while (false)
 

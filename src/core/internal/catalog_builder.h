@@ -1,5 +1,5 @@
-// Builds a Catalog field by field (for the TOML parser) and validates the cross-references when done,
-// so every Catalog that exists is consistent.
+// Builds a Catalog field by field (for the TOML parser) and validates the cross-references when
+// done, so every Catalog that exists is consistent.
 #pragma once
 
 #include "licet/core/catalog.h"
