@@ -1,0 +1,105 @@
+// In-process throughput of the foundation's hot paths, each against the raw HMAC-SHA-256 rate
+// measured in the same run (the cost floor of a server-side key check). Results: bench/RESULTS.md.
+// Run: build-release/bench/licet_core_bench --benchmark_min_time=1
+#include <benchmark/benchmark.h>
+#include <sodium.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "licet/core/catalog.h"
+#include "licet/core/catalog_signature.h"
+#include "licet/core/license_state.h"
+
+namespace licet {
+namespace {
+
+KeyMacSecret Secret() {
+  KeyMacSecret s;
+  s.bytes.fill(0x42);
+  return s;
+}
+
+const Catalog& LabCatalog() {
+  static const Catalog catalog = [] {
+    std::ifstream in(std::string(LICET_CATALOG_DIR) + "/windows-server-2022.toml");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    StatusOr<Catalog> c = Catalog::Parse(CatalogBody(ss.str()), "lab");
+    LICET_CHECK(c.ok(), c.status().ToString().c_str());
+    return std::move(c).value();
+  }();
+  return catalog;
+}
+
+// Baseline: one HMAC-SHA-256 over the same 21 bytes a key MAC covers.
+void BM_RawHmacSha256(benchmark::State& state) {
+  const KeyMacSecret secret = Secret();
+  unsigned char msg[21] = {};
+  unsigned char out[crypto_auth_hmacsha256_BYTES];
+  for (auto _ : state) {
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, secret.bytes.data(), secret.bytes.size());
+    crypto_auth_hmacsha256_update(&st, msg, sizeof msg);
+    crypto_auth_hmacsha256_final(&st, out);
+    benchmark::DoNotOptimize(out);
+    msg[0]++;
+  }
+}
+BENCHMARK(BM_RawHmacSha256);
+
+// What a client does offline: normalise, decode, checksum, map group to SKU.
+void BM_KeyDecodeAndResolve(benchmark::State& state) {
+  const Catalog& catalog = LabCatalog();
+  std::vector<std::string> keys;
+  for (std::uint32_t i = 0; i < 256; ++i)
+    keys.push_back(ProductKey::Generate(2203, i, *catalog.lab_key_mac_secret()).text());
+  size_t i = 0;
+  for (auto _ : state) {
+    StatusOr<ResolvedKey> r = catalog.ResolveKey(keys[i++ & 255]);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_KeyDecodeAndResolve);
+
+// What the server does: decode + MAC check.
+void BM_KeyDecodeAndVerifyMac(benchmark::State& state) {
+  const KeyMacSecret secret = Secret();
+  std::vector<std::string> keys;
+  for (std::uint32_t i = 0; i < 256; ++i)
+    keys.push_back(ProductKey::Generate(2203, i, secret).text());
+  size_t i = 0;
+  for (auto _ : state) {
+    StatusOr<ProductKey> k = ProductKey::Parse(keys[i++ & 255]);
+    benchmark::DoNotOptimize(k.ok() && k->VerifyMac(secret));
+  }
+}
+BENCHMARK(BM_KeyDecodeAndVerifyMac);
+
+void BM_KeyGenerate(benchmark::State& state) {
+  const KeyMacSecret secret = Secret();
+  std::uint32_t serial = 0;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(ProductKey::Generate(2203, serial++ & kMaxKeySerial, secret));
+}
+BENCHMARK(BM_KeyGenerate);
+
+void BM_LicenseStateEvaluation(benchmark::State& state) {
+  const Policy policy;
+  LicenseFacts facts;
+  facts.grace_start = *ParseIso8601("2026-01-01T00:00:00Z");
+  facts.key_installed = true;
+  TimePoint now = facts.grace_start;
+  for (auto _ : state) {
+    LicenseState s = EvaluateLicense(facts, policy, now);
+    benchmark::DoNotOptimize(s);
+    now += Seconds(3600);
+    if (now > facts.grace_start + std::chrono::days(20)) now = facts.grace_start;
+  }
+}
+BENCHMARK(BM_LicenseStateEvaluation);
+
+}  // namespace
+}  // namespace licet
+
+BENCHMARK_MAIN();
