@@ -1,0 +1,49 @@
+// File: paseto.h
+// PASETO v4.public (Ed25519) tokens: the format of Licet's license tokens, verifiable offline by
+// any standard PASETO library. Only v4.public is implemented; see
+// https://github.com/paseto-standard/paseto-spec.
+//
+//   const std::string token = licet::paseto::SignV4Public(payload_json, footer_json, "",
+//   secret_key); LICET_ASSIGN_OR_RETURN(licet::paseto::Verified v,
+//   licet::paseto::VerifyV4Public(token, "", public_key));
+//
+// Thread-safe. The tests run the official test vectors (tests/testdata/paseto_v4.json).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "licet/core/status.h"
+
+namespace licet::paseto {
+
+inline constexpr std::string_view kV4PublicHeader = "v4.public.";
+
+struct Verified {
+  std::string payload;  // the signed message (Licet: JSON claims)
+  std::string footer;   // the signed, unencrypted footer (Licet: JSON with "kid")
+};
+
+/// Signs `payload` with the 64-byte Ed25519 secret key. `footer` may be empty; `implicit` is the
+/// implicit assertion (bound but not transmitted).
+[[nodiscard]] std::string SignV4Public(std::string_view payload, std::string_view footer,
+                                       std::string_view implicit,
+                                       const std::array<std::uint8_t, 64>& secret_key);
+
+/// Verifies a v4.public token. Errors: kTokenInvalid (wrong header, bad base64url, too short, bad
+/// signature, footer mismatch).
+[[nodiscard]] StatusOr<Verified> VerifyV4Public(std::string_view token, std::string_view implicit,
+                                                const std::array<std::uint8_t, 32>& public_key);
+
+/// The footer of a token without verifying anything (to pick the key by its id). Errors:
+/// kTokenInvalid.
+[[nodiscard]] StatusOr<std::string> UnverifiedFooter(std::string_view token);
+
+/// Base64url without padding (RFC 4648 section 5), as PASETO uses.
+[[nodiscard]] std::string Base64UrlEncode(std::string_view bytes);
+/// Strict: padding, whitespace or any other character fails.
+[[nodiscard]] StatusOr<std::string> Base64UrlDecode(std::string_view text);
+
+}  // namespace licet::paseto

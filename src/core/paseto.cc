@@ -1,0 +1,104 @@
+#include "licet/core/paseto.h"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include "internal/sodium_init.h"
+
+namespace licet::paseto {
+namespace {
+
+// PAE: pre-authentication encoding (LE64 count, then LE64 length + bytes for each piece).
+void AppendLe64(std::string& out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+
+std::string Pae(std::initializer_list<std::string_view> pieces) {
+  std::string out;
+  AppendLe64(out, pieces.size());
+  for (std::string_view p : pieces) {
+    AppendLe64(out, p.size() & 0x7FFFFFFFFFFFFFFFull);
+    out.append(p);
+  }
+  return out;
+}
+
+Status Invalid(std::string_view why) {
+  return Status(ErrorCode::kTokenInvalid, fmt::format("the license token is not valid: {}", why));
+}
+
+}  // namespace
+
+std::string Base64UrlEncode(std::string_view bytes) {
+  const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), variant);
+  out.resize(out.size() - 1);
+  return out;
+}
+
+StatusOr<std::string> Base64UrlDecode(std::string_view text) {
+  std::string out(text.size() * 3 / 4 + 3, '\0');
+  size_t len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &len, &end,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      end != text.data() + text.size()) {
+    return Invalid("bad base64url");
+  }
+  out.resize(len);
+  return out;
+}
+
+std::string SignV4Public(std::string_view payload, std::string_view footer,
+                         std::string_view implicit,
+                         const std::array<std::uint8_t, 64>& secret_key) {
+  core_internal::EnsureSodiumInitialized();
+  const std::string m2 = Pae({kV4PublicHeader, payload, footer, implicit});
+  unsigned char sig[crypto_sign_BYTES];
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(m2.data()), m2.size(),
+                       secret_key.data());
+  std::string body(payload);
+  body.append(reinterpret_cast<const char*>(sig), sizeof sig);
+  std::string token = std::string(kV4PublicHeader) + Base64UrlEncode(body);
+  if (!footer.empty()) token += "." + Base64UrlEncode(footer);
+  return token;
+}
+
+StatusOr<std::string> UnverifiedFooter(std::string_view token) {
+  if (!token.starts_with(kV4PublicHeader)) return Invalid("it is not a v4.public token");
+  const std::string_view rest = token.substr(kV4PublicHeader.size());
+  const size_t dot = rest.find('.');
+  if (dot == std::string_view::npos) return std::string();
+  return Base64UrlDecode(rest.substr(dot + 1));
+}
+
+StatusOr<Verified> VerifyV4Public(std::string_view token, std::string_view implicit,
+                                  const std::array<std::uint8_t, 32>& public_key) {
+  core_internal::EnsureSodiumInitialized();
+  if (!token.starts_with(kV4PublicHeader)) return Invalid("it is not a v4.public token");
+  const std::string_view rest = token.substr(kV4PublicHeader.size());
+  const size_t dot = rest.find('.');
+  if (dot != std::string_view::npos && rest.find('.', dot + 1) != std::string_view::npos) {
+    return Invalid("it has too many parts");
+  }
+  LICET_ASSIGN_OR_RETURN(const std::string body, Base64UrlDecode(rest.substr(0, dot)));
+  std::string footer;
+  if (dot != std::string_view::npos) {
+    LICET_ASSIGN_OR_RETURN(footer, Base64UrlDecode(rest.substr(dot + 1)));
+  }
+  if (body.size() < crypto_sign_BYTES) return Invalid("it is too short to hold a signature");
+  const std::string_view payload =
+      std::string_view(body).substr(0, body.size() - crypto_sign_BYTES);
+  const auto* sig = reinterpret_cast<const unsigned char*>(body.data() + payload.size());
+  const std::string m2 = Pae({kV4PublicHeader, payload, footer, implicit});
+  if (crypto_sign_verify_detached(sig, reinterpret_cast<const unsigned char*>(m2.data()), m2.size(),
+                                  public_key.data()) != 0) {
+    return Invalid("its signature does not match (altered, or signed by another key)");
+  }
+  return Verified{.payload = std::string(payload), .footer = std::move(footer)};
+}
+
+}  // namespace licet::paseto
