@@ -1,0 +1,103 @@
+#include "activation_service.h"
+
+#include <fmt/format.h>
+
+#include "licet/core/license_token.h"
+
+namespace licet::server {
+namespace {
+
+using nlohmann::json;
+
+// A string field of at most `max` printable ASCII characters.
+StatusOr<std::string> Field(const json& j, const char* name, size_t max) {
+  const auto it = j.find(name);
+  if (it == j.end() || !it->is_string()) {
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("the request needs a string field \"{}\"", name));
+  }
+  std::string v = it->get<std::string>();
+  if (v.empty() || v.size() > max) {
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("\"{}\" must have 1 to {} characters", name, max));
+  }
+  for (char c : v) {
+    if (c < 0x20 || c > 0x7E)
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("\"{}\" must be printable ASCII", name));
+  }
+  return v;
+}
+
+}  // namespace
+
+StatusOr<json> ActivationService::Activate(const json& request) {
+  if (!request.is_object())
+    return Status(ErrorCode::kInvalidArgument, "the request body must be a JSON object");
+  LICET_ASSIGN_OR_RETURN(const std::string typed_key, Field(request, "product_key", 64));
+  LICET_ASSIGN_OR_RETURN(const std::string edition, Field(request, "edition", 64));
+  LICET_ASSIGN_OR_RETURN(const std::string cmid, Field(request, "cmid", 64));
+  LICET_ASSIGN_OR_RETURN(const std::string hardware_id, Field(request, "hardware_id", 128));
+  LICET_ASSIGN_OR_RETURN(const std::string nonce, Field(request, "nonce", 128));
+  const Catalog& catalog = data_.catalog;
+  LICET_ASSIGN_OR_RETURN(const ResolvedKey key, catalog.ResolveKey(typed_key));
+  const Channel channel = key.sku->channel;
+  if (channel == Channel::kVolumeGvlk) {
+    return Status(ErrorCode::kNotSupported,
+                  fmt::format("{} is a public volume client key (GVLK): it activates against a "
+                              "volume activation host, "
+                              "never against the vendor's server",
+                              key.text),
+                  "Point the installation at your volume host: licet slmgr /skms HOST[:1688], then "
+                  "licet slmgr /ato; "
+                  "or install a MAK/Retail key");
+  }
+  if (channel == Channel::kVolumeCsvlk) {
+    return Status(
+        ErrorCode::kNotSupported,
+        fmt::format("{} is a volume host key (CSVLK): it activates a volume host", key.text),
+        "licet-volume init --host-key KEY --server URL");
+  }
+  if (!key.decoded || !key.decoded->VerifyMac(data_.key_mac_secret)) {
+    return Status(ErrorCode::kInvalidProductKey,
+                  fmt::format("{} is well formed but was not issued by {}: its MAC does not verify",
+                              key.text, catalog.vendor().name));
+  }
+  const Edition* ed = catalog.FindEdition(edition);
+  if (ed == nullptr || !key.sku->Licenses(ed->id)) {
+    return Status(ErrorCode::kMismatchedProductSku,
+                  fmt::format("{} is a {} key for {}; the installation is {}", key.text,
+                              ChannelName(channel), key.sku->primary_edition(), edition));
+  }
+  const TimePoint now = clock_.Now();
+  const auto make_token = [&] {
+    const LicenseClaims claims{.issuer_key_id = data_.signing_key.key_id,
+                               .product_id = catalog.product().id,
+                               .cmid = cmid,
+                               .activation_id = key.sku->activation_id,
+                               .edition = ed->id,
+                               .channel = std::string(ChannelName(channel)),
+                               .hardware_id = hardware_id,
+                               .partial_key = std::string(key.partial()),
+                               .method = "online",
+                               .nonce = nonce,
+                               .issued_at = now,
+                               .expires_at = std::nullopt,
+                               .renew_after = std::nullopt};
+    return IssueLicenseToken(claims, data_.signing_key);
+  };
+  LICET_ASSIGN_OR_RETURN(
+      const ActivationOutcome outcome,
+      store_.RecordActivation(
+          {.key = key.text, .cmid = cmid, .hardware_id = hardware_id, .nonce = nonce, .now = now},
+          make_token));
+  return json{{"token", outcome.token},
+              {"server_time", FormatIso8601(now)},
+              {"activation",
+               {{"replayed", outcome.replayed},
+                {"reused", outcome.reused},
+                {"used", outcome.used},
+                {"limit", outcome.limit}}}};
+}
+
+}  // namespace licet::server

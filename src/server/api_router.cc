@@ -1,0 +1,108 @@
+#include "api_router.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace licet::server {
+namespace {
+
+using nlohmann::json;
+
+HttpResponse JsonResponse(int status, const json& body) {
+  return {.status = status, .content_type = "application/json", .body = body.dump()};
+}
+
+HttpResponse ErrorResponse(const Status& s) {
+  return JsonResponse(HttpStatusFor(s.info().category), {{"error",
+                                                          {{"code", FormatCode(s.code())},
+                                                           {"symbol", s.info().symbol},
+                                                           {"message", s.message()},
+                                                           {"remedy", s.remedy()}}}});
+}
+
+std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
+
+}  // namespace
+
+HttpResponse ApiRouter::Handle(const HttpRequest& req) {
+  requests_.fetch_add(1, std::memory_order_relaxed);
+  const std::string_view path = PathOf(req.target);
+  if (path == "/healthz" && req.method == "GET") return JsonResponse(200, {{"status", "ok"}});
+  if (path == "/metrics" && req.method == "GET") return Metrics();
+  if (path == "/v1/activations") {
+    if (req.method != "POST")
+      return ErrorResponse(Status(ErrorCode::kInvalidArgument, "use POST /v1/activations"));
+    const json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded()) {
+      activations_failed_.fetch_add(1, std::memory_order_relaxed);
+      return ErrorResponse(Status(ErrorCode::kInvalidArgument, "the request body is not JSON"));
+    }
+    StatusOr<json> result = activations_.Activate(body);
+    (result.ok() ? activations_ok_ : activations_failed_).fetch_add(1, std::memory_order_relaxed);
+    return result.ok() ? JsonResponse(200, *result) : ErrorResponse(result.status());
+  }
+  if (path.starts_with("/v1/admin/")) return Admin(req);
+  return ErrorResponse(
+      Status(ErrorCode::kNotFound, fmt::format("no route {} {}", req.method, path)));
+}
+
+HttpResponse ApiRouter::Admin(const HttpRequest& req) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!req.authorization.starts_with(kBearer)) {
+    return ErrorResponse(Status(ErrorCode::kUnauthorized,
+                                "the admin API needs an Authorization: Bearer <token> header"));
+  }
+  StatusOr<AdminRole> role = store_.CheckAdminToken(req.authorization.substr(kBearer.size()));
+  if (!role.ok()) return ErrorResponse(role.status());
+  const std::string_view path = PathOf(req.target);
+  if (path == "/v1/admin/stats" && req.method == "GET") {
+    StatusOr<ServerStats> s = store_.Stats();
+    if (!s.ok()) return ErrorResponse(s.status());
+    return JsonResponse(
+        200,
+        {{"keys", s->keys}, {"blocked_keys", s->blocked_keys}, {"activations", s->activations}});
+  }
+  constexpr std::string_view kKeys = "/v1/admin/keys/";
+  if (path.starts_with(kKeys)) {
+    std::string rest(path.substr(kKeys.size()));
+    const bool block = rest.ends_with("/block");
+    if (block) rest.resize(rest.size() - 6);
+    if (block && req.method == "POST") {
+      if (*role != AdminRole::kAdmin)
+        return ErrorResponse(
+            Status(ErrorCode::kUnauthorized, "blocking a key needs an admin token"));
+      const Status s = store_.BlockKey(rest);
+      return s.ok() ? JsonResponse(200, {{"blocked", rest}}) : ErrorResponse(s);
+    }
+    if (!block && req.method == "GET") {
+      StatusOr<KeyInfo> k = store_.GetKey(rest);
+      if (!k.ok()) return ErrorResponse(k.status());
+      return JsonResponse(200, {{"key", k->key.key},
+                                {"channel", ChannelName(k->key.channel)},
+                                {"activation_id", k->key.activation_id},
+                                {"used", k->used},
+                                {"limit", k->key.max_activations},
+                                {"blocked", k->blocked},
+                                {"machines", k->machines}});
+    }
+  }
+  return ErrorResponse(
+      Status(ErrorCode::kNotFound, fmt::format("no admin route {} {}", req.method, path)));
+}
+
+HttpResponse ApiRouter::Metrics() {
+  std::string out =
+      "# HELP licet_http_requests_total HTTP requests received.\n# TYPE licet_http_requests_total "
+      "counter\n";
+  out += fmt::format("licet_http_requests_total {}\n", requests_.load());
+  out +=
+      "# HELP licet_activations_total Online activation requests by result.\n# TYPE "
+      "licet_activations_total counter\n";
+  out += fmt::format("licet_activations_total{{result=\"ok\"}} {}\n", activations_ok_.load());
+  out +=
+      fmt::format("licet_activations_total{{result=\"failed\"}} {}\n", activations_failed_.load());
+  return {.status = 200, .content_type = "text/plain; version=0.0.4", .body = std::move(out)};
+}
+
+}  // namespace licet::server

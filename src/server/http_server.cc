@@ -1,0 +1,192 @@
+// Boost.Beast is the only HTTP dependency; exceptions from Asio stay inside this file.
+#include "http_server.h"
+
+#include <fmt/format.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace licet::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr auto kIdleTimeout = std::chrono::seconds(30);
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const HttpHandler& handler, std::size_t max_body)
+      : stream_(std::move(socket)), handler_(handler), max_body_(max_body) {}
+
+  void Start() { Read(); }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(max_body_);
+    parser_->header_limit(16 << 10);
+    stream_.expires_after(kIdleTimeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset) {
+      return Close();
+    }
+    if (ec) {
+      // Oversized or malformed: answer once in JSON, then close.
+      const bool too_big = ec == http::error::body_limit || ec == http::error::header_limit;
+      const std::string msg =
+          too_big ? fmt::format("the request is larger than {} bytes", max_body_)
+                  : fmt::format("the request is not valid HTTP/1.1 ({})", ec.message());
+      HttpResponse r{
+          .status = too_big ? 413 : 400,
+          .content_type = "application/json",
+          .body = fmt::format(
+              R"({{"error":{{"code":"0x80070057","symbol":"E_INVALIDARG","message":"{}"}}}})",
+              msg)};
+      return Write(std::move(r), /*keep_alive=*/false);
+    }
+    const http::request<http::string_body>& req = parser_->get();
+    HttpRequest request{.method = std::string(req.method_string()),
+                        .target = std::string(req.target()),
+                        .authorization = std::string(req[http::field::authorization]),
+                        .body = req.body()};
+    HttpResponse response;
+    try {
+      response = handler_(request);
+    } catch (const std::exception& e) {
+      response = {
+          .status = 500,
+          .content_type = "application/json",
+          .body =
+              R"({"error":{"code":"0x80004005","symbol":"E_FAIL","message":"internal error"}})"};
+    }
+    Write(std::move(response), req.keep_alive());
+  }
+
+  void Write(HttpResponse r, bool keep_alive) {
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(r.status), 11);
+    res->set(http::field::server, "licet-server");
+    res->set(http::field::content_type, r.content_type);
+    res->keep_alive(keep_alive);
+    res->body() = std::move(r.body);
+    res->prepare_payload();
+    stream_.expires_after(kIdleTimeout);
+    http::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+          if (ec || !keep_alive) return self->Close();
+          self->Read();
+        });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  const HttpHandler& handler_;
+  std::size_t max_body_;
+};
+
+class BeastServer final : public HttpServer {
+ public:
+  BeastServer(int threads, HttpHandler handler, std::size_t max_body)
+      : ioc_(threads),
+        acceptor_(ioc_),
+        handler_(std::move(handler)),
+        max_body_(max_body),
+        threads_(threads) {}
+
+  ~BeastServer() override {
+    Stop();
+    for (std::thread& t : pool_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+  Status Bind(const std::string& host, std::uint16_t port) {
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(host, ec);
+    if (ec)
+      return Status(ErrorCode::kInvalidArgument, fmt::format("'{}' is not an IP address", host));
+    const tcp::endpoint ep(address, port);
+    acceptor_.open(ep.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(ep, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+      return Status(ErrorCode::kIoError,
+                    fmt::format("cannot listen on {}:{}: {}", host, port, ec.message()));
+    Accept();
+    for (int i = 0; i < threads_; ++i) pool_.emplace_back([this] { ioc_.run(); });
+    return OkStatus();
+  }
+
+  std::uint16_t port() const override { return acceptor_.local_endpoint().port(); }
+
+  void Wait() override {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return stopped_; });
+  }
+
+  void Stop() override {
+    {
+      std::lock_guard lock(mu_);
+      if (stopped_) return;
+      stopped_ = true;
+    }
+    ioc_.stop();
+    cv_.notify_all();
+  }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept(
+        asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+          if (!ec) std::make_shared<Session>(std::move(socket), handler_, max_body_)->Start();
+          if (acceptor_.is_open()) Accept();
+        });
+  }
+
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  HttpHandler handler_;
+  std::size_t max_body_;
+  int threads_;
+  std::vector<std::thread> pool_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
+                                                        HttpHandler handler) {
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto server = std::make_unique<BeastServer>(threads, std::move(handler), options.max_body_bytes);
+  LICET_RETURN_IF_ERROR(server->Bind(options.host, options.port));
+  return std::unique_ptr<HttpServer>(std::move(server));
+}
+
+}  // namespace licet::server

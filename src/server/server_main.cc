@@ -1,0 +1,251 @@
+// licet-server: the vendor's activation service.
+//   licet-server init --catalog NAME|PATH --data DIR (--lab | --root-key FILE.secret)
+//   licet-server serve --data DIR [--listen 127.0.0.1:8080] [--threads N]
+//   licet-server keys generate --data DIR --edition ID --channel CHANNEL --count N [--activations
+//   M] [--out FILE] licet-server keys show|block --data DIR KEY licet-server tokens create --data
+//   DIR --role admin|support
+// Exit status: 0 success, 1 failure, 2 usage error.
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "activation_service.h"
+#include "api_router.h"
+#include "http_server.h"
+#include "licet/core/atomic_file.h"
+#include "server_store.h"
+#include "vendor_data.h"
+
+namespace licet::server {
+namespace {
+
+int Fail(const Status& s) {
+  std::cerr << fmt::format("Error: {} ({})\n{}\nFix: {}\n", FormatCode(s.code()), s.info().symbol,
+                           s.message(), s.remedy());
+  return ExitStatusFor(s.info().category);
+}
+
+StatusOr<std::unique_ptr<ServerStore>> OpenStore(const VendorData& data) {
+  return OpenSqliteStore((data.dir / "licet.db").string());
+}
+
+HttpServer* g_server = nullptr;
+
+int Serve(const std::string& data_dir, const std::string& listen, int threads) {
+  StatusOr<VendorData> data = LoadVendorData(data_dir);
+  if (!data.ok()) return Fail(data.status());
+  StatusOr<std::unique_ptr<ServerStore>> store = OpenStore(*data);
+  if (!store.ok()) return Fail(store.status());
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos)
+    return Fail(Status(ErrorCode::kInvalidArgument, "--listen takes HOST:PORT"));
+  int port = 0;
+  try {
+    port = std::stoi(listen.substr(colon + 1));
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535)
+    return Fail(Status(ErrorCode::kInvalidArgument, fmt::format("'{}' has no valid port", listen)));
+  ActivationService service(*data, **store, SystemClock::Get());
+  ApiRouter router(service, **store);
+  StatusOr<std::unique_ptr<HttpServer>> server =
+      HttpServer::Start({.host = listen.substr(0, colon),
+                         .port = static_cast<std::uint16_t>(port),
+                         .threads = threads},
+                        [&router](const HttpRequest& r) { return router.Handle(r); });
+  if (!server.ok()) return Fail(server.status());
+  g_server = server->get();
+  // Stop on SIGINT/SIGTERM from a dedicated thread (no work in the signal handler itself).
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::thread([set] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    if (g_server != nullptr) g_server->Stop();
+  }).detach();
+  std::cout << fmt::format("licet-server: {} ({}) listening on {}:{}\n",
+                           data->catalog.product().name, data->catalog.product().id,
+                           listen.substr(0, colon), (*server)->port())
+            << std::flush;
+  (*server)->Wait();
+  return 0;
+}
+
+struct GenerateArgs {
+  std::string data, edition, channel, out;
+  std::uint32_t count = 1;
+  std::uint32_t activations = 0;
+};
+
+int GenerateKeys(const GenerateArgs& a) {
+  StatusOr<VendorData> data = LoadVendorData(a.data);
+  if (!data.ok()) return Fail(data.status());
+  const std::optional<Channel> channel = ParseChannel(a.channel);
+  if (!channel)
+    return Fail(
+        Status(ErrorCode::kInvalidArgument, fmt::format("'{}' is not a channel", a.channel)));
+  const Edition* edition = data->catalog.FindEdition(a.edition);
+  const Sku* sku = edition != nullptr ? data->catalog.FindSku(edition->id, *channel) : nullptr;
+  if (sku == nullptr || sku->key_groups.empty()) {
+    return Fail(Status(ErrorCode::kNotFound,
+                       fmt::format("{} has no {} SKU with key groups for '{}'",
+                                   data->catalog.product().id, a.channel, a.edition)));
+  }
+  const Policy& p = data->catalog.policy();
+  std::uint32_t limit = a.activations != 0 ? a.activations : sku->activations;
+  if (limit == 0) {
+    limit = *channel == Channel::kVolumeMak     ? static_cast<std::uint32_t>(p.mak_activations)
+            : *channel == Channel::kVolumeCsvlk ? static_cast<std::uint32_t>(p.host_key_activations)
+                                                : 1;
+  }
+  StatusOr<std::unique_ptr<ServerStore>> store = OpenStore(*data);
+  if (!store.ok()) return Fail(store.status());
+  const std::uint32_t group = sku->key_groups.front();
+  StatusOr<std::uint32_t> first = (*store)->NextSerial(group);
+  if (!first.ok()) return Fail(first.status());
+  if (static_cast<std::uint64_t>(*first) + a.count > kMaxKeySerial) {
+    return Fail(Status(ErrorCode::kUnlockLimitExceeded,
+                       fmt::format("key group {} has no room for {} more keys", group, a.count)));
+  }
+  std::string listing;
+  std::vector<IssuedKey> batch;
+  constexpr std::uint32_t kBatch = 50000;
+  const bool progress = a.count >= 10000;
+  for (std::uint32_t i = 0; i < a.count; ++i) {
+    const ProductKey key = ProductKey::Generate(group, *first + i, data->key_mac_secret);
+    batch.push_back({.key = key.text(),
+                     .group = group,
+                     .serial = key.serial(),
+                     .activation_id = sku->activation_id,
+                     .channel = *channel,
+                     .max_activations = limit});
+    listing += key.text() + "\n";
+    if (batch.size() == kBatch || i + 1 == a.count) {
+      if (const Status s = (*store)->AddKeys(batch); !s.ok()) return Fail(s);
+      batch.clear();
+      if (progress)
+        std::cerr << fmt::format("\r[{:<40}] {}/{} keys",
+                                 std::string((i + 1) * 40ull / a.count, '='), i + 1, a.count)
+                  << std::flush;
+    }
+  }
+  if (progress) std::cerr << "\n";
+  if (a.out.empty()) {
+    std::cout << listing;
+    return 0;
+  }
+  const Status s = WriteFileAtomically(a.out, listing, FileMode::kOwnerOnly);
+  if (!s.ok()) return Fail(s);
+  std::cerr << fmt::format("Wrote {} {} key(s) for {} to {}\n", a.count, a.channel, edition->id,
+                           a.out);
+  return 0;
+}
+
+int KeyCommand(const std::string& data_dir, const std::string& key, bool block) {
+  StatusOr<VendorData> data = LoadVendorData(data_dir);
+  if (!data.ok()) return Fail(data.status());
+  StatusOr<std::unique_ptr<ServerStore>> store = OpenStore(*data);
+  if (!store.ok()) return Fail(store.status());
+  StatusOr<ResolvedKey> resolved = data->catalog.ResolveKey(key);
+  if (!resolved.ok()) return Fail(resolved.status());
+  if (block) {
+    const Status s = (*store)->BlockKey(resolved->text);
+    if (!s.ok()) return Fail(s);
+    std::cout << fmt::format("Blocked {}: activations with it now fail with 0xC004C003.\n",
+                             resolved->text);
+    return 0;
+  }
+  StatusOr<KeyInfo> info = (*store)->GetKey(resolved->text);
+  if (!info.ok()) return Fail(info.status());
+  std::cout << fmt::format(
+      "Key:         {}\nChannel:     {}\nEdition:     {}\nActivations: {} used, {} left (of "
+      "{})\nBlocked:     {}\nMachines:    {}\n",
+      info->key.key, ChannelName(info->key.channel), resolved->sku->primary_edition(), info->used,
+      info->key.max_activations - std::min(info->used, info->key.max_activations),
+      info->key.max_activations, info->blocked ? "yes" : "no", info->machines.size());
+  return 0;
+}
+
+int CreateToken(const std::string& data_dir, const std::string& role) {
+  if (role != "admin" && role != "support")
+    return Fail(Status(ErrorCode::kInvalidArgument, "--role is admin or support"));
+  StatusOr<VendorData> data = LoadVendorData(data_dir);
+  if (!data.ok()) return Fail(data.status());
+  StatusOr<std::unique_ptr<ServerStore>> store = OpenStore(*data);
+  if (!store.ok()) return Fail(store.status());
+  StatusOr<std::string> token = (*store)->CreateAdminToken(
+      role == "admin" ? AdminRole::kAdmin : AdminRole::kSupport, SystemClock::Get().Now());
+  if (!token.ok()) return Fail(token.status());
+  std::cout << *token << "\n";
+  std::cerr
+      << "Keep this token: only its hash is stored. Use it as: Authorization: Bearer <token>\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace licet::server
+
+int main(int argc, char** argv) {
+  using namespace licet::server;
+  CLI::App app{"licet-server: the vendor's activation service (online activation, keys, admin API)",
+               "licet-server"};
+  app.require_subcommand(1);
+  int rc = 0;
+  InitOptions init;
+  CLI::App* init_cmd = app.add_subcommand(
+      "init", "Create a data directory: secrets (owner-only), catalog, database");
+  init_cmd->add_option("--catalog", init.catalog, "Catalog name or path")->required();
+  init_cmd->add_option("--data", init.data, "Data directory")->required();
+  init_cmd->add_flag("--lab", init.lab, "Use the lab catalog's published (insecure) secrets");
+  init_cmd->add_option("--root-key", init.root_key_file, "The vendor's root secret key file");
+  init_cmd->callback([&] {
+    const licet::Status s = InitVendorData(init);
+    rc = s.ok() ? 0 : Fail(s);
+    if (s.ok()) std::cout << fmt::format("Initialised {}\n", init.data.string());
+  });
+  std::string data, listen = "127.0.0.1:8080", key, role;
+  int threads = 0;
+  CLI::App* serve = app.add_subcommand("serve", "Serve the activation API over HTTP/1.1");
+  serve->add_option("--data", data, "Data directory")->required();
+  serve->add_option("--listen", listen, "HOST:PORT (port 0 picks one)");
+  serve->add_option("--threads", threads, "Worker threads (default: one per core)");
+  serve->callback([&] { rc = Serve(data, listen, threads); });
+  CLI::App* keys = app.add_subcommand("keys", "Generate, show and block product keys");
+  keys->require_subcommand(1);
+  GenerateArgs gen;
+  CLI::App* generate = keys->add_subcommand("generate", "Issue new keys");
+  generate->add_option("--data", gen.data, "Data directory")->required();
+  generate->add_option("--edition", gen.edition, "Edition, e.g. ServerStandard")->required();
+  generate->add_option("--channel", gen.channel, "Retail, OEM:DM, Volume:MAK, Volume:CSVLK, ...")
+      ->required();
+  generate->add_option("--count", gen.count, "How many")->check(CLI::Range(1u, 10000000u));
+  generate->add_option("--activations", gen.activations,
+                       "Activations per key (default: from the catalog)");
+  generate->add_option("--out", gen.out, "Write the keys to this file (0600) instead of stdout");
+  generate->callback([&] { rc = GenerateKeys(gen); });
+  for (const bool block : {false, true}) {
+    CLI::App* cmd =
+        keys->add_subcommand(block ? "block" : "show",
+                             block ? "Block a key" : "Show a key's channel, counts and machines");
+    cmd->add_option("--data", data, "Data directory")->required();
+    cmd->add_option("key", key, "Product key")->required();
+    cmd->callback([&, block] { rc = KeyCommand(data, key, block); });
+  }
+  CLI::App* tokens = app.add_subcommand("tokens", "Admin API bearer tokens");
+  tokens->require_subcommand(1);
+  CLI::App* create =
+      tokens->add_subcommand("create", "Create a token (printed once, stored hashed)");
+  create->add_option("--data", data, "Data directory")->required();
+  create->add_option("--role", role, "admin or support")->required();
+  create->callback([&] { rc = CreateToken(data, role); });
+  CLI11_PARSE(app, argc, argv);
+  return rc;
+}

@@ -1,0 +1,95 @@
+// The activation server's durable state, behind an interface so that nothing above it is specific
+// to SQLite (a PostgreSQL backend implements the same contract for several stateless nodes).
+// Contract for every implementation: an activation is acknowledged only once committed durably; a
+// key's activation count never exceeds its limit, whatever the concurrency; re-sending the same
+// request (same CMID and nonce) returns the same token without using a count.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "licet/core/channel.h"
+#include "licet/core/clock.h"
+#include "licet/core/status.h"
+
+namespace licet::server {
+
+struct IssuedKey {
+  std::string key;  // canonical, dashed
+  std::uint32_t group = 0;
+  std::uint32_t serial = 0;
+  std::string activation_id;
+  Channel channel = Channel::kRetail;
+  std::uint32_t max_activations = 1;
+};
+
+struct KeyInfo {
+  IssuedKey key;
+  std::uint32_t used = 0;
+  bool blocked = false;
+  std::vector<std::string> machines;  // hardware IDs that activated it
+};
+
+struct ActivationAttempt {
+  std::string key;
+  std::string cmid;
+  std::string hardware_id;
+  std::string nonce;
+  TimePoint now{};
+};
+
+struct ActivationOutcome {
+  std::string token;
+  bool replayed = false;   // the same (CMID, nonce) was seen before: stored token returned
+  bool reused = false;     // this machine had activated the key before: no count used
+  std::uint32_t used = 0;  // activations used after this one
+  std::uint32_t limit = 0;
+};
+
+enum class AdminRole { kAdmin, kSupport };
+
+struct ServerStats {
+  std::uint64_t keys = 0;
+  std::uint64_t blocked_keys = 0;
+  std::uint64_t activations = 0;
+};
+
+class ServerStore {
+ public:
+  virtual ~ServerStore() = default;
+
+  /// Adds keys in one durable transaction. Errors: kAlreadyExists if a key exists, kIoError.
+  [[nodiscard]] virtual Status AddKeys(std::span<const IssuedKey> keys) = 0;
+  /// The next unused serial in `group`.
+  [[nodiscard]] virtual StatusOr<std::uint32_t> NextSerial(std::uint32_t group) = 0;
+  /// Errors: kNotFound.
+  [[nodiscard]] virtual StatusOr<KeyInfo> GetKey(const std::string& key) = 0;
+  /// Errors: kNotFound.
+  [[nodiscard]] virtual Status BlockKey(const std::string& key) = 0;
+
+  /// Records an activation atomically (see the file comment). `make_token` is called inside the
+  /// transaction, once, for a new activation. Errors: kKeyBlocked (unknown or blocked key),
+  /// kMakLimitExceeded / kUnlockLimitExceeded (no count left), kIoError.
+  [[nodiscard]] virtual StatusOr<ActivationOutcome> RecordActivation(
+      const ActivationAttempt& attempt, const std::function<std::string()>& make_token) = 0;
+
+  /// Returns the new token's secret text (stored hashed). Errors: kIoError.
+  [[nodiscard]] virtual StatusOr<std::string> CreateAdminToken(AdminRole role, TimePoint now) = 0;
+  /// Errors: kUnauthorized for an unknown token.
+  [[nodiscard]] virtual StatusOr<AdminRole> CheckAdminToken(const std::string& token) = 0;
+
+  [[nodiscard]] virtual StatusOr<ServerStats> Stats() = 0;
+};
+
+/// Opens (creating and migrating) the SQLite store at `path`, in WAL mode with synchronous=FULL.
+/// Errors: kIoError.
+[[nodiscard]] StatusOr<std::unique_ptr<ServerStore>> OpenSqliteStore(const std::string& path);
+
+[[nodiscard]] std::string_view AdminRoleName(AdminRole role);
+
+}  // namespace licet::server

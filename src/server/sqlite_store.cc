@@ -1,0 +1,299 @@
+// ServerStore on SQLite: one file, WAL mode, synchronous=FULL (a commit is on disk before it
+// returns), one connection guarded by a mutex (SQLite serialises writers anyway), BEGIN IMMEDIATE
+// for every read-modify-write so two activations never race on a count. Schema versions in PRAGMA
+// user_version.
+#include <fmt/format.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <mutex>
+
+#include "licet/core/encoding.h"
+#include "licet/core/paseto.h"
+#include "server_store.h"
+
+namespace licet::server {
+namespace {
+
+constexpr const char* kMigrations[] = {
+    // Version 1.
+    R"(CREATE TABLE keys (
+         key TEXT PRIMARY KEY, grp INTEGER NOT NULL, serial INTEGER NOT NULL, activation_id TEXT NOT NULL,
+         channel TEXT NOT NULL, max_activations INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0,
+         blocked INTEGER NOT NULL DEFAULT 0);
+       CREATE UNIQUE INDEX keys_group_serial ON keys(grp, serial);
+       CREATE TABLE activations (
+         id INTEGER PRIMARY KEY, key TEXT NOT NULL REFERENCES keys(key), cmid TEXT NOT NULL,
+         hardware_id TEXT NOT NULL, nonce TEXT NOT NULL, token TEXT NOT NULL, created_at TEXT NOT NULL,
+         UNIQUE (cmid, nonce));
+       CREATE INDEX activations_key_hw ON activations(key, hardware_id);
+       CREATE TABLE admin_tokens (hash TEXT PRIMARY KEY, role TEXT NOT NULL, created_at TEXT NOT NULL);)",
+};
+
+// A prepared statement, finalised on scope exit.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return rc_ == SQLITE_OK; }
+  Stmt& Bind(int i, const std::string& s) {
+    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  int Step() { return sqlite3_step(stmt_); }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string Text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p != nullptr ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+                        : std::string();
+  }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_ = SQLITE_ERROR;
+};
+
+std::string TokenHash(const std::string& token) { return ContentDigest(token); }
+
+class SqliteStore final : public ServerStore {
+ public:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  ~SqliteStore() override { sqlite3_close(db_); }
+
+  Status Migrate() {
+    Stmt version(db_, "PRAGMA user_version");
+    if (version.Step() != SQLITE_ROW) return Error("reading the schema version");
+    const auto current = static_cast<size_t>(version.Int(0));
+    for (size_t v = current; v < std::size(kMigrations); ++v) {
+      LICET_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+      Status s = Exec(kMigrations[v]);
+      if (s.ok()) s = Exec(fmt::format("PRAGMA user_version = {}", v + 1).c_str());
+      if (!s.ok()) {
+        (void)Exec("ROLLBACK");
+        return s;
+      }
+      LICET_RETURN_IF_ERROR(Exec("COMMIT"));
+    }
+    return OkStatus();
+  }
+
+  Status AddKeys(std::span<const IssuedKey> keys) override {
+    std::lock_guard lock(mu_);
+    LICET_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Stmt insert(db_,
+                "INSERT INTO keys (key, grp, serial, activation_id, channel, max_activations) "
+                "VALUES (?,?,?,?,?,?)");
+    for (const IssuedKey& k : keys) {
+      insert.Bind(1, k.key).Bind(2, k.group).Bind(3, k.serial).Bind(4, k.activation_id);
+      insert.Bind(5, std::string(ChannelName(k.channel))).Bind(6, k.max_activations);
+      const int rc = insert.Step();
+      insert.Reset();
+      if (rc != SQLITE_DONE) {
+        (void)Exec("ROLLBACK");
+        return rc == SQLITE_CONSTRAINT ? Status(ErrorCode::kAlreadyInstalled,
+                                                fmt::format("key {} already exists", k.key))
+                                       : Error("inserting keys");
+      }
+    }
+    return Exec("COMMIT");
+  }
+
+  StatusOr<std::uint32_t> NextSerial(std::uint32_t group) override {
+    std::lock_guard lock(mu_);
+    Stmt q(db_, "SELECT COALESCE(MAX(serial) + 1, 1) FROM keys WHERE grp = ?");
+    q.Bind(1, group);
+    if (q.Step() != SQLITE_ROW) return Error("reading serials");
+    return static_cast<std::uint32_t>(q.Int(0));
+  }
+
+  StatusOr<KeyInfo> GetKey(const std::string& key) override {
+    std::lock_guard lock(mu_);
+    Stmt q(db_,
+           "SELECT grp, serial, activation_id, channel, max_activations, used, blocked FROM keys "
+           "WHERE key = ?");
+    q.Bind(1, key);
+    if (q.Step() != SQLITE_ROW)
+      return Status(ErrorCode::kNotFound, fmt::format("key {} was not issued by this server", key));
+    KeyInfo info;
+    info.key = IssuedKey{.key = key,
+                         .group = static_cast<std::uint32_t>(q.Int(0)),
+                         .serial = static_cast<std::uint32_t>(q.Int(1)),
+                         .activation_id = q.Text(2),
+                         .channel = ParseChannel(q.Text(3)).value_or(Channel::kRetail),
+                         .max_activations = static_cast<std::uint32_t>(q.Int(4))};
+    info.used = static_cast<std::uint32_t>(q.Int(5));
+    info.blocked = q.Int(6) != 0;
+    Stmt m(db_, "SELECT DISTINCT hardware_id FROM activations WHERE key = ? ORDER BY id");
+    m.Bind(1, key);
+    while (m.Step() == SQLITE_ROW) info.machines.push_back(m.Text(0));
+    return info;
+  }
+
+  Status BlockKey(const std::string& key) override {
+    std::lock_guard lock(mu_);
+    Stmt q(db_, "UPDATE keys SET blocked = 1 WHERE key = ?");
+    q.Bind(1, key);
+    if (q.Step() != SQLITE_DONE) return Error("blocking a key");
+    if (sqlite3_changes(db_) == 0)
+      return Status(ErrorCode::kNotFound, fmt::format("key {} was not issued by this server", key));
+    return OkStatus();
+  }
+
+  StatusOr<ActivationOutcome> RecordActivation(
+      const ActivationAttempt& a, const std::function<std::string()>& make_token) override {
+    std::lock_guard lock(mu_);
+    LICET_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    StatusOr<ActivationOutcome> out = RecordLocked(a, make_token);
+    if (!out.ok()) {
+      (void)Exec("ROLLBACK");
+      return out;
+    }
+    LICET_RETURN_IF_ERROR(Exec("COMMIT"));  // durable (synchronous=FULL) before we answer
+    return out;
+  }
+
+  StatusOr<std::string> CreateAdminToken(AdminRole role, TimePoint now) override {
+    std::uint8_t secret[32];
+    randombytes_buf(secret, sizeof secret);
+    const std::string token = "lct_" + paseto::Base64UrlEncode(std::string_view(
+                                           reinterpret_cast<const char*>(secret), sizeof secret));
+    std::lock_guard lock(mu_);
+    Stmt q(db_, "INSERT INTO admin_tokens (hash, role, created_at) VALUES (?,?,?)");
+    q.Bind(1, TokenHash(token))
+        .Bind(2, std::string(AdminRoleName(role)))
+        .Bind(3, FormatIso8601(now));
+    if (q.Step() != SQLITE_DONE) return Error("storing an admin token");
+    return token;
+  }
+
+  StatusOr<AdminRole> CheckAdminToken(const std::string& token) override {
+    std::lock_guard lock(mu_);
+    Stmt q(db_, "SELECT role FROM admin_tokens WHERE hash = ?");
+    q.Bind(1, TokenHash(token));
+    if (q.Step() != SQLITE_ROW)
+      return Status(ErrorCode::kUnauthorized, "the bearer token is not known to this server");
+    return q.Text(0) == "admin" ? AdminRole::kAdmin : AdminRole::kSupport;
+  }
+
+  StatusOr<ServerStats> Stats() override {
+    std::lock_guard lock(mu_);
+    Stmt q(db_,
+           "SELECT (SELECT COUNT(*) FROM keys), (SELECT COUNT(*) FROM keys WHERE blocked), (SELECT "
+           "COUNT(*) FROM activations)");
+    if (q.Step() != SQLITE_ROW) return Error("reading statistics");
+    return ServerStats{.keys = static_cast<std::uint64_t>(q.Int(0)),
+                       .blocked_keys = static_cast<std::uint64_t>(q.Int(1)),
+                       .activations = static_cast<std::uint64_t>(q.Int(2))};
+  }
+
+ private:
+  StatusOr<ActivationOutcome> RecordLocked(const ActivationAttempt& a,
+                                           const std::function<std::string()>& make_token) {
+    Stmt replay(db_, "SELECT token FROM activations WHERE cmid = ? AND nonce = ? AND key = ?");
+    replay.Bind(1, a.cmid).Bind(2, a.nonce).Bind(3, a.key);
+    if (replay.Step() == SQLITE_ROW)
+      return ActivationOutcome{.token = replay.Text(0), .replayed = true};
+    Stmt key(db_, "SELECT max_activations, used, blocked, channel FROM keys WHERE key = ?");
+    key.Bind(1, a.key);
+    if (key.Step() != SQLITE_ROW) {
+      return Status(ErrorCode::kKeyBlocked,
+                    fmt::format("the activation server does not know the key {}", a.key));
+    }
+    const auto limit = static_cast<std::uint32_t>(key.Int(0));
+    auto used = static_cast<std::uint32_t>(key.Int(1));
+    if (key.Int(2) != 0)
+      return Status(ErrorCode::kKeyBlocked, fmt::format("the key {} is blocked", a.key));
+    const std::optional<Channel> channel = ParseChannel(key.Text(3));
+    Stmt same(db_, "SELECT 1 FROM activations WHERE key = ? AND hardware_id = ? LIMIT 1");
+    same.Bind(1, a.key).Bind(2, a.hardware_id);
+    const bool reused = same.Step() == SQLITE_ROW;
+    if (!reused) {
+      if (used >= limit) {
+        return channel == Channel::kVolumeMak
+                   ? Status(
+                         ErrorCode::kMakLimitExceeded,
+                         fmt::format("the MAK {} has used all {} of its activations", a.key, limit))
+                   : Status(ErrorCode::kUnlockLimitExceeded,
+                            fmt::format("the key {} has used all {} of its activations", a.key,
+                                        limit));
+      }
+      Stmt inc(db_, "UPDATE keys SET used = used + 1 WHERE key = ?");
+      inc.Bind(1, a.key);
+      if (inc.Step() != SQLITE_DONE) return Error("counting an activation");
+      ++used;
+    }
+    const std::string token = make_token();
+    Stmt insert(db_,
+                "INSERT INTO activations (key, cmid, hardware_id, nonce, token, created_at) VALUES "
+                "(?,?,?,?,?,?)");
+    insert.Bind(1, a.key)
+        .Bind(2, a.cmid)
+        .Bind(3, a.hardware_id)
+        .Bind(4, a.nonce)
+        .Bind(5, token)
+        .Bind(6, FormatIso8601(a.now));
+    if (insert.Step() != SQLITE_DONE) return Error("recording an activation");
+    return ActivationOutcome{
+        .token = token, .replayed = false, .reused = reused, .used = used, .limit = limit};
+  }
+
+  Status Exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      Status s(ErrorCode::kIoError, fmt::format("SQLite: {}", err != nullptr ? err : "error"));
+      sqlite3_free(err);
+      return s;
+    }
+    return OkStatus();
+  }
+
+  Status Error(std::string_view what) {
+    return Status(ErrorCode::kIoError,
+                  fmt::format("SQLite error while {}: {}", what, sqlite3_errmsg(db_)));
+  }
+
+  sqlite3* db_;
+  std::mutex mu_;
+};
+
+}  // namespace
+
+std::string_view AdminRoleName(AdminRole role) {
+  return role == AdminRole::kAdmin ? "admin" : "support";
+}
+
+StatusOr<std::unique_ptr<ServerStore>> OpenSqliteStore(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    Status s(ErrorCode::kIoError,
+             fmt::format("cannot open {}: {}", path,
+                         db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+    sqlite3_close(db);
+    return s;
+  }
+  sqlite3_busy_timeout(db, 10000);
+  auto store = std::make_unique<SqliteStore>(db);
+  for (const char* pragma :
+       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {
+    if (sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Status(ErrorCode::kIoError,
+                    fmt::format("cannot configure {}: {}", path, sqlite3_errmsg(db)));
+    }
+  }
+  LICET_RETURN_IF_ERROR(store->Migrate());
+  return std::unique_ptr<ServerStore>(std::move(store));
+}
+
+}  // namespace licet::server
