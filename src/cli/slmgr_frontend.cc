@@ -9,6 +9,7 @@
 #include "installation.h"
 #include "key_installation.h"
 #include "license_report.h"
+#include "online_activation.h"
 #include "restart.h"
 #include "windows_args.h"
 
@@ -24,6 +25,7 @@ Usage: slmgr.vbs [--root DIR] [--json] <option>
 
 Global options:
   /ipk <Product Key>      Install product key (replaces the existing key)
+  /ato                    Activate online (the activation URL: licet config get activation-url)
   /dli [All]              Display license information (default: current license)
   /dlv [All]              Display detailed license information
   /xpr                    Expiration date for current license state
@@ -126,12 +128,55 @@ Result ChangeSetting(Installation& inst, std::string_view what,
   return Done(std::move(text));
 }
 
+Result Activate(Installation& inst) {
+  const std::string name =
+      fmt::format("{}, {} edition", inst.catalog().product().name, inst.record().edition);
+  if (inst.edition().evaluation && !inst.record().pending) {
+    const LicenseState s = inst.State();
+    if (s.status == LicenseStatus::kLicensed) {
+      return Done(fmt::format("Activating {}...\nProduct activated successfully (time-based "
+                              "evaluation, {} left).\n",
+                              name, FormatDurationHuman(s.Remaining(inst.Now()))),
+                  {{"result", "ok"}, {"method", "timebased"}});
+    }
+    return Status(
+        ErrorCode::kValidityPeriodExpired, "the evaluation period has ended; no key extends it",
+        "Convert: licet dism /online /Set-Edition:<edition> /ProductKey:<key> /AcceptEula");
+  }
+  StatusOr<client::OnlineActivationResult> r = client::ActivateOnline(inst);
+  if (!r.ok()) {
+    // Events 8198 (the failure and its code) and 8200 (details), as SPP logs them.
+    const Status& s = r.status();
+    (void)inst.Log(
+        client::event_id::kActivationFailed, client::EventLevel::kError,
+        fmt::format("License Activation (slmgr /ato) failed with the following error: {}",
+                    FormatCode(s.code())),
+        s.code());
+    (void)inst.Log(client::event_id::kActivationFailureDetails, client::EventLevel::kError,
+                   std::string(s.message()), s.code(), {{"server", client::ActivationUrl(inst)}});
+    return s;
+  }
+  const std::string count = r->limit != 0
+                                ? fmt::format(" ({} of {} activations used{})", r->used, r->limit,
+                                              r->reused ? "; this machine was already counted" : "")
+                                : "";
+  return Done(fmt::format("Activating {}...\nProduct activated successfully.{}\n", name, count),
+              {{"result", "ok"},
+               {"method", "online"},
+               {"server", r->server},
+               {"used", r->used},
+               {"limit", r->limit}});
+}
+
 int Dispatch(SlmgrCall& call, const std::string& command) {
   const auto& w = call.words;
   const auto report = [](Installation& inst, bool detailed) -> Result {
     const client::LicenseReport r = client::BuildReport(inst);
     return Done(client::FormatLicenseInfo(r, detailed), client::ReportJson(r));
   };
+  if (command == "ato") {
+    return WithInstallation(call, Access::kReadWrite, [](Installation& i) { return Activate(i); });
+  }
   if (command == "ipk")
     return WithInstallation(call, Access::kReadWrite,
                             [&](Installation& i) { return InstallKey(i, w); });

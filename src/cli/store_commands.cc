@@ -6,6 +6,7 @@
 #include "doctor.h"
 #include "installation.h"
 #include "license_report.h"
+#include "online_activation.h"
 #include "restart.h"
 
 namespace licet::cli {
@@ -219,6 +220,55 @@ void RegisterBackup(CLI::App& app, CliContext& ctx, int* exit_status) {
   });
 }
 
+void RegisterConfig(CLI::App& app, CliContext& ctx, int* exit_status) {
+  CLI::App* config = app.add_subcommand("config", "Installation settings (activation-url)");
+  config->require_subcommand(1);
+  auto value = std::make_shared<std::vector<std::string>>();
+  CLI::App* set = config->add_subcommand(
+      "set", "config set activation-url URL  (empty URL: back to the catalog's)");
+  set->add_option("setting", *value, "activation-url URL")->expected(1, 2)->required();
+  set->callback([&ctx, exit_status, value] {
+    if ((*value)[0] != "activation-url") {
+      *exit_status = ReportFailure(
+          ctx, UsageError(fmt::format("unknown setting '{}'", (*value)[0]), "licet config --help"));
+      return;
+    }
+    std::optional<Installation> inst = OpenOrReport(ctx, Access::kReadWrite, exit_status);
+    if (!inst) return;
+    const std::string url = value->size() > 1 ? (*value)[1] : "";
+    if (!url.empty() && !url.starts_with("http://")) {
+      *exit_status = ReportFailure(
+          ctx, UsageError(fmt::format("'{}' is not an http:// URL", url), "licet config --help"));
+      return;
+    }
+    inst->record().activation_url = url;
+    Status s = inst->Save();
+    if (s.ok())
+      s = inst->Log(client::event_id::kSettingChanged, client::EventLevel::kInformation,
+                    "Activation URL set to " + url);
+    if (!s.ok()) {
+      *exit_status = ReportFailure(ctx, s);
+      return;
+    }
+    *ctx.out << fmt::format("activation-url = {}\n", client::ActivationUrl(*inst));
+    *exit_status = 0;
+  });
+  auto name = std::make_shared<std::string>();
+  CLI::App* get = config->add_subcommand("get", "config get activation-url");
+  get->add_option("setting", *name, "activation-url")->required();
+  get->callback([&ctx, exit_status, name] {
+    std::optional<Installation> inst = OpenOrReport(ctx, Access::kReadOnly, exit_status);
+    if (!inst) return;
+    if (*name != "activation-url") {
+      *exit_status = ReportFailure(
+          ctx, UsageError(fmt::format("unknown setting '{}'", *name), "licet config --help"));
+      return;
+    }
+    *ctx.out << client::ActivationUrl(*inst) << "\n";
+    *exit_status = 0;
+  });
+}
+
 }  // namespace
 
 void RegisterStoreCommands(CLI::App& app, CliContext& ctx, int* exit_status) {
@@ -228,6 +278,7 @@ void RegisterStoreCommands(CLI::App& app, CliContext& ctx, int* exit_status) {
   RegisterDoctor(app, ctx, exit_status);
   RegisterRestart(app, ctx, exit_status);
   RegisterBackup(app, ctx, exit_status);
+  RegisterConfig(app, ctx, exit_status);
 }
 
 }  // namespace licet::cli
