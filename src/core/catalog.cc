@@ -214,7 +214,8 @@ StatusOr<ResolvedKey> Catalog::ResolveKey(std::string_view typed) const {
       }
     }
   }
-  LICET_ASSIGN_OR_RETURN(ProductKey key, ProductKey::Parse(typed));  // messages quote what was typed
+  LICET_ASSIGN_OR_RETURN(ProductKey key,
+                         ProductKey::Parse(typed));  // messages quote what was typed
   const Sku* sku = FindSkuByGroup(key.group());
   if (sku == nullptr) {
     return Status(

@@ -1,0 +1,347 @@
+// Online activation against a real licet-server on loopback: the seed's whole procedure, each
+// rule's error, the admin API's authentication, hostile bodies, a race for the last MAK
+// activations, and acknowledged activations surviving SIGKILL.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli_runner.h"
+#include "http_client.h"
+#include "licet/core/product_key.h"
+#include "server_process.h"
+
+namespace licet {
+namespace {
+
+using nlohmann::json;
+using testing::CliResult;
+using testing::RunProgram;
+using testing::ServerProcess;
+using testing::TempDir;
+
+const std::string kCli = std::string(LICET_CLI_DIR) + "/";
+const std::string kServer = LICET_SERVER_BIN;
+
+CliResult Cli(const std::string& name, const std::vector<std::string>& args,
+              const std::filesystem::path& root) {
+  return RunProgram(kCli + name, args, {"LICET_ROOT=" + root.string()});
+}
+
+std::filesystem::path InitServer(const TempDir& dir) {
+  const std::filesystem::path data = dir.path() / "vendor";
+  const CliResult r = RunProgram(
+      kServer, {"init", "--catalog", "windows-server-2022", "--data", data.string(), "--lab"});
+  EXPECT_EQ(r.exit_status, 0) << r.both();
+  return data;
+}
+
+std::vector<std::string> GenerateKeys(const std::filesystem::path& data, const std::string& edition,
+                                      const std::string& channel, int count, int activations) {
+  const CliResult r =
+      RunProgram(kServer, {"keys", "generate", "--data", data.string(), "--edition", edition,
+                           "--channel", channel, "--count", std::to_string(count), "--activations",
+                           std::to_string(activations)});
+  EXPECT_EQ(r.exit_status, 0) << r.both();
+  std::vector<std::string> keys;
+  for (size_t pos = 0; pos + 29 <= r.out.size(); pos += 30) keys.push_back(r.out.substr(pos, 29));
+  return keys;
+}
+
+// A Standard installation with `key`, pointed at `url`, ready for /ato.
+std::filesystem::path Machine(const TempDir& dir, const std::string& name, const std::string& key,
+                              const std::string& url) {
+  const std::filesystem::path root = dir.path() / name;
+  EXPECT_EQ(
+      Cli("licet", {"install", "--catalog", "windows-server-2022", "--edition", "ServerStandard"},
+          root)
+          .exit_status,
+      0);
+  EXPECT_EQ(Cli("slmgr", {"/ipk", key}, root).exit_status, 0);
+  EXPECT_EQ(Cli("licet", {"config", "set", "activation-url", url}, root).exit_status, 0);
+  return root;
+}
+
+json Post(const std::string& url, const std::string& path, const std::string& body,
+          int* status = nullptr) {
+  StatusOr<client::HttpReply> r = client::PostJson(url + path, body);
+  EXPECT_TRUE(r.ok()) << r.status();
+  if (!r.ok()) return json();
+  if (status != nullptr) *status = r->status;
+  return json::parse(r->body, nullptr, false);
+}
+
+TEST(OnlineActivationTest, SeedProcedureEndsLicensed) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 5)[0];
+  ServerProcess server(kServer, data);
+  ASSERT_GT(server.port(), 0);
+  const std::filesystem::path root = dir.path() / "srv";
+  ASSERT_EQ(
+      Cli("licet",
+          {"install", "--catalog", "windows-server-2022", "--edition", "ServerStandardEval"}, root)
+          .exit_status,
+      0);
+  ASSERT_EQ(Cli("licet", {"config", "set", "activation-url", server.url()}, root).exit_status, 0);
+  CliResult r = Cli("slmgr", {"/ipk", mak}, root);
+  EXPECT_NE(r.err.find("0x80070032"), std::string::npos);
+  ASSERT_EQ(
+      Cli("DISM", {"/online", "/Set-Edition:ServerStandard", "/ProductKey:" + mak, "/AcceptEula"},
+          root)
+          .exit_status,
+      0);
+  ASSERT_EQ(Cli("licet", {"restart"}, root).exit_status, 0);
+  ASSERT_EQ(Cli("slmgr", {"/ipk", mak}, root).exit_status, 0);
+  r = Cli("slmgr", {"/ato"}, root);
+  ASSERT_EQ(r.exit_status, 0) << r.both();
+  EXPECT_NE(r.out.find("Product activated successfully"), std::string::npos);
+  r = Cli("slmgr", {"/dlv"}, root);
+  EXPECT_NE(r.out.find("License Status: Licensed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Most recent activation: online"), std::string::npos);
+  // Still licensed long after the ten days of grace.
+  ASSERT_EQ(Cli("licet", {"lab", "clock", "advance", "400d"}, root).exit_status, 0);
+  r = Cli("slmgr", {"/xpr"}, root);
+  EXPECT_NE(r.out.find("permanently activated"), std::string::npos) << r.out;
+}
+
+TEST(OnlineActivationTest, EachRuleHasItsCode) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  const std::vector<std::string> maks = GenerateKeys(data, "ServerStandard", "Volume:MAK", 2, 2);
+  ServerProcess server(kServer, data);
+  ASSERT_GT(server.port(), 0);
+  // MAK count: two machines, then 0xC004C020; the same machine again uses no count.
+  const auto a = Machine(dir, "a", maks[0], server.url());
+  const auto b = Machine(dir, "b", maks[0], server.url());
+  const auto c = Machine(dir, "c", maks[0], server.url());
+  EXPECT_EQ(Cli("slmgr", {"/ato"}, a).exit_status, 0);
+  EXPECT_EQ(Cli("slmgr", {"/ato"}, b).exit_status, 0);
+  CliResult r = Cli("slmgr", {"/ato"}, c);
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_NE(r.err.find("0xC004C020"), std::string::npos) << r.err;
+  EXPECT_EQ(Cli("slmgr", {"/ato"}, a).exit_status, 0)
+      << "re-activating the same machine uses no count";
+  // Events 8198/8200 on failure.
+  r = Cli("licet", {"events", "--id", "8198"}, c);
+  EXPECT_NE(r.out.find("0xC004C020"), std::string::npos) << r.out;
+  // Blocked key: 0xC004C003.
+  ASSERT_EQ(RunProgram(kServer, {"keys", "block", "--data", data.string(), maks[1]}).exit_status,
+            0);
+  r = Cli("slmgr", {"/ato"}, Machine(dir, "d", maks[1], server.url()));
+  EXPECT_NE(r.err.find("0xC004C003"), std::string::npos) << r.err;
+  // A well-formed lab key the server never issued: 0xC004C003 too.
+  const std::string stray =
+      Cli("licet",
+          {"lab", "key", "--edition", "ServerStandard", "--channel", "Retail", "--serial", "777"},
+          a)
+          .out.substr(0, 29);
+  r = Cli("slmgr", {"/ato"}, Machine(dir, "e", stray, server.url()));
+  EXPECT_NE(r.err.find("0xC004C003"), std::string::npos) << r.err;
+  // A key forged without the vendor's MAC secret: 0xC004F050 from the server.
+  KeyMacSecret wrong;
+  wrong.bytes.fill(7);
+  const std::string forged = ProductKey::Generate(2203, 5, wrong).text();
+  int status = 0;
+  json j = Post(server.url(), "/v1/activations",
+                json{{"product_key", forged},
+                     {"edition", "ServerStandard"},
+                     {"cmid", "x"},
+                     {"hardware_id", "h"},
+                     {"nonce", "n"}}
+                    .dump(),
+                &status);
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(j["error"]["code"], "0xC004F050") << j.dump();
+  // The key's edition must match the installation's: 0xC004F069.
+  j = Post(server.url(), "/v1/activations",
+           json{{"product_key", maks[0]},
+                {"edition", "ServerDatacenter"},
+                {"cmid", "x"},
+                {"hardware_id", "h"},
+                {"nonce", "n"}}
+               .dump());
+  EXPECT_EQ(j["error"]["code"], "0xC004F069") << j.dump();
+  // GVLKs are for volume hosts.
+  j = Post(server.url(), "/v1/activations",
+           json{{"product_key", "VDYBN-27WPP-V4HQT-9VMD4-VMK7H"},
+                {"edition", "ServerStandard"},
+                {"cmid", "x"},
+                {"hardware_id", "h"},
+                {"nonce", "n"}}
+               .dump());
+  EXPECT_EQ(j["error"]["code"], "0x80070032") << j.dump();
+  EXPECT_NE(j["error"]["remedy"].get<std::string>().find("/skms"), std::string::npos);
+}
+
+TEST(OnlineActivationTest, SameRequestTwiceIsIdempotent) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 10)[0];
+  ServerProcess server(kServer, data);
+  const std::string body = json{
+      {"product_key", mak},
+      {"edition", "ServerStandard"},
+      {"cmid", "c"},
+      {"hardware_id", "h"},
+      {"nonce", "n1"}}.dump();
+  const json first = Post(server.url(), "/v1/activations", body);
+  const json second = Post(server.url(), "/v1/activations", body);
+  EXPECT_EQ(first["token"], second["token"]);
+  EXPECT_EQ(second["activation"]["replayed"], true);
+  const CliResult r = RunProgram(kServer, {"keys", "show", "--data", data.string(), mak});
+  EXPECT_NE(r.out.find("1 used"), std::string::npos) << r.out;
+}
+
+TEST(OnlineActivationTest, UnreachableServerNamesHostAndPort) {
+  TempDir dir;
+  const auto root = Machine(dir, "m", "VDYBN-27WPP-V4HQT-9VMD4-VMK7H", "http://127.0.0.1:9");
+  const std::string retail =
+      Cli("licet", {"lab", "key", "--edition", "ServerStandard", "--channel", "Retail"}, root)
+          .out.substr(0, 29);
+  ASSERT_EQ(Cli("slmgr", {"/ipk", retail}, root).exit_status, 0);
+  const CliResult r = Cli("slmgr", {"/ato"}, root);
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_NE(r.err.find("127.0.0.1:9"), std::string::npos) << r.err;
+  EXPECT_NE(Cli("licet", {"events", "--id", "8200"}, root).out.find("127.0.0.1:9"),
+            std::string::npos);
+}
+
+TEST(OnlineActivationTest, AdminRoutesNeedTheRightToken) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 10)[0];
+  const std::string admin =
+      RunProgram(kServer, {"tokens", "create", "--data", data.string(), "--role", "admin"}).out;
+  const std::string support =
+      RunProgram(kServer, {"tokens", "create", "--data", data.string(), "--role", "support"}).out;
+  ServerProcess server(kServer, data);
+  // No token, a wrong token, a support token where admin is needed: all 401 in JSON.
+  const auto call = [&](const std::string& method, const std::string& path,
+                        const std::string& token) {
+    const std::vector<std::string> args = {"-s",
+                                           "-o",
+                                           "/dev/stdout",
+                                           "-w",
+                                           "\n%{http_code}",
+                                           "-X",
+                                           method,
+                                           "-H",
+                                           "Authorization: Bearer " + token,
+                                           server.url() + path};
+    return RunProgram("/usr/bin/curl", args).out;
+  };
+  EXPECT_NE(call("GET", "/v1/admin/stats", "").find("\n401"), std::string::npos);
+  EXPECT_NE(call("GET", "/v1/admin/stats", "lct_wrong").find("\n401"), std::string::npos);
+  EXPECT_NE(call("GET", "/v1/admin/stats", support.substr(0, support.size() - 1)).find("\n200"),
+            std::string::npos);
+  EXPECT_NE(call("POST", "/v1/admin/keys/" + mak + "/block", support.substr(0, support.size() - 1))
+                .find("\n401"),
+            std::string::npos);
+  EXPECT_NE(call("POST", "/v1/admin/keys/" + mak + "/block", admin.substr(0, admin.size() - 1))
+                .find("\n200"),
+            std::string::npos);
+}
+
+TEST(OnlineActivationTest, HostileBodiesGetJsonErrorsAndTheServerLives) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  ServerProcess server(kServer, data);
+  int status = 0;
+  for (const std::string& body :
+       {std::string("not json"), std::string("[]"), std::string("{\"product_key\": 5}"),
+        std::string("{\"product_key\":\"") + std::string(100, 'B') + "\"}",
+        std::string(200000, '{')}) {
+    const json j = Post(server.url(), "/v1/activations", body, &status);
+    EXPECT_GE(status, 400) << body.substr(0, 30);
+    EXPECT_TRUE(j.is_object() && j.contains("error")) << body.substr(0, 30);
+  }
+  EXPECT_EQ(status, 413);
+  const CliResult health = RunProgram("/usr/bin/curl", {"-s", server.url() + "/healthz"});
+  EXPECT_NE(health.out.find("ok"), std::string::npos);
+}
+
+TEST(OnlineActivationTest, SixtyFourClientsRaceForTheLastActivations) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 10)[0];
+  ServerProcess server(kServer, data);
+  std::atomic<int> ok{0}, exhausted{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 64; ++i) {
+    clients.emplace_back([&, i] {
+      const std::string body = json{
+          {"product_key", mak},
+          {"edition", "ServerStandard"},
+          {"cmid", "c" + std::to_string(i)},
+          {"hardware_id", "h" + std::to_string(i)},
+          {"nonce", "n"}}.dump();
+      StatusOr<client::HttpReply> r = client::PostJson(server.url() + "/v1/activations", body);
+      if (r.ok() && r->status == 200) ++ok;
+      if (r.ok() && r->body.find("0xC004C020") != std::string::npos) ++exhausted;
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  EXPECT_EQ(ok.load(), 10);
+  EXPECT_EQ(exhausted.load(), 54);
+}
+
+// Activations acknowledged to a client survive the server being SIGKILLed under load.
+TEST(OnlineActivationTest, NoAcknowledgedActivationIsLostOnSigkill) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 1000000)[0];
+  std::map<std::string, std::string> acknowledged;  // cmid -> token
+  std::mutex mu;
+  for (int round = 0; round < 4; ++round) {
+    ServerProcess server(kServer, data);
+    ASSERT_GT(server.port(), 0);
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 6; ++t) {
+      clients.emplace_back([&, t] {
+        for (int i = 0; !stop; ++i) {
+          const std::string cmid = fmt::format("r{}-t{}-{}", round, t, i);
+          const std::string body = json{
+              {"product_key", mak},
+              {"edition", "ServerStandard"},
+              {"cmid", cmid},
+              {"hardware_id", cmid},
+              {"nonce", "n"}}.dump();
+          StatusOr<client::HttpReply> r =
+              client::PostJson(server.url() + "/v1/activations", body, std::chrono::seconds(2));
+          if (!r.ok()) break;
+          if (r->status == 200) {
+            std::lock_guard lock(mu);
+            acknowledged[cmid] = json::parse(r->body)["token"];
+          }
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    server.Kill(SIGKILL);
+    stop = true;
+    for (std::thread& t : clients) t.join();
+  }
+  ASSERT_GT(acknowledged.size(), 20u);
+  ServerProcess server(kServer, data);
+  size_t found = 0;
+  for (const auto& [cmid, token] : acknowledged) {
+    const std::string body = json{
+        {"product_key", mak},
+        {"edition", "ServerStandard"},
+        {"cmid", cmid},
+        {"hardware_id", cmid},
+        {"nonce", "n"}}.dump();
+    const json j = Post(server.url(), "/v1/activations", body);
+    found += j.value("token", "") == token && j["activation"]["replayed"] == true;
+  }
+  EXPECT_EQ(found, acknowledged.size());
+}
+
+}  // namespace
+}  // namespace licet

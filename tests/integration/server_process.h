@@ -1,0 +1,59 @@
+// Starts a real licet-server on 127.0.0.1 port 0 in a child process, reads the bound port from its
+// first line of output, and kills it at the end (SIGTERM, or SIGKILL on demand).
+#pragma once
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "cli_runner.h"
+
+namespace licet::testing {
+
+class ServerProcess {
+ public:
+  ServerProcess(const std::string& server_bin, const std::filesystem::path& data) {
+    int out[2];
+    if (::pipe(out) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], 1);
+      ::close(out[0]);
+      ::close(out[1]);
+      ::execl(server_bin.c_str(), server_bin.c_str(), "serve", "--data", data.c_str(), "--listen",
+              "127.0.0.1:0", "--threads", "4", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    // "licet-server: ... listening on 127.0.0.1:PORT\n"
+    std::string line;
+    char c = 0;
+    while (::read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+    ::close(out[0]);
+    const size_t colon = line.rfind(':');
+    if (colon != std::string::npos) port_ = std::stoi(line.substr(colon + 1));
+  }
+  ~ServerProcess() { Kill(SIGTERM); }
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  void Kill(int sig) {
+    if (pid_ <= 0) return;
+    ::kill(pid_, sig);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace licet::testing
