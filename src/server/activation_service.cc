@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "licet/core/encoding.h"
+#include "licet/core/host_certificate.h"
 #include "licet/core/license_token.h"
 
 namespace licet::server {
@@ -58,11 +60,7 @@ StatusOr<json> ActivationService::Activate(const json& request) {
         fmt::format("{} is a volume host key (CSVLK): it activates a volume host", key.text),
         "licet-volume init --host-key KEY --server URL");
   }
-  if (!key.decoded || !key.decoded->VerifyMac(data_.key_mac_secret)) {
-    return Status(ErrorCode::kInvalidProductKey,
-                  fmt::format("{} is well formed but was not issued by {}: its MAC does not verify",
-                              key.text, catalog.vendor().name));
-  }
+  LICET_RETURN_IF_ERROR(CheckIssuedKey(typed_key).status());
   const Edition* ed = catalog.FindEdition(edition);
   if (ed == nullptr || !key.sku->Licenses(ed->id)) {
     return Status(ErrorCode::kMismatchedProductSku,
@@ -92,6 +90,66 @@ StatusOr<json> ActivationService::Activate(const json& request) {
           {.key = key.text, .cmid = cmid, .hardware_id = hardware_id, .nonce = nonce, .now = now},
           make_token));
   return json{{"token", outcome.token},
+              {"server_time", FormatIso8601(now)},
+              {"activation",
+               {{"replayed", outcome.replayed},
+                {"reused", outcome.reused},
+                {"used", outcome.used},
+                {"limit", outcome.limit}}}};
+}
+
+StatusOr<ResolvedKey> ActivationService::CheckIssuedKey(const std::string& typed) const {
+  LICET_ASSIGN_OR_RETURN(ResolvedKey key, data_.catalog.ResolveKey(typed));
+  if (!key.decoded || !key.decoded->VerifyMac(data_.key_mac_secret)) {
+    return Status(ErrorCode::kInvalidProductKey,
+                  fmt::format("{} is well formed but was not issued by {}: its MAC does not verify",
+                              key.text, data_.catalog.vendor().name));
+  }
+  return key;
+}
+
+StatusOr<json> ActivationService::ActivateHost(const json& request) {
+  if (!request.is_object())
+    return Status(ErrorCode::kInvalidArgument, "the request body must be a JSON object");
+  LICET_ASSIGN_OR_RETURN(const std::string typed_key, Field(request, "host_key", 64));
+  LICET_ASSIGN_OR_RETURN(const std::string host_pk_text, Field(request, "host_public_key", 64));
+  LICET_ASSIGN_OR_RETURN(const std::string host_id, Field(request, "host_id", 128));
+  LICET_ASSIGN_OR_RETURN(const std::string nonce, Field(request, "nonce", 128));
+  const std::optional<std::vector<std::uint8_t>> host_pk = Base64Decode(host_pk_text);
+  if (!host_pk || host_pk->size() != 32) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "\"host_public_key\" must be a base64 Ed25519 public key (32 bytes)");
+  }
+  const Catalog& catalog = data_.catalog;
+  LICET_ASSIGN_OR_RETURN(const ResolvedKey resolved, catalog.ResolveKey(typed_key));
+  if (resolved.sku->channel != Channel::kVolumeCsvlk) {
+    return Status(ErrorCode::kNotSupported,
+                  fmt::format("{} is a {} key, not a volume host key (Volume:CSVLK)", resolved.text,
+                              ChannelName(resolved.sku->channel)),
+                  "Activate a volume host with its host key (CSVLK) from the vendor");
+  }
+  LICET_ASSIGN_OR_RETURN(const ResolvedKey key, CheckIssuedKey(typed_key));
+  const TimePoint now = clock_.Now();
+  HostCertificateClaims claims{.issuer_key_id = data_.signing_key.key_id,
+                               .product_id = catalog.product().id,
+                               .host_id = host_id,
+                               .host_public_key = {},
+                               .host_key_partial = std::string(key.partial()),
+                               .skus = {},
+                               .max_version = catalog.product().version,
+                               .nonce = nonce,
+                               .issued_at = now,
+                               .expires_at = now + std::chrono::days(3 * 365)};
+  std::copy(host_pk->begin(), host_pk->end(), claims.host_public_key.begin());
+  for (const Sku& sku : catalog.skus()) {
+    if (sku.channel == Channel::kVolumeGvlk) claims.skus.push_back(sku.activation_id);
+  }
+  LICET_ASSIGN_OR_RETURN(
+      const ActivationOutcome outcome,
+      store_.RecordActivation(
+          {.key = key.text, .cmid = host_id, .hardware_id = host_id, .nonce = nonce, .now = now},
+          [&] { return IssueHostCertificate(claims, data_.signing_key); }));
+  return json{{"certificate", outcome.token},
               {"server_time", FormatIso8601(now)},
               {"activation",
                {{"replayed", outcome.replayed},

@@ -23,7 +23,18 @@ class ActivationService {
   /// kMakLimitExceeded, kUnlockLimitExceeded, kIoError.
   [[nodiscard]] StatusOr<nlohmann::json> Activate(const nlohmann::json& request);
 
+  /// POST /v1/host-activations: a volume host activates its host key (CSVLK). Request: {"host_key",
+  /// "host_public_key" (base64 Ed25519), "host_id", "nonce"}. Response: {"certificate",
+  /// "server_time", "activation": {...}}: a vendor-signed host certificate (host_certificate.h)
+  /// valid 3 years, covering every GVLK SKU of the product up to its version. Errors: as Activate,
+  /// with kNotSupported for a key that is not a host key and kUnlockLimitExceeded past 10
+  /// activations or 6 hosts (the catalog's policy).
+  [[nodiscard]] StatusOr<nlohmann::json> ActivateHost(const nlohmann::json& request);
+
  private:
+  // The key's SKU after format and MAC checks. Errors: kInvalidProductKey.
+  StatusOr<ResolvedKey> CheckIssuedKey(const std::string& typed) const;
+
   const VendorData& data_;
   ServerStore& store_;
   const Clock& clock_;

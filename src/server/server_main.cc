@@ -106,6 +106,12 @@ int GenerateKeys(const GenerateArgs& a) {
             : *channel == Channel::kVolumeCsvlk ? static_cast<std::uint32_t>(p.host_key_activations)
                                                 : 1;
   }
+  // A host key (CSVLK) activates up to `host_key_hosts` hosts, `host_key_activations` times in all.
+  std::uint32_t max_total = 0;
+  if (*channel == Channel::kVolumeCsvlk) {
+    max_total = limit;
+    limit = static_cast<std::uint32_t>(p.host_key_hosts);
+  }
   StatusOr<std::unique_ptr<ServerStore>> store = OpenStore(*data);
   if (!store.ok()) return Fail(store.status());
   const std::uint32_t group = sku->key_groups.front();
@@ -126,7 +132,8 @@ int GenerateKeys(const GenerateArgs& a) {
                      .serial = key.serial(),
                      .activation_id = sku->activation_id,
                      .channel = *channel,
-                     .max_activations = limit});
+                     .max_activations = limit,
+                     .max_total = max_total});
     listing += key.text() + "\n";
     if (batch.size() == kBatch || i + 1 == a.count) {
       if (const Status s = (*store)->AddKeys(batch); !s.ok()) return Fail(s);
@@ -171,6 +178,10 @@ int KeyCommand(const std::string& data_dir, const std::string& key, bool block) 
       info->key.key, ChannelName(info->key.channel), resolved->sku->primary_edition(), info->used,
       info->key.max_activations - std::min(info->used, info->key.max_activations),
       info->key.max_activations, info->blocked ? "yes" : "no", info->machines.size());
+  if (info->key.max_total != 0) {
+    std::cout << fmt::format("Total:       {} of {} activations (re-activations included)\n",
+                             info->total, info->key.max_total);
+  }
   return 0;
 }
 

@@ -25,12 +25,15 @@ struct IssuedKey {
   std::uint32_t serial = 0;
   std::string activation_id;
   Channel channel = Channel::kRetail;
-  std::uint32_t max_activations = 1;
+  std::uint32_t max_activations = 1;  // distinct machines (MAK count; a host key's hosts)
+  std::uint32_t max_total =
+      0;  // all activations, re-activations included; 0 = no limit (host keys: 10)
 };
 
 struct KeyInfo {
   IssuedKey key;
-  std::uint32_t used = 0;
+  std::uint32_t used = 0;   // distinct machines
+  std::uint32_t total = 0;  // activations, re-activations included
   bool blocked = false;
   std::vector<std::string> machines;  // hardware IDs that activated it
 };

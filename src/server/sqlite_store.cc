@@ -28,6 +28,10 @@ constexpr const char* kMigrations[] = {
          UNIQUE (cmid, nonce));
        CREATE INDEX activations_key_hw ON activations(key, hardware_id);
        CREATE TABLE admin_tokens (hash TEXT PRIMARY KEY, role TEXT NOT NULL, created_at TEXT NOT NULL);)",
+    // Version 2: a limit on all activations, re-activations included (host keys: 10 on up to 6
+    // hosts).
+    R"(ALTER TABLE keys ADD COLUMN max_total INTEGER NOT NULL DEFAULT 0;
+       ALTER TABLE keys ADD COLUMN total INTEGER NOT NULL DEFAULT 0;)",
 };
 
 // A prepared statement, finalised on scope exit.
@@ -90,12 +94,15 @@ class SqliteStore final : public ServerStore {
   Status AddKeys(std::span<const IssuedKey> keys) override {
     std::lock_guard lock(mu_);
     LICET_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Stmt insert(db_,
-                "INSERT INTO keys (key, grp, serial, activation_id, channel, max_activations) "
-                "VALUES (?,?,?,?,?,?)");
+    Stmt insert(
+        db_,
+        "INSERT INTO keys (key, grp, serial, activation_id, channel, max_activations, max_total) "
+        "VALUES (?,?,?,?,?,?,?)");
     for (const IssuedKey& k : keys) {
       insert.Bind(1, k.key).Bind(2, k.group).Bind(3, k.serial).Bind(4, k.activation_id);
-      insert.Bind(5, std::string(ChannelName(k.channel))).Bind(6, k.max_activations);
+      insert.Bind(5, std::string(ChannelName(k.channel)))
+          .Bind(6, k.max_activations)
+          .Bind(7, k.max_total);
       const int rc = insert.Step();
       insert.Reset();
       if (rc != SQLITE_DONE) {
@@ -119,7 +126,8 @@ class SqliteStore final : public ServerStore {
   StatusOr<KeyInfo> GetKey(const std::string& key) override {
     std::lock_guard lock(mu_);
     Stmt q(db_,
-           "SELECT grp, serial, activation_id, channel, max_activations, used, blocked FROM keys "
+           "SELECT grp, serial, activation_id, channel, max_activations, used, blocked, max_total, "
+           "total FROM keys "
            "WHERE key = ?");
     q.Bind(1, key);
     if (q.Step() != SQLITE_ROW)
@@ -130,7 +138,9 @@ class SqliteStore final : public ServerStore {
                          .serial = static_cast<std::uint32_t>(q.Int(1)),
                          .activation_id = q.Text(2),
                          .channel = ParseChannel(q.Text(3)).value_or(Channel::kRetail),
-                         .max_activations = static_cast<std::uint32_t>(q.Int(4))};
+                         .max_activations = static_cast<std::uint32_t>(q.Int(4)),
+                         .max_total = static_cast<std::uint32_t>(q.Int(7))};
+    info.total = static_cast<std::uint32_t>(q.Int(8));
     info.used = static_cast<std::uint32_t>(q.Int(5));
     info.blocked = q.Int(6) != 0;
     Stmt m(db_, "SELECT DISTINCT hardware_id FROM activations WHERE key = ? ORDER BY id");
@@ -203,7 +213,9 @@ class SqliteStore final : public ServerStore {
     replay.Bind(1, a.cmid).Bind(2, a.nonce).Bind(3, a.key);
     if (replay.Step() == SQLITE_ROW)
       return ActivationOutcome{.token = replay.Text(0), .replayed = true};
-    Stmt key(db_, "SELECT max_activations, used, blocked, channel FROM keys WHERE key = ?");
+    Stmt key(
+        db_,
+        "SELECT max_activations, used, blocked, channel, max_total, total FROM keys WHERE key = ?");
     key.Bind(1, a.key);
     if (key.Step() != SQLITE_ROW) {
       return Status(ErrorCode::kKeyBlocked,
@@ -217,21 +229,26 @@ class SqliteStore final : public ServerStore {
     Stmt same(db_, "SELECT 1 FROM activations WHERE key = ? AND hardware_id = ? LIMIT 1");
     same.Bind(1, a.key).Bind(2, a.hardware_id);
     const bool reused = same.Step() == SQLITE_ROW;
-    if (!reused) {
-      if (used >= limit) {
-        return channel == Channel::kVolumeMak
-                   ? Status(
-                         ErrorCode::kMakLimitExceeded,
-                         fmt::format("the MAK {} has used all {} of its activations", a.key, limit))
-                   : Status(ErrorCode::kUnlockLimitExceeded,
-                            fmt::format("the key {} has used all {} of its activations", a.key,
-                                        limit));
-      }
-      Stmt inc(db_, "UPDATE keys SET used = used + 1 WHERE key = ?");
-      inc.Bind(1, a.key);
-      if (inc.Step() != SQLITE_DONE) return Error("counting an activation");
-      ++used;
+    const auto max_total = static_cast<std::uint32_t>(key.Int(4));
+    const auto total = static_cast<std::uint32_t>(key.Int(5));
+    if (max_total != 0 && total >= max_total) {
+      return Status(
+          ErrorCode::kUnlockLimitExceeded,
+          fmt::format("the key {} has been activated {} times, its limit", a.key, max_total));
     }
+    if (!reused && used >= limit) {
+      if (channel == Channel::kVolumeMak) {
+        return Status(ErrorCode::kMakLimitExceeded,
+                      fmt::format("the MAK {} has used all {} of its activations", a.key, limit));
+      }
+      return Status(
+          ErrorCode::kUnlockLimitExceeded,
+          fmt::format("the key {} is already activated on {} machine(s), its limit", a.key, limit));
+    }
+    Stmt inc(db_, "UPDATE keys SET used = used + ?, total = total + 1 WHERE key = ?");
+    inc.Bind(1, reused ? 0 : 1).Bind(2, a.key);
+    if (inc.Step() != SQLITE_DONE) return Error("counting an activation");
+    if (!reused) ++used;
     const std::string token = make_token();
     Stmt insert(db_,
                 "INSERT INTO activations (key, cmid, hardware_id, nonce, token, created_at) VALUES "

@@ -12,6 +12,9 @@
 
 #include "cli_runner.h"
 #include "http_client.h"
+#include "licet/core/atomic_file.h"
+#include "licet/core/encoding.h"
+#include "licet/core/host_certificate.h"
 #include "licet/core/product_key.h"
 #include "server_process.h"
 
@@ -341,6 +344,64 @@ TEST(OnlineActivationTest, NoAcknowledgedActivationIsLostOnSigkill) {
     found += j.value("token", "") == token && j["activation"]["replayed"] == true;
   }
   EXPECT_EQ(found, acknowledged.size());
+}
+
+// A host key (CSVLK) activates up to 6 hosts, 10 times in all, and yields a vendor-signed
+// certificate.
+TEST(HostActivationTest, HostKeyLimitsAndCertificate) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  const CliResult gen =
+      RunProgram(kServer, {"keys", "generate", "--data", data.string(), "--edition",
+                           "ServerStandard", "--channel", "Volume:CSVLK", "--count", "1"});
+  ASSERT_EQ(gen.exit_status, 0) << gen.both();
+  const std::string csvlk = gen.out.substr(0, 29);
+  ServerProcess server(kServer, data);
+  const SigningKey host = SigningKey::Generate("host");
+  const std::string host_pk = Base64Encode(host.public_key);
+  const auto activate = [&](const std::string& host_id, const std::string& nonce) {
+    return Post(server.url(), "/v1/host-activations",
+                json{{"host_key", csvlk},
+                     {"host_public_key", host_pk},
+                     {"host_id", host_id},
+                     {"nonce", nonce}}
+                    .dump());
+  };
+  for (int h = 1; h <= 6; ++h) {
+    const json j = activate("host-" + std::to_string(h), "n");
+    ASSERT_TRUE(j.contains("certificate")) << h << ": " << j.dump();
+  }
+  EXPECT_EQ(activate("host-7", "n")["error"]["code"], "0xC004C008") << "a seventh host";
+  for (int again = 0; again < 4; ++again) {
+    EXPECT_TRUE(activate("host-1", "again-" + std::to_string(again)).contains("certificate"))
+        << again;
+  }
+  EXPECT_EQ(activate("host-1", "eleventh")["error"]["code"], "0xC004C008")
+      << "the eleventh activation";
+
+  const StatusOr<std::string> pub_text = ReadWholeFile(
+      std::string(LICET_SOURCE_DIR) + "/catalogs/trusted-keys/licet-lab-root-2026.pub");
+  ASSERT_TRUE(pub_text.ok());
+  const TrustedKey vendor = *ParsePublicKeyFile(*pub_text);
+  const json first = activate("host-2", "n");  // replay: the stored certificate
+  ASSERT_TRUE(first.contains("certificate")) << first.dump();
+  const StatusOr<HostCertificateClaims> cert =
+      VerifyHostCertificate(first["certificate"].get<std::string>(), vendor.public_key);
+  ASSERT_TRUE(cert.ok()) << cert.status();
+  EXPECT_EQ(cert->host_id, "host-2");
+  EXPECT_EQ(cert->host_public_key, host.public_key);
+  EXPECT_EQ(cert->max_version, 20348u);
+  EXPECT_EQ(cert->skus.size(), 2u) << "the Standard and Datacenter GVLK SKUs";
+  const SigningKey rogue = SigningKey::Generate("licet-lab-root-2026");
+  EXPECT_FALSE(VerifyHostCertificate(IssueHostCertificate(*cert, rogue), vendor.public_key).ok())
+      << "a self-made certificate does not verify";
+  // A MAK is not a host key.
+  const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 5)[0];
+  const json wrong =
+      Post(server.url(), "/v1/host-activations",
+           json{{"host_key", mak}, {"host_public_key", host_pk}, {"host_id", "h"}, {"nonce", "n"}}
+               .dump());
+  EXPECT_EQ(wrong["error"]["code"], "0x80070032");
 }
 
 }  // namespace
