@@ -35,7 +35,8 @@ Status ServerError(const HttpReply& reply, const std::string& url) {
     if (info != nullptr) return Status(info->code, e.value("message", ""), e.value("remedy", ""));
   }
   return Status(ErrorCode::kServerProtocol,
-                fmt::format("{} answered HTTP {} without a Licet error", url, reply.status));
+                fmt::format("the activation server at {} answered HTTP {} without a Licet error",
+                            url, reply.status));
 }
 
 }  // namespace
@@ -107,7 +108,7 @@ StatusOr<OnlineActivationResult> ActivateOnline(Installation& inst) {
   const json body = json::parse(reply.body, nullptr, false);
   if (!body.is_object() || !body.contains("token") || !body["token"].is_string()) {
     return Status(ErrorCode::kServerProtocol,
-                  fmt::format("{} answered without a license token", url));
+                  fmt::format("the activation server at {} answered without a license token", url));
   }
   const std::string token = body["token"];
   LICET_RETURN_IF_ERROR(CheckTokenForInstallation(inst, token, nonce));

@@ -1,8 +1,11 @@
 // Online activation against a real licet-server on loopback: the seed's whole procedure, each
 // rule's error, the admin API's authentication, hostile bodies, a race for the last MAK
 // activations, and acknowledged activations surviving SIGKILL.
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <map>
@@ -402,6 +405,77 @@ TEST(HostActivationTest, HostKeyLimitsAndCertificate) {
            json{{"host_key", mak}, {"host_public_key", host_pk}, {"host_id", "h"}, {"nonce", "n"}}
                .dump());
   EXPECT_EQ(wrong["error"]["code"], "0x80070032");
+}
+
+// A TCP server on loopback that answers every connection with the same canned bytes.
+class CannedServer {
+ public:
+  explicit CannedServer(std::string reply) : reply_(std::move(reply)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(fd_, 8);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] {
+      while (true) {
+        const int c = ::accept(fd_, nullptr, nullptr);
+        if (c < 0) return;
+        char buf[8192];
+        (void)!::read(c, buf, sizeof buf);
+        (void)!::write(c, reply_.data(), reply_.size());
+        ::close(c);
+      }
+    });
+  }
+  ~CannedServer() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  std::string reply_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+// A server answering garbage never crashes the client: each case is a clean error with a code.
+TEST(OnlineActivationTest, GarbageFromTheServerIsACleanError) {
+  TempDir dir;
+  const std::string http_ok =
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ";
+  const std::pair<std::string, std::string> cases[] = {
+      {"\x16\x03\x01 binary garbage \xff\xfe", "0xA1CE0011"},
+      {http_ok + "7\r\n\r\ngarbage", "0xA1CE0011"},
+      {http_ok + "2\r\n\r\n{}", "0xA1CE0011"},
+      {http_ok + "31\r\n\r\n{\"token\": \"v4.public.AAAAAAAA\"}", "0xA1CE000E"},
+      {"HTTP/1.1 500 Oops\r\nContent-Length: 4\r\n\r\nboom", "0xA1CE0011"},
+      {"HTTP/1.1 403 No\r\nContent-Length: 60\r\n\r\n{\"error\": {\"code\": \"0xC004C003\", "
+       "\"message\": \"blocked key\"}}  ",
+       "0xC004C003"},
+  };
+  int i = 0;
+  for (const auto& [reply, code] : cases) {
+    CannedServer fake(reply);
+    const auto root =
+        Machine(dir, "m" + std::to_string(i++), "VDYBN-27WPP-V4HQT-9VMD4-VMK7H", fake.url());
+    const std::string retail =
+        Cli("licet", {"lab", "key", "--edition", "ServerStandard", "--channel", "Retail"}, root)
+            .out.substr(0, 29);
+    ASSERT_EQ(Cli("slmgr", {"/ipk", retail}, root).exit_status, 0);
+    const CliResult r = Cli("slmgr", {"/ato"}, root);
+    EXPECT_EQ(r.exit_status, 1) << reply;
+    EXPECT_NE(r.err.find(code), std::string::npos) << reply << " -> " << r.err;
+    EXPECT_EQ(RunProgram(kCli + "licet", {"status", "--json"}, {"LICET_ROOT=" + root.string()})
+                  .out.find("\"licensed\""),
+              std::string::npos);
+  }
 }
 
 }  // namespace
