@@ -88,7 +88,7 @@ StatusOr<json> ActivationService::Activate(const json& request) {
       const ActivationOutcome outcome,
       store_.RecordActivation(
           {.key = key.text, .cmid = cmid, .hardware_id = hardware_id, .nonce = nonce, .now = now},
-          make_token));
+          make_token()));
   return json{{"token", outcome.token},
               {"server_time", FormatIso8601(now)},
               {"activation",
@@ -148,7 +148,7 @@ StatusOr<json> ActivationService::ActivateHost(const json& request) {
       const ActivationOutcome outcome,
       store_.RecordActivation(
           {.key = key.text, .cmid = host_id, .hardware_id = host_id, .nonce = nonce, .now = now},
-          [&] { return IssueHostCertificate(claims, data_.signing_key); }));
+          IssueHostCertificate(claims, data_.signing_key)));
   return json{{"certificate", outcome.token},
               {"server_time", FormatIso8601(now)},
               {"activation",

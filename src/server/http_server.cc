@@ -181,9 +181,10 @@ class BeastServer final : public HttpServer {
 
 StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
                                                         HttpHandler handler) {
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads =
+      options.threads > 0
+          ? options.threads
+          : 16 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto server = std::make_unique<BeastServer>(threads, std::move(handler), options.max_body_bytes);
   LICET_RETURN_IF_ERROR(server->Bind(options.host, options.port));
   return std::unique_ptr<HttpServer>(std::move(server));

@@ -32,9 +32,9 @@ struct HttpResponse {
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct HttpServerOptions {
-  std::string host = "127.0.0.1";         // Default: loopback.
-  std::uint16_t port = 8080;              // 0 picks a free port.
-  int threads = 0;                        // Default (0): one per core.
+  std::string host = "127.0.0.1";  // Default: loopback.
+  std::uint16_t port = 8080;       // 0 picks a free port.
+  int threads = 0;  // Default (0): 16 per core (handlers wait on the durable group commit).
   std::size_t max_body_bytes = 64 << 10;  // Larger bodies get 413.
 };
 

@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -123,7 +124,7 @@ int GenerateKeys(const GenerateArgs& a) {
   }
   std::string listing;
   std::vector<IssuedKey> batch;
-  constexpr std::uint32_t kBatch = 50000;
+  constexpr std::uint32_t kBatch = 100000;
   const bool progress = a.count >= 10000;
   for (std::uint32_t i = 0; i < a.count; ++i) {
     const ProductKey key = ProductKey::Generate(group, *first + i, data->key_mac_secret);
@@ -136,6 +137,9 @@ int GenerateKeys(const GenerateArgs& a) {
                      .max_total = max_total});
     listing += key.text() + "\n";
     if (batch.size() == kBatch || i + 1 == a.count) {
+      // In key order, B-tree inserts stay local: several times faster than random order.
+      std::sort(batch.begin(), batch.end(),
+                [](const IssuedKey& x, const IssuedKey& y) { return x.key < y.key; });
       if (const Status s = (*store)->AddKeys(batch); !s.ok()) return Fail(s);
       batch.clear();
       if (progress)
@@ -227,7 +231,9 @@ int main(int argc, char** argv) {
   CLI::App* serve = app.add_subcommand("serve", "Serve the activation API over HTTP/1.1");
   serve->add_option("--data", data, "Data directory")->required();
   serve->add_option("--listen", listen, "HOST:PORT (port 0 picks one)");
-  serve->add_option("--threads", threads, "Worker threads (default: one per core)");
+  serve->add_option(
+      "--threads", threads,
+      "Worker threads (default: 16 per core; requests wait on the durable group commit)");
   serve->callback([&] { rc = Serve(data, listen, threads); });
   CLI::App* keys = app.add_subcommand("keys", "Generate, show and block product keys");
   keys->require_subcommand(1);

@@ -75,11 +75,12 @@ class ServerStore {
   /// Errors: kNotFound.
   [[nodiscard]] virtual Status BlockKey(const std::string& key) = 0;
 
-  /// Records an activation atomically (see the file comment). `make_token` is called inside the
-  /// transaction, once, for a new activation. Errors: kKeyBlocked (unknown or blocked key),
-  /// kMakLimitExceeded / kUnlockLimitExceeded (no count left), kIoError.
+  /// Records an activation atomically (see the file comment). `token` is the signed answer for a
+  /// new activation (signed by the caller, in parallel with other requests); a replay returns the
+  /// stored one. Errors: kKeyBlocked (unknown or blocked key), kMakLimitExceeded /
+  /// kUnlockLimitExceeded (no count left), kIoError.
   [[nodiscard]] virtual StatusOr<ActivationOutcome> RecordActivation(
-      const ActivationAttempt& attempt, const std::function<std::string()>& make_token) = 0;
+      const ActivationAttempt& attempt, std::string token) = 0;
 
   /// Returns the new token's secret text (stored hashed). Errors: kIoError.
   [[nodiscard]] virtual StatusOr<std::string> CreateAdminToken(AdminRole role, TimePoint now) = 0;

@@ -6,7 +6,9 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include <condition_variable>
 #include <mutex>
+#include <unordered_map>
 
 #include "licet/core/encoding.h"
 #include "licet/core/paseto.h"
@@ -20,8 +22,7 @@ constexpr const char* kMigrations[] = {
     R"(CREATE TABLE keys (
          key TEXT PRIMARY KEY, grp INTEGER NOT NULL, serial INTEGER NOT NULL, activation_id TEXT NOT NULL,
          channel TEXT NOT NULL, max_activations INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0,
-         blocked INTEGER NOT NULL DEFAULT 0);
-       CREATE UNIQUE INDEX keys_group_serial ON keys(grp, serial);
+         blocked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
        CREATE TABLE activations (
          id INTEGER PRIMARY KEY, key TEXT NOT NULL REFERENCES keys(key), cmid TEXT NOT NULL,
          hardware_id TEXT NOT NULL, nonce TEXT NOT NULL, token TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -72,7 +73,10 @@ std::string TokenHash(const std::string& token) { return ContentDigest(token); }
 class SqliteStore final : public ServerStore {
  public:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
-  ~SqliteStore() override { sqlite3_close(db_); }
+  ~SqliteStore() override {
+    cache_.clear();  // finalize statements before closing
+    sqlite3_close(db_);
+  }
 
   Status Migrate() {
     Stmt version(db_, "PRAGMA user_version");
@@ -159,17 +163,37 @@ class SqliteStore final : public ServerStore {
     return OkStatus();
   }
 
-  StatusOr<ActivationOutcome> RecordActivation(
-      const ActivationAttempt& a, const std::function<std::string()>& make_token) override {
-    std::lock_guard lock(mu_);
-    LICET_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    StatusOr<ActivationOutcome> out = RecordLocked(a, make_token);
-    if (!out.ok()) {
-      (void)Exec("ROLLBACK");
-      return out;
+  // Group commit: concurrent activations queue up; whichever caller finds no commit in progress
+  // becomes the leader and commits everything queued in one transaction (one fsync), each request
+  // in its own savepoint so a refused one does not undo the others. Every caller gets its answer
+  // only after that COMMIT returned: nothing is acknowledged before it is durable.
+  StatusOr<ActivationOutcome> RecordActivation(const ActivationAttempt& a,
+                                               std::string token) override {
+    Pending mine{
+        .attempt = &a, .token = &token, .result = Status(ErrorCode::kInternal, "not committed")};
+    std::unique_lock lock(queue_mu_);
+    queue_.push_back(&mine);
+    // Each waiter sleeps on its own condition variable, so a commit wakes only the requests it
+    // answered and the one that leads the next batch (no thundering herd).
+    while (!mine.done) {
+      if (leader_active_) {
+        mine.cv.wait(lock);
+        continue;
+      }
+      leader_active_ = true;
+      std::vector<Pending*> batch;
+      batch.swap(queue_);
+      lock.unlock();
+      CommitBatch(batch);
+      lock.lock();
+      leader_active_ = false;
+      for (Pending* p : batch) {
+        p->done = true;
+        if (p != &mine) p->cv.notify_one();
+      }
+      if (!queue_.empty()) queue_.front()->cv.notify_one();  // it leads the next batch
     }
-    LICET_RETURN_IF_ERROR(Exec("COMMIT"));  // durable (synchronous=FULL) before we answer
-    return out;
+    return std::move(mine.result);
   }
 
   StatusOr<std::string> CreateAdminToken(AdminRole role, TimePoint now) override {
@@ -207,14 +231,39 @@ class SqliteStore final : public ServerStore {
   }
 
  private:
-  StatusOr<ActivationOutcome> RecordLocked(const ActivationAttempt& a,
-                                           const std::function<std::string()>& make_token) {
-    Stmt replay(db_, "SELECT token FROM activations WHERE cmid = ? AND nonce = ? AND key = ?");
+  struct Pending {
+    const ActivationAttempt* attempt;
+    const std::string* token;
+    StatusOr<ActivationOutcome> result;
+    bool done = false;
+    std::condition_variable cv;
+  };
+
+  void CommitBatch(const std::vector<Pending*>& batch) {
+    std::lock_guard lock(mu_);
+    if (const Status begin = Exec("BEGIN IMMEDIATE"); !begin.ok()) {
+      for (Pending* p : batch) p->result = begin;
+      return;
+    }
+    for (Pending* p : batch) {
+      Cached("SAVEPOINT one").Step();
+      p->result = RecordLocked(*p->attempt, *p->token);
+      if (!p->result.ok()) Cached("ROLLBACK TO one").Step();
+      Cached("RELEASE one").Step();
+    }
+    for (auto& [sql, stmt] : cache_) stmt->Reset();  // no statement in progress at COMMIT
+    if (const Status commit = Exec("COMMIT"); !commit.ok()) {
+      (void)Exec("ROLLBACK");
+      for (Pending* p : batch) p->result = commit;  // nothing of this batch is acknowledged
+    }
+  }
+
+  StatusOr<ActivationOutcome> RecordLocked(const ActivationAttempt& a, const std::string& token) {
+    Stmt& replay = Cached("SELECT token FROM activations WHERE cmid = ? AND nonce = ? AND key = ?");
     replay.Bind(1, a.cmid).Bind(2, a.nonce).Bind(3, a.key);
     if (replay.Step() == SQLITE_ROW)
       return ActivationOutcome{.token = replay.Text(0), .replayed = true};
-    Stmt key(
-        db_,
+    Stmt& key = Cached(
         "SELECT max_activations, used, blocked, channel, max_total, total FROM keys WHERE key = ?");
     key.Bind(1, a.key);
     if (key.Step() != SQLITE_ROW) {
@@ -226,7 +275,7 @@ class SqliteStore final : public ServerStore {
     if (key.Int(2) != 0)
       return Status(ErrorCode::kKeyBlocked, fmt::format("the key {} is blocked", a.key));
     const std::optional<Channel> channel = ParseChannel(key.Text(3));
-    Stmt same(db_, "SELECT 1 FROM activations WHERE key = ? AND hardware_id = ? LIMIT 1");
+    Stmt& same = Cached("SELECT 1 FROM activations WHERE key = ? AND hardware_id = ? LIMIT 1");
     same.Bind(1, a.key).Bind(2, a.hardware_id);
     const bool reused = same.Step() == SQLITE_ROW;
     const auto max_total = static_cast<std::uint32_t>(key.Int(4));
@@ -245,14 +294,13 @@ class SqliteStore final : public ServerStore {
           ErrorCode::kUnlockLimitExceeded,
           fmt::format("the key {} is already activated on {} machine(s), its limit", a.key, limit));
     }
-    Stmt inc(db_, "UPDATE keys SET used = used + ?, total = total + 1 WHERE key = ?");
+    Stmt& inc = Cached("UPDATE keys SET used = used + ?, total = total + 1 WHERE key = ?");
     inc.Bind(1, reused ? 0 : 1).Bind(2, a.key);
     if (inc.Step() != SQLITE_DONE) return Error("counting an activation");
     if (!reused) ++used;
-    const std::string token = make_token();
-    Stmt insert(db_,
-                "INSERT INTO activations (key, cmid, hardware_id, nonce, token, created_at) VALUES "
-                "(?,?,?,?,?,?)");
+    Stmt& insert = Cached(
+        "INSERT INTO activations (key, cmid, hardware_id, nonce, token, created_at) VALUES "
+        "(?,?,?,?,?,?)");
     insert.Bind(1, a.key)
         .Bind(2, a.cmid)
         .Bind(3, a.hardware_id)
@@ -279,8 +327,20 @@ class SqliteStore final : public ServerStore {
                   fmt::format("SQLite error while {}: {}", what, sqlite3_errmsg(db_)));
   }
 
+  // A prepared statement kept for the connection's lifetime, reset for reuse. Caller holds mu_.
+  Stmt& Cached(const char* sql) {
+    std::unique_ptr<Stmt>& slot = cache_[sql];
+    if (!slot) slot = std::make_unique<Stmt>(db_, sql);
+    slot->Reset();
+    return *slot;
+  }
+
   sqlite3* db_;
-  std::mutex mu_;
+  std::mutex mu_;                                                 // the connection
+  std::unordered_map<const char*, std::unique_ptr<Stmt>> cache_;  // keyed by the literal's address
+  std::mutex queue_mu_;                                           // the group-commit queue below
+  std::vector<Pending*> queue_;
+  bool leader_active_ = false;
 };
 
 }  // namespace
@@ -302,8 +362,8 @@ StatusOr<std::unique_ptr<ServerStore>> OpenSqliteStore(const std::string& path) 
   }
   sqlite3_busy_timeout(db, 10000);
   auto store = std::make_unique<SqliteStore>(db);
-  for (const char* pragma :
-       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {
+  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+                             "PRAGMA foreign_keys = ON", "PRAGMA cache_size = -65536"}) {
     if (sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
       return Status(ErrorCode::kIoError,
                     fmt::format("cannot configure {}: {}", path, sqlite3_errmsg(db)));
