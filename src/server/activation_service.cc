@@ -33,7 +33,7 @@ StatusOr<std::string> Field(const json& j, const char* name, size_t max) {
 
 }  // namespace
 
-StatusOr<json> ActivationService::Activate(const json& request) {
+StatusOr<ActivationService::Prepared> ActivationService::Prepare(const json& request) const {
   if (!request.is_object())
     return Status(ErrorCode::kInvalidArgument, "the request body must be a JSON object");
   LICET_ASSIGN_OR_RETURN(const std::string typed_key, Field(request, "product_key", 64));
@@ -84,18 +84,30 @@ StatusOr<json> ActivationService::Activate(const json& request) {
                                .renew_after = std::nullopt};
     return IssueLicenseToken(claims, data_.signing_key);
   };
-  LICET_ASSIGN_OR_RETURN(
-      const ActivationOutcome outcome,
-      store_.RecordActivation(
-          {.key = key.text, .cmid = cmid, .hardware_id = hardware_id, .nonce = nonce, .now = now},
-          make_token()));
-  return json{{"token", outcome.token},
-              {"server_time", FormatIso8601(now)},
-              {"activation",
-               {{"replayed", outcome.replayed},
-                {"reused", outcome.reused},
-                {"used", outcome.used},
-                {"limit", outcome.limit}}}};
+  return Prepared{.attempt = {.key = key.text,
+                              .cmid = cmid,
+                              .hardware_id = hardware_id,
+                              .nonce = nonce,
+                              .now = now},
+                  .token = make_token()};
+}
+
+void ActivationService::ActivateAsync(const json& request,
+                                      std::function<void(StatusOr<json>)> done) {
+  StatusOr<Prepared> prepared = Prepare(request);
+  if (!prepared.ok()) return done(prepared.status());
+  const TimePoint now = prepared->attempt.now;
+  store_.RecordActivationAsync(std::move(prepared->attempt), std::move(prepared->token),
+                               [now, done = std::move(done)](StatusOr<ActivationOutcome> outcome) {
+                                 if (!outcome.ok()) return done(outcome.status());
+                                 done(json{{"token", outcome->token},
+                                           {"server_time", FormatIso8601(now)},
+                                           {"activation",
+                                            {{"replayed", outcome->replayed},
+                                             {"reused", outcome->reused},
+                                             {"used", outcome->used},
+                                             {"limit", outcome->limit}}}});
+                               });
 }
 
 StatusOr<ResolvedKey> ActivationService::CheckIssuedKey(const std::string& typed) const {

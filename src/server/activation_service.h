@@ -2,6 +2,7 @@
 // MAC, SKU, channel), record the activation durably, and answer with a signed license token.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "licet/core/clock.h"
@@ -21,7 +22,9 @@ class ActivationService {
   /// {...}}. Errors: kInvalidArgument (malformed request), kInvalidProductKey (format or MAC),
   /// kNotSupported (GVLK or host key: not for this endpoint), kMismatchedProductSku, kKeyBlocked,
   /// kMakLimitExceeded, kUnlockLimitExceeded, kIoError.
-  [[nodiscard]] StatusOr<nlohmann::json> Activate(const nlohmann::json& request);
+  /// The answer goes to `done` once the activation is durable (possibly on the store's thread).
+  void ActivateAsync(const nlohmann::json& request,
+                     std::function<void(StatusOr<nlohmann::json>)> done);
 
   /// POST /v1/host-activations: a volume host activates its host key (CSVLK). Request: {"host_key",
   /// "host_public_key" (base64 Ed25519), "host_id", "nonce"}. Response: {"certificate",
@@ -32,6 +35,12 @@ class ActivationService {
   [[nodiscard]] StatusOr<nlohmann::json> ActivateHost(const nlohmann::json& request);
 
  private:
+  struct Prepared {
+    ActivationAttempt attempt;
+    std::string token;  // signed before the commit, in the caller's thread
+  };
+  // Validates the request and signs the token it would get. Errors: as Activate.
+  StatusOr<Prepared> Prepare(const nlohmann::json& request) const;
   // The key's SKU after format and MAC checks. Errors: kInvalidProductKey.
   StatusOr<ResolvedKey> CheckIssuedKey(const std::string& typed) const;
 

@@ -25,22 +25,30 @@ std::string_view PathOf(std::string_view target) { return target.substr(0, targe
 
 }  // namespace
 
-HttpResponse ApiRouter::Handle(const HttpRequest& req) {
+void ApiRouter::Handle(const HttpRequest& req, HttpResponder respond) {
   requests_.fetch_add(1, std::memory_order_relaxed);
+  if (PathOf(req.target) == "/v1/activations" && req.method == "POST") {
+    const json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded()) {
+      activations_failed_.fetch_add(1, std::memory_order_relaxed);
+      return respond(
+          ErrorResponse(Status(ErrorCode::kInvalidArgument, "the request body is not JSON")));
+    }
+    return activations_.ActivateAsync(body, [this,
+                                             respond = std::move(respond)](StatusOr<json> result) {
+      (result.ok() ? activations_ok_ : activations_failed_).fetch_add(1, std::memory_order_relaxed);
+      respond(result.ok() ? JsonResponse(200, *result) : ErrorResponse(result.status()));
+    });
+  }
+  respond(HandleNow(req));
+}
+
+HttpResponse ApiRouter::HandleNow(const HttpRequest& req) {
   const std::string_view path = PathOf(req.target);
   if (path == "/healthz" && req.method == "GET") return JsonResponse(200, {{"status", "ok"}});
   if (path == "/metrics" && req.method == "GET") return Metrics();
   if (path == "/v1/activations") {
-    if (req.method != "POST")
-      return ErrorResponse(Status(ErrorCode::kInvalidArgument, "use POST /v1/activations"));
-    const json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-    if (body.is_discarded()) {
-      activations_failed_.fetch_add(1, std::memory_order_relaxed);
-      return ErrorResponse(Status(ErrorCode::kInvalidArgument, "the request body is not JSON"));
-    }
-    StatusOr<json> result = activations_.Activate(body);
-    (result.ok() ? activations_ok_ : activations_failed_).fetch_add(1, std::memory_order_relaxed);
-    return result.ok() ? JsonResponse(200, *result) : ErrorResponse(result.status());
+    return ErrorResponse(Status(ErrorCode::kInvalidArgument, "use POST /v1/activations"));
   }
   if (path == "/v1/host-activations") {
     if (req.method != "POST")

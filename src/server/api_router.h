@@ -21,10 +21,12 @@ class ApiRouter {
   ApiRouter(ActivationService& activations, ServerStore& store)
       : activations_(activations), store_(store) {}
 
+  /// Answers through `respond`, immediately or (activations) once the outcome is durable.
   /// Thread-safe.
-  [[nodiscard]] HttpResponse Handle(const HttpRequest& request);
+  void Handle(const HttpRequest& request, HttpResponder respond);
 
  private:
+  HttpResponse HandleNow(const HttpRequest& request);  // every route but activations
   HttpResponse Admin(const HttpRequest& request);
   HttpResponse Metrics();
 

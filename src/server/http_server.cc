@@ -64,17 +64,23 @@ class Session : public std::enable_shared_from_this<Session> {
                         .target = std::string(req.target()),
                         .authorization = std::string(req[http::field::authorization]),
                         .body = req.body()};
-    HttpResponse response;
+    const bool keep_alive = req.keep_alive();
+    // The handler may answer later from another thread (a durable commit): the write is posted back
+    // onto this connection's strand.
+    HttpResponder respond = [self = shared_from_this(), keep_alive](HttpResponse r) {
+      asio::post(self->stream_.get_executor(), [self, r = std::move(r), keep_alive]() mutable {
+        self->Write(std::move(r), keep_alive);
+      });
+    };
     try {
-      response = handler_(request);
-    } catch (const std::exception& e) {
-      response = {
-          .status = 500,
-          .content_type = "application/json",
-          .body =
-              R"({"error":{"code":"0x80004005","symbol":"E_FAIL","message":"internal error"}})"};
+      handler_(request, respond);
+    } catch (const std::exception&) {
+      respond(
+          {.status = 500,
+           .content_type = "application/json",
+           .body =
+               R"({"error":{"code":"0x80004005","symbol":"E_FAIL","message":"internal error"}})"});
     }
-    Write(std::move(response), req.keep_alive());
   }
 
   void Write(HttpResponse r, bool keep_alive) {
@@ -181,10 +187,9 @@ class BeastServer final : public HttpServer {
 
 StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
                                                         HttpHandler handler) {
-  const int threads =
-      options.threads > 0
-          ? options.threads
-          : 16 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto server = std::make_unique<BeastServer>(threads, std::move(handler), options.max_body_bytes);
   LICET_RETURN_IF_ERROR(server->Bind(options.host, options.port));
   return std::unique_ptr<HttpServer>(std::move(server));

@@ -29,12 +29,15 @@ struct HttpResponse {
   std::string body;
 };
 
-using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+/// Delivers the response; may be called from any thread, exactly once per request.
+using HttpResponder = std::function<void(HttpResponse)>;
+/// Called on an I/O thread; must not block (answer later through the responder instead).
+using HttpHandler = std::function<void(const HttpRequest&, HttpResponder)>;
 
 struct HttpServerOptions {
-  std::string host = "127.0.0.1";  // Default: loopback.
-  std::uint16_t port = 8080;       // 0 picks a free port.
-  int threads = 0;  // Default (0): 16 per core (handlers wait on the durable group commit).
+  std::string host = "127.0.0.1";         // Default: loopback.
+  std::uint16_t port = 8080;              // 0 picks a free port.
+  int threads = 0;                        // Default (0): one per core (handlers never block).
   std::size_t max_body_bytes = 64 << 10;  // Larger bodies get 413.
 };
 

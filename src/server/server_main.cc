@@ -58,7 +58,9 @@ int Serve(const std::string& data_dir, const std::string& listen, int threads) {
       HttpServer::Start({.host = listen.substr(0, colon),
                          .port = static_cast<std::uint16_t>(port),
                          .threads = threads},
-                        [&router](const HttpRequest& r) { return router.Handle(r); });
+                        [&router](const HttpRequest& r, HttpResponder respond) {
+                          router.Handle(r, std::move(respond));
+                        });
   if (!server.ok()) return Fail(server.status());
   g_server = server->get();
   // Stop on SIGINT/SIGTERM from a dedicated thread (no work in the signal handler itself).

@@ -75,12 +75,18 @@ class ServerStore {
   /// Errors: kNotFound.
   [[nodiscard]] virtual Status BlockKey(const std::string& key) = 0;
 
-  /// Records an activation atomically (see the file comment). `token` is the signed answer for a
-  /// new activation (signed by the caller, in parallel with other requests); a replay returns the
-  /// stored one. Errors: kKeyBlocked (unknown or blocked key), kMakLimitExceeded /
-  /// kUnlockLimitExceeded (no count left), kIoError.
-  [[nodiscard]] virtual StatusOr<ActivationOutcome> RecordActivation(
-      const ActivationAttempt& attempt, std::string token) = 0;
+  using ActivationCallback = std::function<void(StatusOr<ActivationOutcome>)>;
+
+  /// Records an activation atomically (see the file comment) and calls `done`, on another thread,
+  /// once the outcome is durable. `token` is the signed answer for a new activation (signed by the
+  /// caller, in parallel with other requests); a replay returns the stored one. Errors: kKeyBlocked
+  /// (unknown or blocked key), kMakLimitExceeded / kUnlockLimitExceeded (no count left), kIoError.
+  virtual void RecordActivationAsync(ActivationAttempt attempt, std::string token,
+                                     ActivationCallback done) = 0;
+
+  /// RecordActivationAsync, waiting for the outcome.
+  [[nodiscard]] StatusOr<ActivationOutcome> RecordActivation(const ActivationAttempt& attempt,
+                                                             std::string token);
 
   /// Returns the new token's secret text (stored hashed). Errors: kIoError.
   [[nodiscard]] virtual StatusOr<std::string> CreateAdminToken(AdminRole role, TimePoint now) = 0;

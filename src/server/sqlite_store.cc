@@ -7,7 +7,9 @@
 #include <sqlite3.h>
 
 #include <condition_variable>
+#include <future>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "licet/core/encoding.h"
@@ -24,10 +26,9 @@ constexpr const char* kMigrations[] = {
          channel TEXT NOT NULL, max_activations INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0,
          blocked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
        CREATE TABLE activations (
-         id INTEGER PRIMARY KEY, key TEXT NOT NULL REFERENCES keys(key), cmid TEXT NOT NULL,
-         hardware_id TEXT NOT NULL, nonce TEXT NOT NULL, token TEXT NOT NULL, created_at TEXT NOT NULL,
-         UNIQUE (cmid, nonce));
-       CREATE INDEX activations_key_hw ON activations(key, hardware_id);
+         key TEXT NOT NULL REFERENCES keys(key), hardware_id TEXT NOT NULL, cmid TEXT NOT NULL,
+         nonce TEXT NOT NULL, token TEXT NOT NULL, created_at TEXT NOT NULL,
+         PRIMARY KEY (key, hardware_id, cmid, nonce)) WITHOUT ROWID;
        CREATE TABLE admin_tokens (hash TEXT PRIMARY KEY, role TEXT NOT NULL, created_at TEXT NOT NULL);)",
     // Version 2: a limit on all activations, re-activations included (host keys: 10 on up to 6
     // hosts).
@@ -74,6 +75,7 @@ class SqliteStore final : public ServerStore {
  public:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
   ~SqliteStore() override {
+    StopCommitter();
     cache_.clear();  // finalize statements before closing
     sqlite3_close(db_);
   }
@@ -147,7 +149,7 @@ class SqliteStore final : public ServerStore {
     info.total = static_cast<std::uint32_t>(q.Int(8));
     info.used = static_cast<std::uint32_t>(q.Int(5));
     info.blocked = q.Int(6) != 0;
-    Stmt m(db_, "SELECT DISTINCT hardware_id FROM activations WHERE key = ? ORDER BY id");
+    Stmt m(db_, "SELECT DISTINCT hardware_id FROM activations WHERE key = ? ORDER BY hardware_id");
     m.Bind(1, key);
     while (m.Step() == SQLITE_ROW) info.machines.push_back(m.Text(0));
     return info;
@@ -163,37 +165,45 @@ class SqliteStore final : public ServerStore {
     return OkStatus();
   }
 
-  // Group commit: concurrent activations queue up; whichever caller finds no commit in progress
-  // becomes the leader and commits everything queued in one transaction (one fsync), each request
-  // in its own savepoint so a refused one does not undo the others. Every caller gets its answer
-  // only after that COMMIT returned: nothing is acknowledged before it is durable.
-  StatusOr<ActivationOutcome> RecordActivation(const ActivationAttempt& a,
-                                               std::string token) override {
-    Pending mine{
-        .attempt = &a, .token = &token, .result = Status(ErrorCode::kInternal, "not committed")};
-    std::unique_lock lock(queue_mu_);
-    queue_.push_back(&mine);
-    // Each waiter sleeps on its own condition variable, so a commit wakes only the requests it
-    // answered and the one that leads the next batch (no thundering herd).
-    while (!mine.done) {
-      if (leader_active_) {
-        mine.cv.wait(lock);
-        continue;
-      }
-      leader_active_ = true;
-      std::vector<Pending*> batch;
-      batch.swap(queue_);
-      lock.unlock();
-      CommitBatch(batch);
-      lock.lock();
-      leader_active_ = false;
-      for (Pending* p : batch) {
-        p->done = true;
-        if (p != &mine) p->cv.notify_one();
-      }
-      if (!queue_.empty()) queue_.front()->cv.notify_one();  // it leads the next batch
+  // Group commit: activations queue up and one committer thread writes everything queued in one
+  // transaction (one fsync), each request in its own savepoint so a refused one does not undo the
+  // others. Callbacks run only after that COMMIT returned: nothing is acknowledged before it is
+  // durable. HTTP workers never block on the disk.
+  void RecordActivationAsync(ActivationAttempt attempt, std::string token,
+                             ActivationCallback done) override {
+    {
+      std::lock_guard lock(queue_mu_);
+      queue_.push_back(Pending{.attempt = std::move(attempt),
+                               .token = std::move(token),
+                               .done = std::move(done),
+                               .result = Status(ErrorCode::kInternal, "not committed")});
     }
-    return std::move(mine.result);
+    queue_cv_.notify_one();
+  }
+
+  void StartCommitter() {
+    committer_ = std::thread([this] {
+      std::unique_lock lock(queue_mu_);
+      while (true) {
+        queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, nothing left
+        std::vector<Pending> batch;
+        batch.swap(queue_);
+        lock.unlock();
+        CommitBatch(batch);
+        for (Pending& p : batch) p.done(std::move(p.result));
+        lock.lock();
+      }
+    });
+  }
+
+  void StopCommitter() {
+    {
+      std::lock_guard lock(queue_mu_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_one();
+    if (committer_.joinable()) committer_.join();
   }
 
   StatusOr<std::string> CreateAdminToken(AdminRole role, TimePoint now) override {
@@ -232,35 +242,36 @@ class SqliteStore final : public ServerStore {
 
  private:
   struct Pending {
-    const ActivationAttempt* attempt;
-    const std::string* token;
+    ActivationAttempt attempt;
+    std::string token;
+    ActivationCallback done;
     StatusOr<ActivationOutcome> result;
-    bool done = false;
-    std::condition_variable cv;
   };
 
-  void CommitBatch(const std::vector<Pending*>& batch) {
+  void CommitBatch(std::vector<Pending>& batch) {
     std::lock_guard lock(mu_);
     if (const Status begin = Exec("BEGIN IMMEDIATE"); !begin.ok()) {
-      for (Pending* p : batch) p->result = begin;
+      for (Pending& p : batch) p.result = begin;
       return;
     }
-    for (Pending* p : batch) {
+    for (Pending& p : batch) {
       Cached("SAVEPOINT one").Step();
-      p->result = RecordLocked(*p->attempt, *p->token);
-      if (!p->result.ok()) Cached("ROLLBACK TO one").Step();
+      p.result = RecordLocked(p.attempt, p.token);
+      if (!p.result.ok()) Cached("ROLLBACK TO one").Step();
       Cached("RELEASE one").Step();
     }
     for (auto& [sql, stmt] : cache_) stmt->Reset();  // no statement in progress at COMMIT
     if (const Status commit = Exec("COMMIT"); !commit.ok()) {
       (void)Exec("ROLLBACK");
-      for (Pending* p : batch) p->result = commit;  // nothing of this batch is acknowledged
+      for (Pending& p : batch) p.result = commit;  // nothing of this batch is acknowledged
     }
   }
 
   StatusOr<ActivationOutcome> RecordLocked(const ActivationAttempt& a, const std::string& token) {
-    Stmt& replay = Cached("SELECT token FROM activations WHERE cmid = ? AND nonce = ? AND key = ?");
-    replay.Bind(1, a.cmid).Bind(2, a.nonce).Bind(3, a.key);
+    Stmt& replay = Cached(
+        "SELECT token FROM activations WHERE key = ? AND hardware_id = ? AND cmid = ? AND nonce = "
+        "?");
+    replay.Bind(1, a.key).Bind(2, a.hardware_id).Bind(3, a.cmid).Bind(4, a.nonce);
     if (replay.Step() == SQLITE_ROW)
       return ActivationOutcome{.token = replay.Text(0), .replayed = true};
     Stmt& key = Cached(
@@ -339,11 +350,23 @@ class SqliteStore final : public ServerStore {
   std::mutex mu_;                                                 // the connection
   std::unordered_map<const char*, std::unique_ptr<Stmt>> cache_;  // keyed by the literal's address
   std::mutex queue_mu_;                                           // the group-commit queue below
-  std::vector<Pending*> queue_;
-  bool leader_active_ = false;
+  std::condition_variable queue_cv_;
+  std::vector<Pending> queue_;
+  bool stopping_ = false;
+  std::thread committer_;
 };
 
 }  // namespace
+
+StatusOr<ActivationOutcome> ServerStore::RecordActivation(const ActivationAttempt& attempt,
+                                                          std::string token) {
+  std::promise<StatusOr<ActivationOutcome>> promise;
+  std::future<StatusOr<ActivationOutcome>> future = promise.get_future();
+  RecordActivationAsync(attempt, std::move(token), [&promise](StatusOr<ActivationOutcome> r) {
+    promise.set_value(std::move(r));
+  });
+  return future.get();
+}
 
 std::string_view AdminRoleName(AdminRole role) {
   return role == AdminRole::kAdmin ? "admin" : "support";
@@ -370,6 +393,7 @@ StatusOr<std::unique_ptr<ServerStore>> OpenSqliteStore(const std::string& path) 
     }
   }
   LICET_RETURN_IF_ERROR(store->Migrate());
+  store->StartCommitter();
   return std::unique_ptr<ServerStore>(std::move(store));
 }
 
