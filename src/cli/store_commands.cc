@@ -220,51 +220,89 @@ void RegisterBackup(CLI::App& app, CliContext& ctx, int* exit_status) {
   });
 }
 
+// Settings that `licet config` reads and writes: name, the record field, how to check a new value.
+struct Setting {
+  const char* name;
+  std::string client::InstallRecord::*field;
+  Status (*check)(const std::string& value);
+};
+
+Status CheckUrl(const std::string& url) {
+  if (url.empty() || url.starts_with("http://") || url.starts_with("https://")) return OkStatus();
+  return UsageError(fmt::format("'{}' is not an http:// or https:// URL", url),
+                    "licet config --help");
+}
+
+Status CheckCaFile(const std::string& path) {
+  if (path.empty() || std::filesystem::exists(path)) return OkStatus();
+  return Status(ErrorCode::kNotFound, fmt::format("{} does not exist", path));
+}
+
+constexpr Setting kSettings[] = {
+    {"activation-url", &client::InstallRecord::activation_url, CheckUrl},
+    {"ca-file", &client::InstallRecord::ca_file, CheckCaFile},
+};
+
+const Setting* FindSetting(const std::string& name) {
+  for (const Setting& s : kSettings) {
+    if (name == s.name) return &s;
+  }
+  return nullptr;
+}
+
+std::string SettingValue(const Installation& inst, const Setting& s) {
+  return std::string_view(s.name) == "activation-url" ? client::ActivationUrl(inst)
+                                                      : inst.record().*s.field;
+}
+
 void RegisterConfig(CLI::App& app, CliContext& ctx, int* exit_status) {
-  CLI::App* config = app.add_subcommand("config", "Installation settings (activation-url)");
+  CLI::App* config = app.add_subcommand("config", "Installation settings: activation-url, ca-file");
   config->require_subcommand(1);
   auto value = std::make_shared<std::vector<std::string>>();
   CLI::App* set = config->add_subcommand(
-      "set", "config set activation-url URL  (empty URL: back to the catalog's)");
-  set->add_option("setting", *value, "activation-url URL")->expected(1, 2)->required();
+      "set", "config set activation-url URL | ca-file PEM  (no value: back to the default)");
+  set->add_option("setting", *value, "NAME [VALUE]")->expected(1, 2)->required();
   set->callback([&ctx, exit_status, value] {
-    if ((*value)[0] != "activation-url") {
-      *exit_status = ReportFailure(
-          ctx, UsageError(fmt::format("unknown setting '{}'", (*value)[0]), "licet config --help"));
-      return;
-    }
-    std::optional<Installation> inst = OpenOrReport(ctx, Access::kReadWrite, exit_status);
-    if (!inst) return;
-    const std::string url = value->size() > 1 ? (*value)[1] : "";
-    if (!url.empty() && !url.starts_with("http://")) {
-      *exit_status = ReportFailure(
-          ctx, UsageError(fmt::format("'{}' is not an http:// URL", url), "licet config --help"));
-      return;
-    }
-    inst->record().activation_url = url;
-    Status s = inst->Save();
-    if (s.ok())
-      s = inst->Log(client::event_id::kSettingChanged, client::EventLevel::kInformation,
-                    "Activation URL set to " + url);
+    const Setting* setting = FindSetting((*value)[0]);
+    const std::string v = value->size() > 1 ? (*value)[1] : "";
+    Status s =
+        setting == nullptr
+            ? UsageError(fmt::format("unknown setting '{}' (activation-url, ca-file)", (*value)[0]),
+                         "licet config --help")
+            : setting->check(v);
     if (!s.ok()) {
       *exit_status = ReportFailure(ctx, s);
       return;
     }
-    *ctx.out << fmt::format("activation-url = {}\n", client::ActivationUrl(*inst));
+    std::optional<Installation> inst = OpenOrReport(ctx, Access::kReadWrite, exit_status);
+    if (!inst) return;
+    inst->record().*setting->field = v;
+    s = inst->Save();
+    if (s.ok()) {
+      s = inst->Log(client::event_id::kSettingChanged, client::EventLevel::kInformation,
+                    fmt::format("{} set to {}", setting->name, v.empty() ? "(default)" : v));
+    }
+    if (!s.ok()) {
+      *exit_status = ReportFailure(ctx, s);
+      return;
+    }
+    *ctx.out << fmt::format("{} = {}\n", setting->name, SettingValue(*inst, *setting));
     *exit_status = 0;
   });
   auto name = std::make_shared<std::string>();
-  CLI::App* get = config->add_subcommand("get", "config get activation-url");
-  get->add_option("setting", *name, "activation-url")->required();
+  CLI::App* get = config->add_subcommand("get", "config get activation-url | ca-file");
+  get->add_option("setting", *name, "NAME")->required();
   get->callback([&ctx, exit_status, name] {
-    std::optional<Installation> inst = OpenOrReport(ctx, Access::kReadOnly, exit_status);
-    if (!inst) return;
-    if (*name != "activation-url") {
+    const Setting* setting = FindSetting(*name);
+    if (setting == nullptr) {
       *exit_status = ReportFailure(
-          ctx, UsageError(fmt::format("unknown setting '{}'", *name), "licet config --help"));
+          ctx, UsageError(fmt::format("unknown setting '{}' (activation-url, ca-file)", *name),
+                          "licet config --help"));
       return;
     }
-    *ctx.out << client::ActivationUrl(*inst) << "\n";
+    std::optional<Installation> inst = OpenOrReport(ctx, Access::kReadOnly, exit_status);
+    if (!inst) return;
+    *ctx.out << SettingValue(*inst, *setting) << "\n";
     *exit_status = 0;
   });
 }

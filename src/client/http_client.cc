@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 namespace licet::client {
 namespace {
@@ -14,19 +16,26 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 struct Url {
+  bool tls = false;
   std::string host;
   std::string port = "80";
   std::string path = "/";
 };
 
 StatusOr<Url> ParseUrl(const std::string& url) {
-  constexpr std::string_view kScheme = "http://";
-  if (!url.starts_with(kScheme)) {
-    return Status(ErrorCode::kInvalidArgument, fmt::format("'{}' is not an http:// URL", url),
-                  "licet config set activation-url http://HOST:PORT");
-  }
-  std::string rest = url.substr(kScheme.size());
   Url u;
+  std::string rest;
+  if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else if (url.starts_with("https://")) {
+    rest = url.substr(8);
+    u.tls = true;
+    u.port = "443";
+  } else {
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("'{}' is not an http:// or https:// URL", url),
+                  "licet config set activation-url https://HOST:PORT");
+  }
   const size_t slash = rest.find('/');
   if (slash != std::string::npos) {
     u.path = rest.substr(slash);
@@ -47,8 +56,39 @@ StatusOr<Url> ParseUrl(const std::string& url) {
 
 }  // namespace
 
+namespace {
+
+// Sends `req` and reads the reply over an established (plain or TLS) stream.
+template <typename Stream>
+StatusOr<HttpReply> Exchange(Stream& stream, const http::request<http::string_body>& req,
+                             const std::string& where, std::chrono::seconds timeout) {
+  beast::error_code ec;
+  beast::get_lowest_layer(stream).expires_after(timeout);
+  http::write(stream, req, ec);
+  if (ec)
+    return Status(ErrorCode::kServerUnreachable,
+                  fmt::format("sending to {} failed: {}", where, ec.message()));
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(1 << 20);
+  http::read(stream, buffer, parser, ec);
+  if (ec == beast::error::timeout) {
+    return Status(ErrorCode::kServerUnreachable,
+                  fmt::format("the activation server at {} did not answer within {} s", where,
+                              timeout.count()));
+  }
+  if (ec) {
+    return Status(ErrorCode::kServerProtocol,
+                  fmt::format("the answer from {} is not valid HTTP: {}", where, ec.message()));
+  }
+  return HttpReply{.status = static_cast<int>(parser.get().result_int()),
+                   .body = parser.get().body()};
+}
+
+}  // namespace
+
 StatusOr<HttpReply> PostJson(const std::string& url, const std::string& json_body,
-                             std::chrono::seconds timeout) {
+                             std::chrono::seconds timeout, const std::string& ca_file) {
   LICET_ASSIGN_OR_RETURN(const Url u, ParseUrl(url));
   const std::string where = fmt::format("{}:{}", u.host, u.port);
   try {
@@ -61,9 +101,9 @@ StatusOr<HttpReply> PostJson(const std::string& url, const std::string& json_bod
                     fmt::format("the activation server name {} could not be resolved ({})", u.host,
                                 ec.message()));
     }
-    beast::tcp_stream stream(ioc);
-    stream.expires_after(timeout);
-    stream.connect(endpoints, ec);
+    beast::tcp_stream tcp(ioc);
+    tcp.expires_after(timeout);
+    tcp.connect(endpoints, ec);
     if (ec) {
       return Status(
           ErrorCode::kServerUnreachable,
@@ -75,26 +115,41 @@ StatusOr<HttpReply> PostJson(const std::string& url, const std::string& json_bod
     req.set(http::field::user_agent, "licet/" LICET_VERSION);
     req.body() = json_body;
     req.prepare_payload();
-    stream.expires_after(timeout);
-    http::write(stream, req, ec);
-    if (ec)
-      return Status(ErrorCode::kServerUnreachable,
-                    fmt::format("sending to {} failed: {}", where, ec.message()));
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(1 << 20);
-    http::read(stream, buffer, parser, ec);
-    if (ec == beast::error::timeout) {
-      return Status(ErrorCode::kServerUnreachable,
-                    fmt::format("the activation server at {} did not answer within {} s", where,
-                                timeout.count()));
+    if (!u.tls) return Exchange(tcp, req, where, timeout);
+
+    // HTTPS: the system's CAs (or `ca_file`), the server's name checked against its certificate.
+    asio::ssl::context ctx(asio::ssl::context::tls_client);
+    ctx.set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                    asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    if (ca_file.empty()) {
+      ctx.set_default_verify_paths(ec);
+    } else {
+      ctx.load_verify_file(ca_file, ec);
     }
     if (ec)
-      return Status(ErrorCode::kServerProtocol,
-                    fmt::format("the answer from {} is not valid HTTP: {}", where, ec.message()));
-    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    return HttpReply{.status = static_cast<int>(parser.get().result_int()),
-                     .body = parser.get().body()};
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("cannot load the CA file {}: {}", ca_file, ec.message()));
+    ctx.set_verify_mode(asio::ssl::verify_peer);
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp), ctx);
+    stream.set_verify_callback(asio::ssl::host_name_verification(u.host));
+    // SNI carries names only, never IP literals (RFC 6066).
+    beast::error_code not_ip;
+    (void)asio::ip::make_address(u.host, not_ip);
+    if (not_ip && SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME,
+                           TLSEXT_NAMETYPE_host_name, const_cast<char*>(u.host.c_str())) != 1) {
+      return Status(ErrorCode::kServerUnreachable,
+                    fmt::format("cannot set the TLS server name {}", u.host));
+    }
+    stream.handshake(asio::ssl::stream_base::client, ec);
+    if (ec) {
+      return Status(
+          ErrorCode::kServerUnreachable,
+          fmt::format(
+              "the TLS handshake with {} failed: {} (is its certificate trusted? licet config set "
+              "ca-file PEM)",
+              where, ec.message()));
+    }
+    return Exchange(stream, req, where, timeout);
   } catch (const std::exception& e) {
     return Status(ErrorCode::kServerUnreachable,
                   fmt::format("talking to {} failed: {}", where, e.what()));

@@ -14,10 +14,12 @@ struct HttpReply {
   std::string body;
 };
 
-/// POSTs `json_body` to `url` ("http://host[:port]/path"). Errors: kInvalidArgument (bad URL),
-/// kNameNotResolved (0x80072EE7, host unknown), kServerUnreachable (refused, timed out — the
-/// message names the host and port), kServerProtocol (not HTTP, or a response over 1 MiB).
+/// POSTs `json_body` to `url` ("http[s]://host[:port]/path"). For https, the server's certificate
+/// must chain to the system's CAs or to `ca_file` (PEM) and name the host. Errors: kInvalidArgument
+/// (bad URL), kNameNotResolved (0x80072EE7, host unknown), kServerUnreachable (refused, timed out —
+/// the message names the host and port), kServerProtocol (not HTTP, or a response over 1 MiB).
 [[nodiscard]] StatusOr<HttpReply> PostJson(const std::string& url, const std::string& json_body,
-                                           std::chrono::seconds timeout = std::chrono::seconds(15));
+                                           std::chrono::seconds timeout = std::chrono::seconds(15),
+                                           const std::string& ca_file = "");
 
 }  // namespace licet::client

@@ -99,6 +99,7 @@ std::string SerializeRecord(const InstallRecord& r) {
         {"domain", r.volume.domain},
         {"host_caching", r.volume.host_caching}}},
       {"activation_url", r.activation_url},
+      {"ca_file", r.ca_file},
       {"trusted_time", TimeJson(r.trusted_time)},
       {"lab_clock_offset_seconds", r.lab_clock_offset_seconds},
       {"last_shutdown_notice_at",
@@ -136,6 +137,7 @@ StatusOr<InstallRecord> ParseRecord(std::string_view text, std::string_view sour
                                     .domain = v.at("domain").get<std::string>(),
                                     .host_caching = v.at("host_caching").get<bool>()};
     r.activation_url = j.at("activation_url").get<std::string>();
+    r.ca_file = j.value("ca_file", "");  // added after format 1 shipped: optional
     r.trusted_time = TimeFrom(j.at("trusted_time"));
     r.lab_clock_offset_seconds = j.at("lab_clock_offset_seconds").get<std::int64_t>();
     r.last_shutdown_notice_at = OptionalTime(j, "last_shutdown_notice_at");

@@ -65,6 +65,7 @@ struct InstallRecord {
   int rearm_remaining = 0;
   VolumeClientSettings volume;
   std::string activation_url;  // empty = the catalog's
+  std::string ca_file;         // PEM CA for an https activation URL; empty = the system's CAs
   TimePoint trusted_time{};    // high-water mark of every time this store has seen
   std::int64_t lab_clock_offset_seconds = 0;
   std::optional<TimePoint> last_shutdown_notice_at;  // throttles event 100

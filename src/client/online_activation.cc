@@ -103,7 +103,8 @@ StatusOr<OnlineActivationResult> ActivateOnline(Installation& inst) {
                         {"hardware_id", HardwareId(inst)},
                         {"nonce", nonce},
                         {"client_time", FormatIso8601(inst.Now())}};
-  LICET_ASSIGN_OR_RETURN(const HttpReply reply, PostJson(url + "/v1/activations", request.dump()));
+  LICET_ASSIGN_OR_RETURN(const HttpReply reply, PostJson(url + "/v1/activations", request.dump(),
+                                                         std::chrono::seconds(15), r.ca_file));
   if (reply.status != 200) return ServerError(reply, url);
   const json body = json::parse(reply.body, nullptr, false);
   if (!body.is_object() || !body.contains("token") || !body["token"].is_string()) {

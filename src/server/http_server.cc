@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -22,22 +24,49 @@ using tcp = asio::ip::tcp;
 
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
 
-class Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(tcp::socket socket, const HttpHandler& handler, std::size_t max_body)
-      : stream_(std::move(socket)), handler_(handler), max_body_(max_body) {}
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-  void Start() { Read(); }
+// One connection: plain (Stream = beast::tcp_stream) or TLS (Stream = TlsStream).
+template <typename Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+ public:
+  Session(tcp::socket socket, asio::ssl::context* tls, const HttpHandler& handler,
+          std::size_t max_body)
+      : stream_(MakeStream(std::move(socket), tls)), handler_(handler), max_body_(max_body) {}
+
+  void Start() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (!ec)
+                                  self->Read();  // a failed handshake just drops the connection
+                              });
+    } else {
+      Read();
+    }
+  }
 
  private:
+  static Stream MakeStream(tcp::socket socket, asio::ssl::context* tls) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *tls);
+    } else {
+      (void)tls;
+      return Stream(std::move(socket));
+    }
+  }
+
   void Read() {
     parser_.emplace();
     parser_->body_limit(max_body_);
     parser_->header_limit(16 << 10);
-    stream_.expires_after(kIdleTimeout);
+    beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
     http::async_read(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -67,7 +96,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool keep_alive = req.keep_alive();
     // The handler may answer later from another thread (a durable commit): the write is posted back
     // onto this connection's strand.
-    HttpResponder respond = [self = shared_from_this(), keep_alive](HttpResponse r) {
+    HttpResponder respond = [self = this->shared_from_this(), keep_alive](HttpResponse r) {
       asio::post(self->stream_.get_executor(), [self, r = std::move(r), keep_alive]() mutable {
         self->Write(std::move(r), keep_alive);
       });
@@ -91,21 +120,25 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive);
     res->body() = std::move(r.body);
     res->prepare_payload();
-    stream_.expires_after(kIdleTimeout);
+    beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
     http::async_write(
         stream_, *res,
-        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+        [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
           if (ec || !keep_alive) return self->Close();
           self->Read();
         });
   }
 
   void Close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if constexpr (kTls) {
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+    } else {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpHandler& handler_;
@@ -126,6 +159,25 @@ class BeastServer final : public HttpServer {
     for (std::thread& t : pool_) {
       if (t.joinable()) t.join();
     }
+  }
+
+  // Loads the certificate chain and key; TLS 1.2 or later. Errors: kInvalidArgument naming the
+  // file.
+  Status EnableTls(const std::string& cert_file, const std::string& key_file) {
+    tls_.emplace(asio::ssl::context::tls_server);
+    tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1);
+    beast::error_code ec;
+    tls_->use_certificate_chain_file(cert_file, ec);
+    if (ec)
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("cannot load the TLS certificate {}: {}", cert_file, ec.message()));
+    tls_->use_private_key_file(key_file, asio::ssl::context::pem, ec);
+    if (ec)
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("cannot load the TLS key {}: {}", key_file, ec.message()));
+    return OkStatus();
   }
 
   Status Bind(const std::string& host, std::uint16_t port) {
@@ -167,7 +219,16 @@ class BeastServer final : public HttpServer {
   void Accept() {
     acceptor_.async_accept(
         asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
-          if (!ec) std::make_shared<Session>(std::move(socket), handler_, max_body_)->Start();
+          if (ec) {
+            // fall through to keep accepting
+          } else if (tls_) {
+            std::make_shared<Session<TlsStream>>(std::move(socket), &*tls_, handler_, max_body_)
+                ->Start();
+          } else {
+            std::make_shared<Session<beast::tcp_stream>>(std::move(socket), nullptr, handler_,
+                                                         max_body_)
+                ->Start();
+          }
           if (acceptor_.is_open()) Accept();
         });
   }
@@ -175,6 +236,7 @@ class BeastServer final : public HttpServer {
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   HttpHandler handler_;
+  std::optional<asio::ssl::context> tls_;
   std::size_t max_body_;
   int threads_;
   std::vector<std::thread> pool_;
@@ -191,6 +253,9 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions&
                           ? options.threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto server = std::make_unique<BeastServer>(threads, std::move(handler), options.max_body_bytes);
+  if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
+    LICET_RETURN_IF_ERROR(server->EnableTls(options.tls_cert_file, options.tls_key_file));
+  }
   LICET_RETURN_IF_ERROR(server->Bind(options.host, options.port));
   return std::unique_ptr<HttpServer>(std::move(server));
 }

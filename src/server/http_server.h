@@ -39,6 +39,8 @@ struct HttpServerOptions {
   std::uint16_t port = 8080;              // 0 picks a free port.
   int threads = 0;                        // Default (0): one per core (handlers never block).
   std::size_t max_body_bytes = 64 << 10;  // Larger bodies get 413.
+  std::string tls_cert_file;  // PEM chain; with tls_key_file, serve HTTPS. Default: plain HTTP.
+  std::string tls_key_file;   // PEM private key.
 };
 
 class HttpServer {

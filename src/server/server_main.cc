@@ -36,7 +36,8 @@ StatusOr<std::unique_ptr<ServerStore>> OpenStore(const VendorData& data) {
 
 HttpServer* g_server = nullptr;
 
-int Serve(const std::string& data_dir, const std::string& listen, int threads) {
+int Serve(const std::string& data_dir, const std::string& listen, int threads,
+          const std::string& tls_cert, const std::string& tls_key) {
   StatusOr<VendorData> data = LoadVendorData(data_dir);
   if (!data.ok()) return Fail(data.status());
   StatusOr<std::unique_ptr<ServerStore>> store = OpenStore(*data);
@@ -57,7 +58,9 @@ int Serve(const std::string& data_dir, const std::string& listen, int threads) {
   StatusOr<std::unique_ptr<HttpServer>> server =
       HttpServer::Start({.host = listen.substr(0, colon),
                          .port = static_cast<std::uint16_t>(port),
-                         .threads = threads},
+                         .threads = threads,
+                         .tls_cert_file = tls_cert,
+                         .tls_key_file = tls_key},
                         [&router](const HttpRequest& r, HttpResponder respond) {
                           router.Handle(r, std::move(respond));
                         });
@@ -74,9 +77,10 @@ int Serve(const std::string& data_dir, const std::string& listen, int threads) {
     sigwait(&set, &sig);
     if (g_server != nullptr) g_server->Stop();
   }).detach();
-  std::cout << fmt::format("licet-server: {} ({}) listening on {}:{}\n",
+  std::cout << fmt::format("licet-server: {} ({}) listening on {}:{} ({})\n",
                            data->catalog.product().name, data->catalog.product().id,
-                           listen.substr(0, colon), (*server)->port())
+                           listen.substr(0, colon), (*server)->port(),
+                           tls_cert.empty() ? "http" : "https")
             << std::flush;
   (*server)->Wait();
   return 0;
@@ -228,7 +232,7 @@ int main(int argc, char** argv) {
     rc = s.ok() ? 0 : Fail(s);
     if (s.ok()) std::cout << fmt::format("Initialised {}\n", init.data.string());
   });
-  std::string data, listen = "127.0.0.1:8080", key, role;
+  std::string data, listen = "127.0.0.1:8080", key, role, tls_cert, tls_key;
   int threads = 0;
   CLI::App* serve = app.add_subcommand("serve", "Serve the activation API over HTTP/1.1");
   serve->add_option("--data", data, "Data directory")->required();
@@ -236,7 +240,18 @@ int main(int argc, char** argv) {
   serve->add_option(
       "--threads", threads,
       "Worker threads (default: 16 per core; requests wait on the durable group commit)");
-  serve->callback([&] { rc = Serve(data, listen, threads); });
+  serve->add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", tls_key, "PEM private key for --tls-cert")
+      ->check(CLI::ExistingFile);
+  serve->callback([&] {
+    if (tls_cert.empty() != tls_key.empty()) {
+      rc = Fail(licet::Status(licet::ErrorCode::kInvalidArgument,
+                              "--tls-cert and --tls-key go together"));
+      return;
+    }
+    rc = Serve(data, listen, threads, tls_cert, tls_key);
+  });
   CLI::App* keys = app.add_subcommand("keys", "Generate, show and block product keys");
   keys->require_subcommand(1);
   GenerateArgs gen;

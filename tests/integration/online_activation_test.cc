@@ -480,3 +480,44 @@ TEST(OnlineActivationTest, GarbageFromTheServerIsACleanError) {
 
 }  // namespace
 }  // namespace licet
+
+namespace licet {
+namespace {
+
+// licet-server --tls-cert/--tls-key, and a client that trusts the server's CA through `ca-file`.
+TEST(TlsActivationTest, HttpsWithTrustedCertificate) {
+  TempDir dir;
+  const std::string cert = (dir.path() / "cert.pem").string(),
+                    key = (dir.path() / "key.pem").string();
+  const CliResult gen =
+      RunProgram("/usr/bin/openssl",
+                 {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                  "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                  "-addext", "subjectAltName=IP:127.0.0.1"});
+  ASSERT_EQ(gen.exit_status, 0) << gen.both();
+  const std::filesystem::path data = InitServer(dir);
+  const std::vector<std::string> maks = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 5);
+  ServerProcess server(kServer, data, {"--tls-cert", cert, "--tls-key", key});
+  ASSERT_GT(server.port(), 0);
+  const std::string https = "https://127.0.0.1:" + std::to_string(server.port());
+
+  const auto untrusted = Machine(dir, "untrusted", maks[0], https);
+  CliResult r = Cli("slmgr", {"/ato"}, untrusted);
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_NE(r.err.find("TLS handshake"), std::string::npos) << r.err;
+
+  const auto plain = Machine(dir, "plain", maks[0], server.url());  // http:// to a TLS port
+  r = Cli("slmgr", {"/ato"}, plain);
+  EXPECT_EQ(r.exit_status, 1) << r.both();
+
+  const auto trusted = Machine(dir, "trusted", maks[0], https);
+  ASSERT_EQ(Cli("licet", {"config", "set", "ca-file", cert}, trusted).exit_status, 0);
+  r = Cli("slmgr", {"/ato"}, trusted);
+  ASSERT_EQ(r.exit_status, 0) << r.both();
+  EXPECT_NE(r.out.find("Product activated successfully"), std::string::npos);
+  EXPECT_NE(Cli("slmgr", {"/dli"}, trusted).out.find("License Status: Licensed"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace licet

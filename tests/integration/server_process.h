@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "cli_runner.h"
 
@@ -16,7 +17,14 @@ namespace licet::testing {
 
 class ServerProcess {
  public:
-  ServerProcess(const std::string& server_bin, const std::filesystem::path& data) {
+  ServerProcess(const std::string& server_bin, const std::filesystem::path& data,
+                const std::vector<std::string>& extra_args = {}) {
+    std::vector<std::string> args = {server_bin, "serve",       "--data",    data.string(),
+                                     "--listen", "127.0.0.1:0", "--threads", "4"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     int out[2];
     if (::pipe(out) != 0) return;
     pid_ = ::fork();
@@ -24,8 +32,7 @@ class ServerProcess {
       ::dup2(out[1], 1);
       ::close(out[0]);
       ::close(out[1]);
-      ::execl(server_bin.c_str(), server_bin.c_str(), "serve", "--data", data.c_str(), "--listen",
-              "127.0.0.1:0", "--threads", "4", static_cast<char*>(nullptr));
+      ::execv(server_bin.c_str(), argv.data());
       ::_exit(127);
     }
     ::close(out[1]);
