@@ -84,6 +84,17 @@ HttpResponse ApiRouter::Admin(const HttpRequest& req) {
   constexpr std::string_view kKeys = "/v1/admin/keys/";
   if (path.starts_with(kKeys)) {
     std::string rest(path.substr(kKeys.size()));
+    if (rest.ends_with("/activations") && req.method == "GET") {
+      rest.resize(rest.size() - 12);
+      StatusOr<std::vector<ActivationRow>> rows = store_.ListActivations(rest, 1000);
+      if (!rows.ok()) return ErrorResponse(rows.status());
+      json list = json::array();
+      for (const ActivationRow& r : *rows) {
+        list.push_back(
+            {{"cmid", r.cmid}, {"hardware_id", r.hardware_id}, {"created_at", r.created_at}});
+      }
+      return JsonResponse(200, {{"key", rest}, {"activations", list}});
+    }
     const bool block = rest.ends_with("/block");
     if (block) rest.resize(rest.size() - 6);
     if (block && req.method == "POST") {

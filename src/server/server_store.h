@@ -38,6 +38,12 @@ struct KeyInfo {
   std::vector<std::string> machines;  // hardware IDs that activated it
 };
 
+struct ActivationRow {
+  std::string cmid;
+  std::string hardware_id;
+  std::string created_at;
+};
+
 struct ActivationAttempt {
   std::string key;
   std::string cmid;
@@ -74,6 +80,9 @@ class ServerStore {
   [[nodiscard]] virtual StatusOr<KeyInfo> GetKey(const std::string& key) = 0;
   /// Errors: kNotFound.
   [[nodiscard]] virtual Status BlockKey(const std::string& key) = 0;
+  /// A key's activations, oldest first (at most `limit`). Errors: kNotFound for an unknown key.
+  [[nodiscard]] virtual StatusOr<std::vector<ActivationRow>> ListActivations(const std::string& key,
+                                                                             std::size_t limit) = 0;
 
   using ActivationCallback = std::function<void(StatusOr<ActivationOutcome>)>;
 

@@ -165,6 +165,20 @@ class SqliteStore final : public ServerStore {
     return OkStatus();
   }
 
+  StatusOr<std::vector<ActivationRow>> ListActivations(const std::string& key,
+                                                       std::size_t limit) override {
+    LICET_RETURN_IF_ERROR(GetKey(key).status());
+    std::lock_guard lock(mu_);
+    Stmt q(db_,
+           "SELECT cmid, hardware_id, created_at FROM activations WHERE key = ? ORDER BY "
+           "created_at LIMIT ?");
+    q.Bind(1, key).Bind(2, static_cast<std::int64_t>(limit));
+    std::vector<ActivationRow> rows;
+    while (q.Step() == SQLITE_ROW)
+      rows.push_back({.cmid = q.Text(0), .hardware_id = q.Text(1), .created_at = q.Text(2)});
+    return rows;
+  }
+
   // Group commit: activations queue up and one committer thread writes everything queued in one
   // transaction (one fsync), each request in its own savepoint so a refused one does not undo the
   // others. Callbacks run only after that COMMIT returned: nothing is acknowledged before it is
