@@ -213,14 +213,9 @@ int Run(const CliContext& ctx, const DismRequest& req) {
 }  // namespace
 
 int RunDism(CliContext ctx, const std::vector<std::string>& args) {
-  StatusOr<WindowsCommandLine> cl = ParseWindowsArgs(args);
-  if (!cl.ok()) return ReportFailure(ctx, cl.status());
-  ctx.json = ctx.json || cl->json;
-  if (!cl->root_flag.empty()) ctx.root_flag = cl->root_flag;
-  if (cl->options.empty() || cl->options[0].name == "?" || cl->options[0].name == "help") {
-    *ctx.out << kDismHelp;
-    return cl->options.empty() ? 2 : 0;
-  }
+  std::variant<WindowsCommandLine, int> begun = BeginFrontEnd(ctx, args, kDismHelp);
+  if (const int* exit_status = std::get_if<int>(&begun)) return *exit_status;
+  const WindowsCommandLine* cl = &std::get<WindowsCommandLine>(begun);
   StatusOr<DismRequest> req = ParseRequest(*cl);
   if (!req.ok()) return ReportFailure(ctx, req.status());
   return Run(ctx, *req);

@@ -261,14 +261,9 @@ int Dispatch(SlmgrCall& call, const std::string& command) {
 }  // namespace
 
 int RunSlmgr(CliContext ctx, const std::vector<std::string>& args) {
-  StatusOr<WindowsCommandLine> cl = ParseWindowsArgs(args);
-  if (!cl.ok()) return ReportFailure(ctx, cl.status());
-  ctx.json = ctx.json || cl->json;
-  if (!cl->root_flag.empty()) ctx.root_flag = cl->root_flag;
-  if (cl->options.empty() || cl->options[0].name == "?" || cl->options[0].name == "help") {
-    *ctx.out << kSlmgrHelp;
-    return cl->options.empty() ? 2 : 0;
-  }
+  std::variant<WindowsCommandLine, int> begun = BeginFrontEnd(ctx, args, kSlmgrHelp);
+  if (const int* exit_status = std::get_if<int>(&begun)) return *exit_status;
+  const WindowsCommandLine* cl = &std::get<WindowsCommandLine>(begun);
   if (cl->options.size() > 1) {
     return ReportFailure(ctx,
                          UsageError(fmt::format("slmgr takes one option at a time, not {} and {}",

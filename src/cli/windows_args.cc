@@ -41,4 +41,18 @@ StatusOr<WindowsCommandLine> ParseWindowsArgs(const std::vector<std::string>& ar
   return cl;
 }
 
+std::variant<WindowsCommandLine, int> BeginFrontEnd(CliContext& ctx,
+                                                    const std::vector<std::string>& args,
+                                                    std::string_view help) {
+  StatusOr<WindowsCommandLine> cl = ParseWindowsArgs(args);
+  if (!cl.ok()) return ReportFailure(ctx, cl.status());
+  ctx.json = ctx.json || cl->json;
+  if (!cl->root_flag.empty()) ctx.root_flag = cl->root_flag;
+  if (cl->options.empty() || cl->options[0].name == "?" || cl->options[0].name == "help") {
+    *ctx.out << help;
+    return cl->options.empty() ? 2 : 0;
+  }
+  return std::move(cl).value();
+}
+
 }  // namespace licet::cli

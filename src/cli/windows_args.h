@@ -6,8 +6,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
+#include "cli_context.h"
 #include "licet/core/status.h"
 
 namespace licet::cli {
@@ -28,6 +30,12 @@ struct WindowsCommandLine {
 /// Splits `args`. Errors: kInvalidArgument for "--root" without a directory or an unknown "--"
 /// flag.
 [[nodiscard]] StatusOr<WindowsCommandLine> ParseWindowsArgs(const std::vector<std::string>& args);
+
+/// The start every Windows front-end shares: parses `args`, applies --root and --json to `ctx`, and
+/// answers /? (help, exit 0), an empty command line (help, exit 2) and a malformed one (its error).
+/// Returns the parsed line, or the exit status when the front-end has nothing more to do.
+[[nodiscard]] std::variant<WindowsCommandLine, int> BeginFrontEnd(
+    CliContext& ctx, const std::vector<std::string>& args, std::string_view help);
 
 /// Lower-cases ASCII.
 [[nodiscard]] std::string AsciiLower(std::string_view s);

@@ -55,4 +55,8 @@ inline std::string LabKey(const Catalog& catalog, const std::string& edition, Ch
   return key->text();
 }
 
+inline bool Contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
 }  // namespace licet::client::testing

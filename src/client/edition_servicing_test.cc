@@ -10,14 +10,11 @@ namespace licet::client {
 namespace {
 
 using std::chrono::days;
+using testing::Contains;
 using testing::kStart;
 using testing::LabKey;
 using testing::MustCreate;
 using testing::TempRoot;
-
-bool Contains(std::string_view haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string_view::npos;
-}
 
 TEST(EditionServicingTest, TargetsFollowTheCatalog) {
   TempRoot root;

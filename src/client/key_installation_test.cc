@@ -9,14 +9,11 @@
 namespace licet::client {
 namespace {
 
+using testing::Contains;
 using testing::kStart;
 using testing::LabKey;
 using testing::MustCreate;
 using testing::TempRoot;
-
-bool Contains(std::string_view haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string_view::npos;
-}
 
 // The seed's core: an Evaluation installation refuses Volume, Retail and OEM keys with 0x80070032,
 // saying why and printing the DISM command that fixes it.
