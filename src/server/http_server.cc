@@ -156,9 +156,7 @@ class BeastServer final : public HttpServer {
 
   ~BeastServer() override {
     Stop();
-    for (std::thread& t : pool_) {
-      if (t.joinable()) t.join();
-    }
+    Join();
   }
 
   // Loads the certificate chain and key; TLS 1.2 or later. Errors: kInvalidArgument naming the
@@ -208,11 +206,19 @@ class BeastServer final : public HttpServer {
   void Stop() override {
     {
       std::lock_guard lock(mu_);
-      if (stopped_) return;
-      stopped_ = true;
+      if (!stopped_) {
+        stopped_ = true;
+        ioc_.stop();
+      }
     }
-    ioc_.stop();
     cv_.notify_all();
+  }
+
+  void Join() override {
+    std::lock_guard lock(join_mu_);
+    for (std::thread& t : pool_) {
+      if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
+    }
   }
 
  private:
@@ -241,6 +247,7 @@ class BeastServer final : public HttpServer {
   int threads_;
   std::vector<std::thread> pool_;
   std::mutex mu_;
+  std::mutex join_mu_;
   std::condition_variable cv_;
   bool stopped_ = false;
 };

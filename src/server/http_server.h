@@ -52,7 +52,11 @@ class HttpServer {
   [[nodiscard]] virtual std::uint16_t port() const = 0;
   /// Blocks until Stop() is called (from a signal handler's thread, say).
   virtual void Wait() = 0;
+  /// Stops accepting and stops the I/O threads (callable from any thread, more than once).
   virtual void Stop() = 0;
+  /// Waits for the I/O threads to finish, after Stop(). The object stays valid, so responses still
+  /// being delivered from other threads (the store's commit thread) land in a stopped loop, safely.
+  virtual void Join() = 0;
 };
 
 }  // namespace licet::server

@@ -83,6 +83,11 @@ int Serve(const std::string& data_dir, const std::string& listen, int threads,
                            tls_cert.empty() ? "http" : "https")
             << std::flush;
   (*server)->Wait();
+  // Shut down in dependency order: I/O threads first, then the store (its commit thread delivers
+  // the last answers into the stopped loop), then the server object itself.
+  (*server)->Stop();
+  (*server)->Join();
+  store->reset();
   return 0;
 }
 
