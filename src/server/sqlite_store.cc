@@ -180,8 +180,8 @@ class SqliteStore final : public ServerStore {
   }
 
   // Group commit: activations queue up and one committer thread writes everything queued in one
-  // transaction (one fsync), each request in its own savepoint so a refused one does not undo the
-  // others. Callbacks run only after that COMMIT returned: nothing is acknowledged before it is
+  // transaction (one fsync); a refused request writes nothing, so it does not undo the others.
+  // Callbacks run only after that COMMIT returned: nothing is acknowledged before it is
   // durable. HTTP workers never block on the disk.
   void RecordActivationAsync(ActivationAttempt attempt, std::string token,
                              ActivationCallback done) override {
@@ -268,11 +268,13 @@ class SqliteStore final : public ServerStore {
       for (Pending& p : batch) p.result = begin;
       return;
     }
-    for (Pending& p : batch) {
-      Cached("SAVEPOINT one").Step();
-      p.result = RecordLocked(p.attempt, p.token);
-      if (!p.result.ok()) Cached("ROLLBACK TO one").Step();
-      Cached("RELEASE one").Step();
+    // No savepoints: RecordLocked writes only after every check passed (see there).
+    batch_broken_ = false;
+    for (Pending& p : batch) p.result = RecordLocked(p.attempt, p.token);
+    if (batch_broken_) {
+      (void)Exec("ROLLBACK");
+      for (Pending& p : batch) p.result = Error("counting an activation");
+      return;
     }
     for (auto& [sql, stmt] : cache_) stmt->Reset();  // no statement in progress at COMMIT
     if (const Status commit = Exec("COMMIT"); !commit.ok()) {
@@ -319,10 +321,8 @@ class SqliteStore final : public ServerStore {
           ErrorCode::kUnlockLimitExceeded,
           fmt::format("the key {} is already activated on {} machine(s), its limit", a.key, limit));
     }
-    Stmt& inc = Cached("UPDATE keys SET used = used + ?, total = total + 1 WHERE key = ?");
-    inc.Bind(1, reused ? 0 : 1).Bind(2, a.key);
-    if (inc.Step() != SQLITE_DONE) return Error("counting an activation");
-    if (!reused) ++used;
+    // The insert first: if it fails, this request wrote nothing and the batch carries on. If the
+    // count update then fails, the batch is inconsistent and is rolled back whole.
     Stmt& insert = Cached(
         "INSERT INTO activations (key, cmid, hardware_id, nonce, token, created_at) VALUES "
         "(?,?,?,?,?,?)");
@@ -333,6 +333,13 @@ class SqliteStore final : public ServerStore {
         .Bind(5, token)
         .Bind(6, FormatIso8601(a.now));
     if (insert.Step() != SQLITE_DONE) return Error("recording an activation");
+    Stmt& inc = Cached("UPDATE keys SET used = used + ?, total = total + 1 WHERE key = ?");
+    inc.Bind(1, reused ? 0 : 1).Bind(2, a.key);
+    if (inc.Step() != SQLITE_DONE) {
+      batch_broken_ = true;
+      return Error("counting an activation");
+    }
+    if (!reused) ++used;
     return ActivationOutcome{
         .token = token, .replayed = false, .reused = reused, .used = used, .limit = limit};
   }
@@ -363,7 +370,8 @@ class SqliteStore final : public ServerStore {
   sqlite3* db_;
   std::mutex mu_;                                                 // the connection
   std::unordered_map<const char*, std::unique_ptr<Stmt>> cache_;  // keyed by the literal's address
-  std::mutex queue_mu_;                                           // the group-commit queue below
+  bool batch_broken_ = false;  // a write failed half-way: the whole batch must roll back
+  std::mutex queue_mu_;        // the group-commit queue below
   std::condition_variable queue_cv_;
   std::vector<Pending> queue_;
   bool stopping_ = false;
