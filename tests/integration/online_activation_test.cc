@@ -72,6 +72,18 @@ std::filesystem::path Machine(const TempDir& dir, const std::string& name, const
   return root;
 }
 
+// The body of POST /v1/activations.
+std::string ActivationBody(const std::string& key, const std::string& edition,
+                           const std::string& cmid, const std::string& hardware_id,
+                           const std::string& nonce = "n") {
+  return json{{"product_key", key},
+              {"edition", edition},
+              {"cmid", cmid},
+              {"hardware_id", hardware_id},
+              {"nonce", nonce}}
+      .dump();
+}
+
 json Post(const std::string& url, const std::string& path, const std::string& body,
           int* status = nullptr) {
   StatusOr<client::HttpReply> r = client::PostJson(url + path, body);
@@ -153,33 +165,16 @@ TEST(OnlineActivationTest, EachRuleHasItsCode) {
   wrong.bytes.fill(7);
   const std::string forged = ProductKey::Generate(2203, 5, wrong).text();
   int status = 0;
-  json j = Post(server.url(), "/v1/activations",
-                json{{"product_key", forged},
-                     {"edition", "ServerStandard"},
-                     {"cmid", "x"},
-                     {"hardware_id", "h"},
-                     {"nonce", "n"}}
-                    .dump(),
+  json j = Post(server.url(), "/v1/activations", ActivationBody(forged, "ServerStandard", "x", "h"),
                 &status);
   EXPECT_EQ(status, 400);
   EXPECT_EQ(j["error"]["code"], "0xC004F050") << j.dump();
   // The key's edition must match the installation's: 0xC004F069.
-  j = Post(server.url(), "/v1/activations",
-           json{{"product_key", maks[0]},
-                {"edition", "ServerDatacenter"},
-                {"cmid", "x"},
-                {"hardware_id", "h"},
-                {"nonce", "n"}}
-               .dump());
+  j = Post(server.url(), "/v1/activations", ActivationBody(maks[0], "ServerDatacenter", "x", "h"));
   EXPECT_EQ(j["error"]["code"], "0xC004F069") << j.dump();
   // GVLKs are for volume hosts.
   j = Post(server.url(), "/v1/activations",
-           json{{"product_key", "VDYBN-27WPP-V4HQT-9VMD4-VMK7H"},
-                {"edition", "ServerStandard"},
-                {"cmid", "x"},
-                {"hardware_id", "h"},
-                {"nonce", "n"}}
-               .dump());
+           ActivationBody("VDYBN-27WPP-V4HQT-9VMD4-VMK7H", "ServerStandard", "x", "h"));
   EXPECT_EQ(j["error"]["code"], "0x80070032") << j.dump();
   EXPECT_NE(j["error"]["remedy"].get<std::string>().find("/skms"), std::string::npos);
 }
@@ -189,12 +184,7 @@ TEST(OnlineActivationTest, SameRequestTwiceIsIdempotent) {
   const std::filesystem::path data = InitServer(dir);
   const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 10)[0];
   ServerProcess server(kServer, data);
-  const std::string body = json{
-      {"product_key", mak},
-      {"edition", "ServerStandard"},
-      {"cmid", "c"},
-      {"hardware_id", "h"},
-      {"nonce", "n1"}}.dump();
+  const std::string body = ActivationBody(mak, "ServerStandard", "c", "h", "n1");
   const json first = Post(server.url(), "/v1/activations", body);
   const json second = Post(server.url(), "/v1/activations", body);
   EXPECT_EQ(first["token"], second["token"]);
@@ -280,12 +270,8 @@ TEST(OnlineActivationTest, SixtyFourClientsRaceForTheLastActivations) {
   std::vector<std::thread> clients;
   for (int i = 0; i < 64; ++i) {
     clients.emplace_back([&, i] {
-      const std::string body = json{
-          {"product_key", mak},
-          {"edition", "ServerStandard"},
-          {"cmid", "c" + std::to_string(i)},
-          {"hardware_id", "h" + std::to_string(i)},
-          {"nonce", "n"}}.dump();
+      const std::string body =
+          ActivationBody(mak, "ServerStandard", "c" + std::to_string(i), "h" + std::to_string(i));
       StatusOr<client::HttpReply> r = client::PostJson(server.url() + "/v1/activations", body);
       if (r.ok() && r->status == 200) ++ok;
       if (r.ok() && r->body.find("0xC004C020") != std::string::npos) ++exhausted;
@@ -312,12 +298,7 @@ TEST(OnlineActivationTest, NoAcknowledgedActivationIsLostOnSigkill) {
       clients.emplace_back([&, t] {
         for (int i = 0; !stop; ++i) {
           const std::string cmid = fmt::format("r{}-t{}-{}", round, t, i);
-          const std::string body = json{
-              {"product_key", mak},
-              {"edition", "ServerStandard"},
-              {"cmid", cmid},
-              {"hardware_id", cmid},
-              {"nonce", "n"}}.dump();
+          const std::string body = ActivationBody(mak, "ServerStandard", cmid, cmid);
           StatusOr<client::HttpReply> r =
               client::PostJson(server.url() + "/v1/activations", body, std::chrono::seconds(2));
           if (!r.ok()) break;
@@ -337,12 +318,7 @@ TEST(OnlineActivationTest, NoAcknowledgedActivationIsLostOnSigkill) {
   ServerProcess server(kServer, data);
   size_t found = 0;
   for (const auto& [cmid, token] : acknowledged) {
-    const std::string body = json{
-        {"product_key", mak},
-        {"edition", "ServerStandard"},
-        {"cmid", cmid},
-        {"hardware_id", cmid},
-        {"nonce", "n"}}.dump();
+    const std::string body = ActivationBody(mak, "ServerStandard", cmid, cmid);
     const json j = Post(server.url(), "/v1/activations", body);
     found += j.value("token", "") == token && j["activation"]["replayed"] == true;
   }
