@@ -127,8 +127,9 @@ Status ParsePolicy(const toml::table* table, std::string_view source, Policy& p)
       ParseEnforcement(r, "notification_enforcement", p.notification_enforcement);
   p.evaluation_expired_enforcement =
       ParseEnforcement(r, "evaluation_expired_enforcement", p.evaluation_expired_enforcement);
-  p.forced_shutdown_interval_minutes = static_cast<int>(r.Integer(
-      "forced_shutdown_interval_minutes", p.forced_shutdown_interval_minutes, 1, 24 * 60));
+  p.forced_shutdown_interval_minutes =
+      static_cast<int>(r.Integer("forced_shutdown_interval_minutes",
+                                 p.forced_shutdown_interval_minutes, 1, std::int64_t{24} * 60));
   p.volume_validity_days = days("volume_validity_days", p.volume_validity_days);
   // slmgr /sai and /sri accept 15 minutes to 30 days.
   p.volume_renewal_minutes =

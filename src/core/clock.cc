@@ -98,7 +98,7 @@ StatusOr<Seconds> ParseDuration(std::string_view text) {
       unit = 86400;
       break;
     case 'w':
-      unit = 7 * 86400;
+      unit = 7LL * 86400;
       break;
     default:
       return bad("the unit must be s, m, h, d or w");
