@@ -13,16 +13,7 @@ namespace {
 StatusOr<Catalog> LoadVerified(const std::string& name,
                                const std::vector<std::string>& extra_keys) {
   LICET_ASSIGN_OR_RETURN(client::CatalogSource src, client::LocateCatalog(name));
-  std::vector<TrustedKey> trusted = client::LoadTrustedKeys();
-  for (const std::string& k : extra_keys) {
-    LICET_ASSIGN_OR_RETURN(TrustedKey key, ParseTrustedKeyArgument(k));
-    if (key.key_id == "cli") {
-      StatusOr<Catalog> view = Catalog::Parse(CatalogBody(src.text), src.path.string());
-      if (view.ok()) key.key_id = view->vendor().key_id;
-    }
-    trusted.push_back(key);
-  }
-  return LoadSignedCatalog(src.text, src.path.string(), trusted);
+  return client::LoadCatalogTrusting(src, extra_keys);
 }
 
 std::string DescribeCatalog(const Catalog& c) {

@@ -77,4 +77,19 @@ std::vector<TrustedKey> LoadTrustedKeys() {
   return keys;
 }
 
+StatusOr<Catalog> LoadCatalogTrusting(const CatalogSource& source,
+                                      const std::vector<std::string>& extra_keys) {
+  std::vector<TrustedKey> trusted = LoadTrustedKeys();
+  for (const std::string& arg : extra_keys) {
+    LICET_ASSIGN_OR_RETURN(TrustedKey key, ParseTrustedKeyArgument(arg));
+    if (key.key_id == "cli") {
+      StatusOr<Catalog> unsigned_view =
+          Catalog::Parse(CatalogBody(source.text), source.path.string());
+      if (unsigned_view.ok()) key.key_id = unsigned_view->vendor().key_id;
+    }
+    trusted.push_back(std::move(key));
+  }
+  return LoadSignedCatalog(source.text, source.path.string(), trusted);
+}
+
 }  // namespace licet::client

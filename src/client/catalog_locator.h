@@ -29,6 +29,12 @@ struct CatalogSource {
 /// Loads every trusted vendor key (unreadable or malformed key files are skipped).
 [[nodiscard]] std::vector<TrustedKey> LoadTrustedKeys();
 
+/// Loads and verifies `source` against the trusted keys plus `extra_keys` (from --trust-key: a
+/// key-file line, or a bare base64 key, which is trusted under the key id the catalog's [vendor]
+/// names). Errors: kInvalidArgument (a malformed extra key), as LoadSignedCatalog.
+[[nodiscard]] StatusOr<Catalog> LoadCatalogTrusting(const CatalogSource& source,
+                                                    const std::vector<std::string>& extra_keys);
+
 /// Names of the bundled catalogs ("windows-server-2022", ...).
 [[nodiscard]] std::vector<std::string> BundledCatalogNames();
 

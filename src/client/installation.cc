@@ -39,17 +39,8 @@ Status CheckFeatures(const Catalog& catalog, const Edition& edition,
 
 StatusOr<Catalog> LoadInstallCatalog(const InstallOptions& options, std::string* text) {
   LICET_ASSIGN_OR_RETURN(CatalogSource source, LocateCatalog(options.catalog));
-  std::vector<TrustedKey> trusted = LoadTrustedKeys();
-  for (const std::string& arg : options.trust_keys) {
-    LICET_ASSIGN_OR_RETURN(TrustedKey key, ParseTrustedKeyArgument(arg));
-    // A key given on the command line is trusted under whatever id the catalog's signature names.
-    StatusOr<Catalog> unsigned_view =
-        Catalog::Parse(CatalogBody(source.text), source.path.string());
-    if (unsigned_view.ok() && key.key_id == "cli") key.key_id = unsigned_view->vendor().key_id;
-    trusted.push_back(std::move(key));
-  }
   *text = source.text;
-  return LoadSignedCatalog(source.text, source.path.string(), trusted);
+  return LoadCatalogTrusting(source, options.trust_keys);
 }
 
 }  // namespace

@@ -60,7 +60,7 @@ StatusOr<ActivationService::Prepared> ActivationService::Prepare(const json& req
         fmt::format("{} is a volume host key (CSVLK): it activates a volume host", key.text),
         "licet-volume init --host-key KEY --server URL");
   }
-  LICET_RETURN_IF_ERROR(CheckIssuedKey(typed_key).status());
+  LICET_RETURN_IF_ERROR(CheckIssuedKey(key));
   const Edition* ed = catalog.FindEdition(edition);
   if (ed == nullptr || !key.sku->Licenses(ed->id)) {
     return Status(ErrorCode::kMismatchedProductSku,
@@ -110,14 +110,13 @@ void ActivationService::ActivateAsync(const json& request,
                                });
 }
 
-StatusOr<ResolvedKey> ActivationService::CheckIssuedKey(const std::string& typed) const {
-  LICET_ASSIGN_OR_RETURN(ResolvedKey key, data_.catalog.ResolveKey(typed));
+Status ActivationService::CheckIssuedKey(const ResolvedKey& key) const {
   if (!key.decoded || !key.decoded->VerifyMac(data_.key_mac_secret)) {
     return Status(ErrorCode::kInvalidProductKey,
                   fmt::format("{} is well formed but was not issued by {}: its MAC does not verify",
                               key.text, data_.catalog.vendor().name));
   }
-  return key;
+  return OkStatus();
 }
 
 StatusOr<json> ActivationService::ActivateHost(const json& request) {
@@ -133,14 +132,14 @@ StatusOr<json> ActivationService::ActivateHost(const json& request) {
                   "\"host_public_key\" must be a base64 Ed25519 public key (32 bytes)");
   }
   const Catalog& catalog = data_.catalog;
-  LICET_ASSIGN_OR_RETURN(const ResolvedKey resolved, catalog.ResolveKey(typed_key));
-  if (resolved.sku->channel != Channel::kVolumeCsvlk) {
+  LICET_ASSIGN_OR_RETURN(const ResolvedKey key, catalog.ResolveKey(typed_key));
+  if (key.sku->channel != Channel::kVolumeCsvlk) {
     return Status(ErrorCode::kNotSupported,
-                  fmt::format("{} is a {} key, not a volume host key (Volume:CSVLK)", resolved.text,
-                              ChannelName(resolved.sku->channel)),
+                  fmt::format("{} is a {} key, not a volume host key (Volume:CSVLK)", key.text,
+                              ChannelName(key.sku->channel)),
                   "Activate a volume host with its host key (CSVLK) from the vendor");
   }
-  LICET_ASSIGN_OR_RETURN(const ResolvedKey key, CheckIssuedKey(typed_key));
+  LICET_RETURN_IF_ERROR(CheckIssuedKey(key));
   const TimePoint now = clock_.Now();
   HostCertificateClaims claims{.issuer_key_id = data_.signing_key.key_id,
                                .product_id = catalog.product().id,

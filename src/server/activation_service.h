@@ -41,8 +41,8 @@ class ActivationService {
   };
   // Validates the request and signs the token it would get. Errors: as Activate.
   StatusOr<Prepared> Prepare(const nlohmann::json& request) const;
-  // The key's SKU after format and MAC checks. Errors: kInvalidProductKey.
-  StatusOr<ResolvedKey> CheckIssuedKey(const std::string& typed) const;
+  // Checks that a resolved key carries the vendor's MAC. Errors: kInvalidProductKey.
+  Status CheckIssuedKey(const ResolvedKey& key) const;
 
   const VendorData& data_;
   ServerStore& store_;
