@@ -7,6 +7,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
 
 namespace licet::client {
 namespace {
@@ -154,6 +156,22 @@ StatusOr<HttpReply> PostJson(const std::string& url, const std::string& json_bod
     return Status(ErrorCode::kServerUnreachable,
                   fmt::format("talking to {} failed: {}", where, e.what()));
   }
+}
+
+Status ServerErrorStatus(const HttpReply& reply, const std::string& url) {
+  const nlohmann::json j = nlohmann::json::parse(reply.body, nullptr, false);
+  if (j.is_object() && j.contains("error") && j["error"].is_object()) {
+    const nlohmann::json& e = j["error"];
+    const std::string code = e.value("code", "");
+    const ErrorInfo* info =
+        code.size() == 10
+            ? FindError(static_cast<std::uint32_t>(std::strtoul(code.c_str(), nullptr, 16)))
+            : nullptr;
+    if (info != nullptr) return Status(info->code, e.value("message", ""), e.value("remedy", ""));
+  }
+  return Status(ErrorCode::kServerProtocol,
+                fmt::format("the activation server at {} answered HTTP {} without a Licet error",
+                            url, reply.status));
 }
 
 }  // namespace licet::client

@@ -22,4 +22,8 @@ struct HttpReply {
                                            std::chrono::seconds timeout = std::chrono::seconds(15),
                                            const std::string& ca_file = "");
 
+/// Turns a licet-server error answer ({"error": {"code", "message", "remedy"}}) into its Status;
+/// anything else is kServerProtocol naming `url` and the HTTP status.
+[[nodiscard]] Status ServerErrorStatus(const HttpReply& reply, const std::string& url);
+
 }  // namespace licet::client

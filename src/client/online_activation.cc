@@ -21,24 +21,6 @@ Status TokenRefused(std::string_view why) {
                 fmt::format("the activation server's token was refused: {}", why));
 }
 
-// Turns an error answer ({"error": {...}}) into the server's Status; anything else is a protocol
-// error.
-Status ServerError(const HttpReply& reply, const std::string& url) {
-  const json j = json::parse(reply.body, nullptr, false);
-  if (j.is_object() && j.contains("error") && j["error"].is_object()) {
-    const json& e = j["error"];
-    const std::string code = e.value("code", "");
-    const ErrorInfo* info =
-        code.size() == 10
-            ? FindError(static_cast<std::uint32_t>(std::strtoul(code.c_str(), nullptr, 16)))
-            : nullptr;
-    if (info != nullptr) return Status(info->code, e.value("message", ""), e.value("remedy", ""));
-  }
-  return Status(ErrorCode::kServerProtocol,
-                fmt::format("the activation server at {} answered HTTP {} without a Licet error",
-                            url, reply.status));
-}
-
 }  // namespace
 
 std::string HardwareId(const Installation& inst) {
@@ -105,7 +87,7 @@ StatusOr<OnlineActivationResult> ActivateOnline(Installation& inst) {
                         {"client_time", FormatIso8601(inst.Now())}};
   LICET_ASSIGN_OR_RETURN(const HttpReply reply, PostJson(url + "/v1/activations", request.dump(),
                                                          std::chrono::seconds(15), r.ca_file));
-  if (reply.status != 200) return ServerError(reply, url);
+  if (reply.status != 200) return ServerErrorStatus(reply, url);
   const json body = json::parse(reply.body, nullptr, false);
   if (!body.is_object() || !body.contains("token") || !body["token"].is_string()) {
     return Status(ErrorCode::kServerProtocol,
