@@ -9,8 +9,10 @@
 #include "installation.h"
 #include "key_installation.h"
 #include "license_report.h"
+#include "command_hint.h"
 #include "online_activation.h"
 #include "restart.h"
+#include "volume_activation.h"
 #include "windows_args.h"
 
 namespace licet::cli {
@@ -128,6 +130,37 @@ Result ChangeSetting(Installation& inst, std::string_view what,
   return Done(std::move(text));
 }
 
+// A GVLK: the volume host (pinned, cached or found through DNS SRV) activates it.
+Result ActivateByVolumeHost(Installation& inst, const std::string& name) {
+  StatusOr<client::VolumeActivationResult> r = client::ActivateVolume(inst);
+  if (!r.ok()) {
+    const Status& s = r.status();
+    (void)inst.Log(
+        client::event_id::kActivationFailed, client::EventLevel::kError,
+        fmt::format("License Activation (slmgr /ato) failed with the following error: {}",
+                    FormatCode(s.code())),
+        s.code());
+    return s;
+  }
+  std::string text = fmt::format(
+      "Activating {}...\nProduct activated successfully by the volume host {} (count {}).\n"
+      "Renewal after {}; the activation expires {} unless renewed.\n",
+      name, r->host, r->count, FormatHuman(r->renew_after), FormatHuman(r->expires_at));
+  if (r->duplicate_cmid) {
+    text += fmt::format(
+        "Warning: the host saw this installation's CMID on another machine (a cloned image): "
+        "this machine did not raise its count. Run: {}\n",
+        client::LicetCommand("slmgr /rearm", inst.root()));
+  }
+  return Done(text, {{"result", "ok"},
+                     {"method", "volume"},
+                     {"host", r->host},
+                     {"count", r->count},
+                     {"renew_after", FormatIso8601(r->renew_after)},
+                     {"expires_at", FormatIso8601(r->expires_at)},
+                     {"duplicate_cmid", r->duplicate_cmid}});
+}
+
 Result Activate(Installation& inst) {
   const std::string name =
       fmt::format("{}, {} edition", inst.catalog().product().name, inst.record().edition);
@@ -143,6 +176,8 @@ Result Activate(Installation& inst) {
         ErrorCode::kValidityPeriodExpired, "the evaluation period has ended; no key extends it",
         "Convert: licet dism /online /Set-Edition:<edition> /ProductKey:<key> /AcceptEula");
   }
+  if (inst.record().key && inst.record().key->channel == Channel::kVolumeGvlk)
+    return ActivateByVolumeHost(inst, name);
   StatusOr<client::OnlineActivationResult> r = client::ActivateOnline(inst);
   if (!r.ok()) {
     // Events 8198 (the failure and its code) and 8200 (details), as SPP logs them.

@@ -1,4 +1,5 @@
 // install, status, events, doctor, restart, backup list|restore.
+#include <arpa/inet.h>
 #include <fmt/format.h>
 
 #include "backups.h"
@@ -223,7 +224,7 @@ void RegisterBackup(CLI::App& app, CliContext& ctx, int* exit_status) {
 // Settings that `licet config` reads and writes: name, the record field, how to check a new value.
 struct Setting {
   const char* name;
-  std::string client::InstallRecord::*field;
+  std::string& (*field)(client::InstallRecord& record);
   Status (*check)(const std::string& value);
 };
 
@@ -238,9 +239,22 @@ Status CheckCaFile(const std::string& path) {
   return Status(ErrorCode::kNotFound, fmt::format("{} does not exist", path));
 }
 
+Status CheckDnsServer(const std::string& server) {
+  // IPv4[:PORT]: c-ares takes the same form (ares_set_servers_ports_csv).
+  const std::string ip = server.substr(0, server.find(':'));
+  in_addr ignored{};
+  if (server.empty() || inet_pton(AF_INET, ip.c_str(), &ignored) == 1) return OkStatus();
+  return UsageError(fmt::format("'{}' is not a DNS server address (IPv4[:PORT])", server),
+                    "licet config set dns-server 192.0.2.53");
+}
+
 constexpr Setting kSettings[] = {
-    {"activation-url", &client::InstallRecord::activation_url, CheckUrl},
-    {"ca-file", &client::InstallRecord::ca_file, CheckCaFile},
+    {"activation-url", [](client::InstallRecord& r) -> std::string& { return r.activation_url; },
+     CheckUrl},
+    {"ca-file", [](client::InstallRecord& r) -> std::string& { return r.ca_file; }, CheckCaFile},
+    // The DNS server asked for volume hosts' SRV records; empty: the machine's resolvers.
+    {"dns-server", [](client::InstallRecord& r) -> std::string& { return r.volume.dns_server; },
+     CheckDnsServer},
 };
 
 const Setting* FindSetting(const std::string& name) {
@@ -250,24 +264,24 @@ const Setting* FindSetting(const std::string& name) {
   return nullptr;
 }
 
-std::string SettingValue(const Installation& inst, const Setting& s) {
+std::string SettingValue(Installation& inst, const Setting& s) {
   return std::string_view(s.name) == "activation-url" ? client::ActivationUrl(inst)
-                                                      : inst.record().*s.field;
+                                                      : s.field(inst.record());
 }
 
 void RegisterConfig(CLI::App& app, CliContext& ctx, int* exit_status) {
-  CLI::App* config = app.add_subcommand("config", "Installation settings: activation-url, ca-file");
+  CLI::App* config = app.add_subcommand("config", "Installation settings: activation-url, ca-file, dns-server");
   config->require_subcommand(1);
   auto value = std::make_shared<std::vector<std::string>>();
   CLI::App* set = config->add_subcommand(
-      "set", "config set activation-url URL | ca-file PEM  (no value: back to the default)");
+      "set", "config set activation-url URL | ca-file PEM | dns-server IP[:PORT]  (no value: back to the default)");
   set->add_option("setting", *value, "NAME [VALUE]")->expected(1, 2)->required();
   set->callback([&ctx, exit_status, value] {
     const Setting* setting = FindSetting((*value)[0]);
     const std::string v = value->size() > 1 ? (*value)[1] : "";
     Status s =
         setting == nullptr
-            ? UsageError(fmt::format("unknown setting '{}' (activation-url, ca-file)", (*value)[0]),
+            ? UsageError(fmt::format("unknown setting '{}' (activation-url, ca-file, dns-server)", (*value)[0]),
                          "licet config --help")
             : setting->check(v);
     if (!s.ok()) {
@@ -276,7 +290,7 @@ void RegisterConfig(CLI::App& app, CliContext& ctx, int* exit_status) {
     }
     std::optional<Installation> inst = OpenOrReport(ctx, Access::kReadWrite, exit_status);
     if (!inst) return;
-    inst->record().*setting->field = v;
+    setting->field(inst->record()) = v;
     s = inst->Save();
     if (s.ok()) {
       s = inst->Log(client::event_id::kSettingChanged, client::EventLevel::kInformation,
@@ -290,13 +304,13 @@ void RegisterConfig(CLI::App& app, CliContext& ctx, int* exit_status) {
     *exit_status = 0;
   });
   auto name = std::make_shared<std::string>();
-  CLI::App* get = config->add_subcommand("get", "config get activation-url | ca-file");
+  CLI::App* get = config->add_subcommand("get", "config get activation-url | ca-file | dns-server");
   get->add_option("setting", *name, "NAME")->required();
   get->callback([&ctx, exit_status, name] {
     const Setting* setting = FindSetting(*name);
     if (setting == nullptr) {
       *exit_status = ReportFailure(
-          ctx, UsageError(fmt::format("unknown setting '{}' (activation-url, ca-file)", *name),
+          ctx, UsageError(fmt::format("unknown setting '{}' (activation-url, ca-file, dns-server)", *name),
                           "licet config --help"));
       return;
     }

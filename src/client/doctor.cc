@@ -91,6 +91,24 @@ std::vector<Finding> Diagnose(const Installation& inst) {
                                r.key->partial),
                    ""});
   }
+  if (!r.volume.duplicate_cmid_host.empty()) {
+    out.push_back(
+        {Severity::kProblem,
+         fmt::format("the volume host {} saw this installation's CMID {} on another machine: the "
+                     "image was cloned without being generalized, so this machine does not raise "
+                     "the host's count",
+                     r.volume.duplicate_cmid_host, r.cmid),
+         fmt::format("{}, then {}, then {}", LicetCommand("slmgr /rearm", root),
+                     LicetCommand("restart", root), LicetCommand("slmgr /ato", root))});
+  }
+  if (r.key && r.key->channel == Channel::kVolumeGvlk && !r.volume.last_result.empty() &&
+      r.volume.last_result != FormatCode(ErrorCode::kOk)) {
+    out.push_back({Severity::kWarning,
+                   fmt::format("the last volume activation request failed with {} (events 12288 "
+                               "and 12289 say why, host by host)",
+                               r.volume.last_result),
+                   LicetCommand("events --id 12288", root)});
+  }
   const TimePoint clock = inst.ClockNow();
   if (clock + std::chrono::minutes(5) < r.trusted_time) {
     out.push_back(

@@ -47,14 +47,18 @@ json ActivationJson(const ActivationRecord& a) {
   return {{"method", a.method},
           {"activated_at", TimeJson(a.activated_at)},
           {"expires_at", a.expires_at ? TimeJson(*a.expires_at) : json(nullptr)},
-          {"token", a.token}};
+          {"renew_after", a.renew_after ? TimeJson(*a.renew_after) : json(nullptr)},
+          {"token", a.token},
+          {"host", a.host}};
 }
 
 ActivationRecord ActivationFrom(const json& j) {
   return ActivationRecord{.method = j.at("method").get<std::string>(),
                           .activated_at = TimeFrom(j.at("activated_at")),
                           .expires_at = OptionalTime(j, "expires_at"),
-                          .token = j.at("token").get<std::string>()};
+                          .renew_after = OptionalTime(j, "renew_after"),
+                          .token = j.at("token").get<std::string>(),
+                          .host = j.value("host", "")};
 }
 
 json PendingJson(const PendingChange& p) {
@@ -97,7 +101,14 @@ std::string SerializeRecord(const InstallRecord& r) {
        {{"host", r.volume.host},
         {"port", r.volume.port},
         {"domain", r.volume.domain},
-        {"host_caching", r.volume.host_caching}}},
+        {"host_caching", r.volume.host_caching},
+        {"dns_server", r.volume.dns_server},
+        {"cached_host", r.volume.cached_host},
+        {"last_attempt_at",
+         r.volume.last_attempt_at ? TimeJson(*r.volume.last_attempt_at) : json(nullptr)},
+        {"last_result", r.volume.last_result},
+        {"retry_minutes", r.volume.retry_minutes},
+        {"duplicate_cmid_host", r.volume.duplicate_cmid_host}}},
       {"activation_url", r.activation_url},
       {"ca_file", r.ca_file},
       {"trusted_time", TimeJson(r.trusted_time)},
@@ -135,7 +146,14 @@ StatusOr<InstallRecord> ParseRecord(std::string_view text, std::string_view sour
     r.volume = VolumeClientSettings{.host = v.at("host").get<std::string>(),
                                     .port = v.at("port").get<std::uint16_t>(),
                                     .domain = v.at("domain").get<std::string>(),
-                                    .host_caching = v.at("host_caching").get<bool>()};
+                                    .host_caching = v.at("host_caching").get<bool>(),
+                                    // Added with volume activation: optional.
+                                    .dns_server = v.value("dns_server", ""),
+                                    .cached_host = v.value("cached_host", ""),
+                                    .last_attempt_at = OptionalTime(v, "last_attempt_at"),
+                                    .last_result = v.value("last_result", ""),
+                                    .retry_minutes = v.value("retry_minutes", 0u),
+                                    .duplicate_cmid_host = v.value("duplicate_cmid_host", "")};
     r.activation_url = j.at("activation_url").get<std::string>();
     r.ca_file = j.value("ca_file", "");  // added after format 1 shipped: optional
     r.trusted_time = TimeFrom(j.at("trusted_time"));

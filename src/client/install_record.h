@@ -26,8 +26,10 @@ struct InstalledKey {
 struct ActivationRecord {
   std::string method;  // "online", "phone", "volume"
   TimePoint activated_at{};
-  std::optional<TimePoint> expires_at;  // volume activations expire; others do not
-  std::string token;                    // the signed license token
+  std::optional<TimePoint> expires_at;   // volume activations expire; others do not
+  std::optional<TimePoint> renew_after;  // volume: when the client renews (the host's /sri)
+  std::string token;                     // the signed license token
+  std::string host;                      // volume: "host:port" that granted it
 };
 
 /// A change that waits for `licet restart`, as Windows waits for a reboot.
@@ -45,6 +47,12 @@ struct VolumeClientSettings {
   std::uint16_t port = 0;  // 0 = the catalog's port
   std::string domain;      // SRV lookup domain; empty = the machine's search domain
   bool host_caching = true;
+  std::string dns_server;   // "IP[:PORT]" used for SRV lookups; empty = the system's resolvers
+  std::string cached_host;  // last host that granted ("host:port"), tried first when caching
+  std::optional<TimePoint> last_attempt_at;  // last volume request, successful or not
+  std::string last_result;                   // its code, "0x00000000" for a grant
+  std::uint32_t retry_minutes = 0;           // the host's /sai; 0 = the catalog's
+  std::string duplicate_cmid_host;  // a host that saw this CMID on another machine; empty if none
 };
 
 struct InstallRecord {

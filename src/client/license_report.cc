@@ -76,8 +76,17 @@ LicenseReport BuildReport(const Installation& inst) {
   r.volume = rec.volume;
   r.volume_srv_service = cat.volume().srv_service;
   r.volume_default_port = cat.volume().port;
-  r.volume_retry_minutes = cat.policy().volume_retry_minutes;
+  // The host's /sai and /sri values, once a host has answered; the catalog's until then.
+  r.volume_retry_minutes = rec.volume.retry_minutes != 0
+                               ? static_cast<int>(rec.volume.retry_minutes)
+                               : cat.policy().volume_retry_minutes;
   r.volume_renewal_minutes = cat.policy().volume_renewal_minutes;
+  if (rec.activation && rec.activation->renew_after) {
+    r.volume_renewal_minutes = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::minutes>(*rec.activation->renew_after -
+                                                         rec.activation->activated_at)
+            .count());
+  }
   r.activation = rec.activation;
   r.lab_clock_offset_seconds = rec.lab_clock_offset_seconds;
   r.lab = cat.product().lab;
@@ -136,8 +145,26 @@ std::string FormatLicenseInfo(const LicenseReport& r, bool detailed) {
   }
   out += fmt::format("    Activation interval: {} minutes\n    Renewal interval: {} minutes\n",
                      r.volume_retry_minutes, r.volume_renewal_minutes);
-  out += fmt::format("    Volume host caching is {}\n",
-                     r.volume.host_caching ? "enabled" : "disabled");
+  out += fmt::format("    Volume host caching is {}{}\n",
+                     r.volume.host_caching ? "enabled" : "disabled",
+                     r.volume.host_caching && !r.volume.cached_host.empty()
+                         ? " (cached host " + r.volume.cached_host + ")"
+                         : "");
+  if (r.activation && r.activation->method == "volume") {
+    out += fmt::format("    Activated by volume host: {}\n", r.activation->host);
+    if (r.activation->renew_after)
+      out += fmt::format("    Next renewal: {}\n", FormatHuman(*r.activation->renew_after));
+  }
+  if (r.volume.last_attempt_at) {
+    out += fmt::format("    Last volume request: {} ({})\n", FormatHuman(*r.volume.last_attempt_at),
+                       r.volume.last_result);
+  }
+  if (!r.volume.duplicate_cmid_host.empty()) {
+    out += fmt::format(
+        "    Warning: the volume host {} saw this CMID on another machine (cloned image): run "
+        "slmgr /rearm\n",
+        r.volume.duplicate_cmid_host);
+  }
   return out;
 }
 

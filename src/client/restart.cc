@@ -29,6 +29,7 @@ StatusOr<RestartResult> Restart(Installation& inst) {
     }
     if (pending.rearm) {
       r.cmid = RandomUuid();
+      r.volume.duplicate_cmid_host.clear();  // the new CMID is this machine's own
       r.evaluation_started_at = now;
       r.grace_started_at = now;
       r.activation.reset();
