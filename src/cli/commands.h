@@ -13,5 +13,6 @@ void RegisterStoreCommands(CLI::App& app, CliContext& ctx,
                            int* exit_status);  // install, status, events, doctor, restart, backup
 void RegisterLabCommands(CLI::App& app, CliContext& ctx, int* exit_status);  // lab clock, lab key
 void RegisterCatalogCommands(CLI::App& app, CliContext& ctx, int* exit_status);  // catalog, errors
+void RegisterAgentCommand(CLI::App& app, CliContext& ctx, int* exit_status);     // agent
 
 }  // namespace licet::cli

@@ -5,11 +5,11 @@
 #include <functional>
 #include <map>
 
+#include "command_hint.h"
 #include "frontends.h"
 #include "installation.h"
 #include "key_installation.h"
 #include "license_report.h"
-#include "command_hint.h"
 #include "online_activation.h"
 #include "restart.h"
 #include "volume_activation.h"

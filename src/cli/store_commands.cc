@@ -270,18 +270,21 @@ std::string SettingValue(Installation& inst, const Setting& s) {
 }
 
 void RegisterConfig(CLI::App& app, CliContext& ctx, int* exit_status) {
-  CLI::App* config = app.add_subcommand("config", "Installation settings: activation-url, ca-file, dns-server");
+  CLI::App* config =
+      app.add_subcommand("config", "Installation settings: activation-url, ca-file, dns-server");
   config->require_subcommand(1);
   auto value = std::make_shared<std::vector<std::string>>();
-  CLI::App* set = config->add_subcommand(
-      "set", "config set activation-url URL | ca-file PEM | dns-server IP[:PORT]  (no value: back to the default)");
+  CLI::App* set = config->add_subcommand("set",
+                                         "config set activation-url URL | ca-file PEM | dns-server "
+                                         "IP[:PORT]  (no value: back to the default)");
   set->add_option("setting", *value, "NAME [VALUE]")->expected(1, 2)->required();
   set->callback([&ctx, exit_status, value] {
     const Setting* setting = FindSetting((*value)[0]);
     const std::string v = value->size() > 1 ? (*value)[1] : "";
     Status s =
         setting == nullptr
-            ? UsageError(fmt::format("unknown setting '{}' (activation-url, ca-file, dns-server)", (*value)[0]),
+            ? UsageError(fmt::format("unknown setting '{}' (activation-url, ca-file, dns-server)",
+                                     (*value)[0]),
                          "licet config --help")
             : setting->check(v);
     if (!s.ok()) {
@@ -310,8 +313,9 @@ void RegisterConfig(CLI::App& app, CliContext& ctx, int* exit_status) {
     const Setting* setting = FindSetting(*name);
     if (setting == nullptr) {
       *exit_status = ReportFailure(
-          ctx, UsageError(fmt::format("unknown setting '{}' (activation-url, ca-file, dns-server)", *name),
-                          "licet config --help"));
+          ctx, UsageError(
+                   fmt::format("unknown setting '{}' (activation-url, ca-file, dns-server)", *name),
+                   "licet config --help"));
       return;
     }
     std::optional<Installation> inst = OpenOrReport(ctx, Access::kReadOnly, exit_status);

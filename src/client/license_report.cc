@@ -82,10 +82,10 @@ LicenseReport BuildReport(const Installation& inst) {
                                : cat.policy().volume_retry_minutes;
   r.volume_renewal_minutes = cat.policy().volume_renewal_minutes;
   if (rec.activation && rec.activation->renew_after) {
-    r.volume_renewal_minutes = static_cast<int>(
-        std::chrono::duration_cast<std::chrono::minutes>(*rec.activation->renew_after -
-                                                         rec.activation->activated_at)
-            .count());
+    r.volume_renewal_minutes =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(
+                             *rec.activation->renew_after - rec.activation->activated_at)
+                             .count());
   }
   r.activation = rec.activation;
   r.lab_clock_offset_seconds = rec.lab_clock_offset_seconds;

@@ -1,7 +1,7 @@
 #include "srv_discovery.h"
 
-#include <arpa/inet.h>
 #include <ares.h>
+#include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <fmt/format.h>
 #include <netdb.h>
@@ -31,10 +31,8 @@ void OnSrv(void* arg, int status, int /*timeouts*/, unsigned char* abuf, int ale
   ares_srv_reply* reply = nullptr;
   answer->status = ares_parse_srv_reply(abuf, alen, &reply);
   for (ares_srv_reply* r = reply; r != nullptr; r = r->next) {
-    answer->targets.push_back(SrvTarget{.host = r->host,
-                                        .port = r->port,
-                                        .priority = r->priority,
-                                        .weight = r->weight});
+    answer->targets.push_back(
+        SrvTarget{.host = r->host, .port = r->port, .priority = r->priority, .weight = r->weight});
   }
   if (reply != nullptr) ares_free_data(reply);
 }
@@ -94,12 +92,12 @@ std::vector<SrvTarget> OrderSrvTargets(std::vector<SrvTarget> targets,
   ordered.reserve(targets.size());
   auto group = targets.begin();
   while (group != targets.end()) {
-    const auto end = std::find_if(group, targets.end(), [&](const SrvTarget& t) {
-      return t.priority != group->priority;
-    });
+    const auto end = std::find_if(
+        group, targets.end(), [&](const SrvTarget& t) { return t.priority != group->priority; });
     std::vector<SrvTarget> left(group, end);
     // RFC 2782: zero-weight entries first, then a running sum and a uniform pick in [0, sum].
-    std::stable_partition(left.begin(), left.end(), [](const SrvTarget& t) { return t.weight == 0; });
+    std::stable_partition(left.begin(), left.end(),
+                          [](const SrvTarget& t) { return t.weight == 0; });
     while (!left.empty()) {
       std::uint32_t sum = 0;
       for (const SrvTarget& t : left) sum += t.weight;
@@ -138,7 +136,8 @@ StatusOr<DnsResolver> DnsResolver::Create(const std::string& server) {
       ARES_SUCCESS) {
     return Status(ErrorCode::kInternal, "the DNS resolver (c-ares) could not start");
   }
-  if (!server.empty() && ares_set_servers_ports_csv(impl->channel, server.c_str()) != ARES_SUCCESS) {
+  if (!server.empty() &&
+      ares_set_servers_ports_csv(impl->channel, server.c_str()) != ARES_SUCCESS) {
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("'{}' is not a DNS server address (IP[:PORT])", server),
                   "licet config set dns-server 127.0.0.1:53");
@@ -158,7 +157,8 @@ StatusOr<std::vector<SrvTarget>> DnsResolver::LookupSrv(const std::string& servi
   impl_->Wait(answer.done);
   const std::string where =
       domain.empty() ? fmt::format("{} in the machine's DNS search domains", service) : name;
-  const std::string via = impl_->server.empty() ? "" : fmt::format(" (DNS server {})", impl_->server);
+  const std::string via =
+      impl_->server.empty() ? "" : fmt::format(" (DNS server {})", impl_->server);
   if (answer.status == ARES_ETIMEOUT || answer.status == ARES_ECONNREFUSED ||
       answer.status == ARES_ESERVFAIL) {
     return Status(ErrorCode::kDnsNameDoesNotExist,
@@ -168,10 +168,10 @@ StatusOr<std::vector<SrvTarget>> DnsResolver::LookupSrv(const std::string& servi
                   "/skms HOST[:PORT]");
   }
   if (answer.status != ARES_SUCCESS || answer.targets.empty()) {
-    return Status(ErrorCode::kDnsNameDoesNotExist,
-                  fmt::format("no SRV record {}{}: {}", where, via,
-                              answer.status == ARES_SUCCESS ? "empty answer"
-                                                            : ares_strerror(answer.status)));
+    return Status(
+        ErrorCode::kDnsNameDoesNotExist,
+        fmt::format("no SRV record {}{}: {}", where, via,
+                    answer.status == ARES_SUCCESS ? "empty answer" : ares_strerror(answer.status)));
   }
   return std::move(answer.targets);
 }
@@ -181,10 +181,10 @@ StatusOr<std::vector<std::string>> DnsResolver::ResolveHost(const std::string& h
   ares_gethostbyname(impl_->channel, host.c_str(), AF_INET, OnHost, &answer);
   impl_->Wait(answer.done);
   if (answer.status != ARES_SUCCESS || answer.addresses.empty()) {
-    return Status(ErrorCode::kNameNotResolved,
-                  fmt::format("the volume host name '{}' could not be resolved: {}", host,
-                              answer.status == ARES_SUCCESS ? "no address"
-                                                            : ares_strerror(answer.status)));
+    return Status(
+        ErrorCode::kNameNotResolved,
+        fmt::format("the volume host name '{}' could not be resolved: {}", host,
+                    answer.status == ARES_SUCCESS ? "no address" : ares_strerror(answer.status)));
   }
   return std::move(answer.addresses);
 }

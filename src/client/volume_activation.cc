@@ -65,8 +65,7 @@ std::string WaitFor(int fd, short events, Deadline deadline) {
 StatusOr<std::string> Exchange(const std::string& address, std::uint16_t port,
                                const std::string& frame) {
   const auto fail = [&](std::string_view why) {
-    return Status(ErrorCode::kVolumeHostNotEnabled,
-                  fmt::format("{}:{}: {}", address, port, why));
+    return Status(ErrorCode::kVolumeHostNotEnabled, fmt::format("{}:{}: {}", address, port, why));
   };
   sockaddr_in sa{};
   sa.sin_family = AF_INET;
@@ -132,15 +131,19 @@ Status VolumeTokenRefused(std::string_view host, std::string_view why) {
 // Checks a verified grant answers this installation (and, for a fresh reply, this request).
 Status CheckGrant(const Installation& inst, const LicenseClaims& c, const std::string& nonce) {
   const InstallRecord& r = inst.record();
-  if (c.product_id != inst.catalog().product().id) return Status(ErrorCode::kTokenInvalid, "it is for another product");
-  if (c.cmid != r.cmid) return Status(ErrorCode::kTokenInvalid, "it was issued to another installation (CMID)");
-  if (c.hardware_id != HardwareId(inst)) return Status(ErrorCode::kTokenInvalid, "it is bound to another machine");
+  if (c.product_id != inst.catalog().product().id)
+    return Status(ErrorCode::kTokenInvalid, "it is for another product");
+  if (c.cmid != r.cmid)
+    return Status(ErrorCode::kTokenInvalid, "it was issued to another installation (CMID)");
+  if (c.hardware_id != HardwareId(inst))
+    return Status(ErrorCode::kTokenInvalid, "it is bound to another machine");
   if (!r.key || c.activation_id != r.key->activation_id)
     return Status(ErrorCode::kTokenInvalid, "it is for another SKU");
   if (c.method != "volume" || !c.expires_at || !c.renew_after)
     return Status(ErrorCode::kTokenInvalid, "it is not a volume activation");
   if (!nonce.empty() && c.nonce != nonce)
-    return Status(ErrorCode::kTokenInvalid, "it does not answer this request (nonce): a replayed reply");
+    return Status(ErrorCode::kTokenInvalid,
+                  "it does not answer this request (nonce): a replayed reply");
   return OkStatus();
 }
 
@@ -169,14 +172,16 @@ StatusOr<std::vector<Candidate>> Candidates(const Installation& inst, DnsResolve
     if (std::optional<Candidate> cached = ParseHostPort(v.cached_host, default_port))
       out.push_back(*cached);
   }
-  StatusOr<std::vector<SrvTarget>> srv = dns.LookupSrv(inst.catalog().volume().srv_service, v.domain);
+  StatusOr<std::vector<SrvTarget>> srv =
+      dns.LookupSrv(inst.catalog().volume().srv_service, v.domain);
   if (!srv.ok()) {
     if (out.empty()) return srv.status();
     return out;  // the cached host still deserves a try
   }
   for (const SrvTarget& t : OrderSrvTargets(*srv, RandomUniform)) {
     Candidate c{t.host, t.port};
-    if (std::none_of(out.begin(), out.end(), [&](const Candidate& o) { return o.name() == c.name(); }))
+    if (std::none_of(out.begin(), out.end(),
+                     [&](const Candidate& o) { return o.name() == c.name(); }))
       out.push_back(std::move(c));
   }
   return out;
@@ -189,7 +194,8 @@ Status CheckVolumeToken(const Installation& inst, const std::string& token) {
       volume::VerifyVolumeToken(token, inst.catalog().vendor().public_key);
   if (!v.ok()) return v.status();
   if (Status s = CheckGrant(inst, *v->grant, ""); !s.ok())
-    return Status(ErrorCode::kTokenInvalid, fmt::format("the volume license token is not valid here: {}", s.message()));
+    return Status(ErrorCode::kTokenInvalid,
+                  fmt::format("the volume license token is not valid here: {}", s.message()));
   return OkStatus();
 }
 
@@ -236,20 +242,21 @@ StatusOr<VolumeActivationResult> ActivateVolume(Installation& inst) {
   std::uint8_t nonce_bytes[16];
   randombytes_buf(nonce_bytes, sizeof nonce_bytes);
   const std::string nonce = HexEncode(nonce_bytes);
-  const volume::VolumeRequest request{.product_id = inst.catalog().product().id,
-                                      .product_version = inst.catalog().product().version,
-                                      .activation_id = r.key->activation_id,
-                                      .edition = r.edition,
-                                      .cmid = r.cmid,
-                                      .hardware_id = HardwareId(inst),
-                                      .machine_name = MachineName(),
-                                      .license_status = std::string(LicenseStatusId(inst.State().status)),
-                                      .client_time = inst.Now(),
-                                      .nonce = nonce};
+  const volume::VolumeRequest request{
+      .product_id = inst.catalog().product().id,
+      .product_version = inst.catalog().product().version,
+      .activation_id = r.key->activation_id,
+      .edition = r.edition,
+      .cmid = r.cmid,
+      .hardware_id = HardwareId(inst),
+      .machine_name = MachineName(),
+      .license_status = std::string(LicenseStatusId(inst.State().status)),
+      .client_time = inst.Now(),
+      .nonce = nonce};
   const std::string frame =
       volume::EncodeFrame(volume::FrameKind::kRequest, volume::SerializeVolumeRequest(request));
   std::vector<std::string> failures;
-  std::optional<Status> verdict;  // the first signed refusal, which says more than "unavailable"
+  std::optional<Status> verdict;  // a host's own unsigned error (not activated), if no host grants
   for (const Candidate& c : *candidates) {
     const auto failed = [&](const Status& s) {
       failures.push_back(fmt::format("{}: {} {}", c.name(), FormatCode(s.code()), s.message()));
@@ -293,11 +300,12 @@ StatusOr<VolumeActivationResult> ActivateVolume(Installation& inst) {
       (void)inst.Log(kReplyEvent, EventLevel::kWarning,
                      fmt::format("The volume host {} refused the activation: {} {}", c.name(),
                                  FormatCode(d.result), detail),
-                     d.result,
-                     {{"host", c.name()}, {"count", std::to_string(d.count)}});
-      failed(Status(d.result, detail));
-      if (!verdict) verdict = Status(d.result, detail);
-      continue;
+                     d.result, {{"host", c.name()}, {"count", std::to_string(d.count)}});
+      // A host that answered with a signed verdict has spoken: its count, its clock and its
+      // certificate are what they are, and asking the next host would only inflate counts.
+      r.volume.last_result = FormatCode(d.result);
+      LICET_RETURN_IF_ERROR(inst.Save());
+      return Status(d.result, detail);
     }
     const LicenseClaims& claims = *reply->grant;
     if (Status s = CheckGrant(inst, claims, nonce); !s.ok()) {
@@ -315,13 +323,13 @@ StatusOr<VolumeActivationResult> ActivateVolume(Installation& inst) {
       r.volume.retry_minutes = reply->grant_facts.retry_minutes;
     r.volume.duplicate_cmid_host = reply->grant_facts.duplicate_cmid ? c.name() : "";
     if (r.volume.host_caching && r.volume.host.empty()) r.volume.cached_host = c.name();
-    (void)inst.Log(kReplyEvent, EventLevel::kInformation,
-                   fmt::format("The volume host {} activated this installation (count {}); "
-                               "renewal after {}, expiry {}",
-                               c.name(), reply->grant_facts.count, FormatIso8601(*claims.renew_after),
-                               FormatIso8601(*claims.expires_at)),
-                   ErrorCode::kOk,
-                   {{"host", c.name()}, {"count", std::to_string(reply->grant_facts.count)}});
+    (void)inst.Log(
+        kReplyEvent, EventLevel::kInformation,
+        fmt::format("The volume host {} activated this installation (count {}); "
+                    "renewal after {}, expiry {}",
+                    c.name(), reply->grant_facts.count, FormatIso8601(*claims.renew_after),
+                    FormatIso8601(*claims.expires_at)),
+        ErrorCode::kOk, {{"host", c.name()}, {"count", std::to_string(reply->grant_facts.count)}});
     LICET_RETURN_IF_ERROR(inst.Save());
     return VolumeActivationResult{.host = c.name(),
                                   .count = reply->grant_facts.count,

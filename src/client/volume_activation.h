@@ -1,6 +1,9 @@
 // slmgr /ato for a GVLK: find volume hosts (the pinned /skms host, else the cached host and the DNS
-// SRV records of the catalog's service), ask each in turn until one grants, verify the grant up
-// to the vendor key (host certificate, host signature, nonce, CMID, hardware, SKU) and store it.
+// SRV records of the catalog's service, in RFC 2782 order), ask each in turn until one answers
+// with a verified reply: a grant (verified up to the vendor key: host certificate, host
+// signature, nonce, CMID, hardware, SKU) is stored; a signed denial (count, clock, product) ends
+// the attempt. Hosts that cannot be reached, answer garbage, fail verification or are not
+// activated are skipped, each with its reason in an event 12288.
 // Events: 12288 for every request sent (and each host's failure), 12289 for the reply processed.
 #pragma once
 

@@ -1,5 +1,6 @@
-// Starts a real licet-server on 127.0.0.1 port 0 in a child process, reads the bound port from its
-// first line of output, and kills it at the end (SIGTERM, or SIGKILL on demand).
+// Starts a real server (licet-server, licet-volume) on 127.0.0.1 port 0 in a child process, reads
+// the bound port from its first line of output ("... listening on 127.0.0.1:PORT ..."), and kills
+// it at the end (SIGTERM, or SIGKILL on demand).
 #pragma once
 
 #include <signal.h>
@@ -22,27 +23,13 @@ class ServerProcess {
     std::vector<std::string> args = {server_bin, "serve",       "--data",    data.string(),
                                      "--listen", "127.0.0.1:0", "--threads", "4"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int out[2];
-    if (::pipe(out) != 0) return;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      ::close(out[1]);
-      ::execv(server_bin.c_str(), argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    // "licet-server: ... listening on 127.0.0.1:PORT\n"
-    std::string line;
-    char c = 0;
-    while (::read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
-    ::close(out[0]);
-    const size_t colon = line.rfind(':');
-    if (colon != std::string::npos) port_ = std::stoi(line.substr(colon + 1));
+    Start(server_bin, args);
+  }
+  /// `args` is the whole argv, program name first. Without `wait_for_line`, returns at once (for a
+  /// program that does not announce its port, such as dnsmasq).
+  ServerProcess(const std::string& bin, std::vector<std::string> args, bool wait_for_line = true)
+      : wait_for_line_(wait_for_line) {
+    Start(bin, args);
   }
   ~ServerProcess() { Kill(SIGTERM); }
   ServerProcess(const ServerProcess&) = delete;
@@ -57,10 +44,42 @@ class ServerProcess {
   }
   [[nodiscard]] int port() const { return port_; }
   [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  [[nodiscard]] const std::string& first_line() const { return line_; }
 
  private:
+  void Start(const std::string& server_bin, std::vector<std::string> args) {
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int out[2];
+    if (::pipe(out) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], 1);
+      ::close(out[0]);
+      ::close(out[1]);
+      ::execv(server_bin.c_str(), argv.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    if (!wait_for_line_) {
+      ::close(out[0]);
+      return;
+    }
+    // "licet-server: ... listening on 127.0.0.1:PORT ...\n"
+    char c = 0;
+    while (::read(out[0], &c, 1) == 1 && c != '\n') line_.push_back(c);
+    ::close(out[0]);
+    const std::string marker = "listening on ";
+    const size_t at = line_.find(marker);
+    const size_t colon = at == std::string::npos ? at : line_.find(':', at + marker.size());
+    if (colon != std::string::npos) port_ = std::atoi(line_.c_str() + colon + 1);
+  }
+
+  bool wait_for_line_ = true;
   pid_t pid_ = -1;
   int port_ = 0;
+  std::string line_;
 };
 
 }  // namespace licet::testing
