@@ -203,7 +203,7 @@ int RunStatus(const std::string& data, bool as_json) {
       "    DNS publishing: {}{}\n"
       "    Activation interval: {} minutes\n"
       "    Renewal interval: {} minutes\n"
-      "    Total requests received: {}\n"
+      "    Total requests received: {}{}\n"
       "    Failed requests received: {}\n",
       *count, threshold, host->catalog.policy().cmid_cache_days,
       listen.empty() ? "(not serving since init)" : listen,
@@ -211,7 +211,11 @@ int RunStatus(const std::string& data, bool as_json) {
       s.dns_last_result.empty()
           ? ""
           : fmt::format(" (last publication to {}: {})", s.dns_domain, s.dns_last_result),
-      s.activation_interval_minutes, s.renewal_interval_minutes, requests, failed);
+      s.activation_interval_minutes, s.renewal_interval_minutes, requests,
+      stats.contains("written_at") ? fmt::format(" (since serve started; as of {})",
+                                                  stats.value("written_at", ""))
+                                   : "",
+      failed);
   for (int v = 0; v <= 6; ++v) {
     const auto status = static_cast<LicenseStatus>(v);
     out += fmt::format("    Requests with License Status {}: {}\n", LicenseStatusLabel(status),
