@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -115,12 +116,18 @@ StatusOr<std::string> Exchange(const std::string& address, std::uint16_t port,
   return in.substr(volume::kFrameHeaderSize);
 }
 
+// The host name as the protocol takes it: [A-Za-z0-9._-], at most 63 characters.
 std::string MachineName() {
   char name[256] = {};
   ::gethostname(name, sizeof name - 1);
-  std::string n = name;
-  if (n.empty()) n = "unknown";
-  return n.substr(0, 63);
+  std::string n;
+  for (const char c : std::string_view(name)) {
+    if (n.size() == 63) break;
+    const bool ok =
+        std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-';
+    n.push_back(ok ? c : '-');
+  }
+  return n.empty() ? "unknown" : n;
 }
 
 Status VolumeTokenRefused(std::string_view host, std::string_view why) {

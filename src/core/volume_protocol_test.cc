@@ -111,7 +111,7 @@ TEST(VolumeRequest, RoundTripsAndNamesTheBadField) {
 TEST(VolumeReply, AGrantVerifiesUpToTheVendorKey) {
   Chain chain;
   const std::string token = IssueGrant(GrantClaims(), {.count = 7, .renewal_minutes = 10080},
-                                       chain.host, chain.certificate);
+                                       chain.host, VolumeFooter(chain.host, chain.certificate));
   StatusOr<VerifiedReply> v = ParseReply(GrantPayload(token), chain.vendor.public_key);
   ASSERT_TRUE(v.ok()) << v.status().message();
   ASSERT_TRUE(v->grant);
@@ -133,7 +133,8 @@ TEST(VolumeReply, AGrantVerifiesUpToTheVendorKey) {
 TEST(VolumeReply, AHostKeyTheCertificateDoesNotNameCannotSign) {
   Chain chain;
   const SigningKey impostor = SigningKey::Generate("host-1");
-  const std::string token = IssueGrant(GrantClaims(), {}, impostor, chain.certificate);
+  const std::string token =
+      IssueGrant(GrantClaims(), {}, impostor, VolumeFooter(impostor, chain.certificate));
   StatusOr<VerifiedReply> v = ParseReply(GrantPayload(token), chain.vendor.public_key);
   EXPECT_EQ(v.status().code(), ErrorCode::kTokenInvalid);
   EXPECT_NE(v.status().message().find("certified host key"), std::string_view::npos);
@@ -149,7 +150,7 @@ TEST(VolumeReply, ADenialIsSignedAndCanNeverPassAsALicense) {
                        .nonce = "n",
                        .host_time = TimePoint(Seconds(1'800'000'000)),
                        .retry_minutes = 120};
-  const std::string token = IssueDenial(d, chain.host, chain.certificate);
+  const std::string token = IssueDenial(d, chain.host, VolumeFooter(chain.host, chain.certificate));
   StatusOr<VerifiedReply> v = ParseReply(DenialPayload(token), chain.vendor.public_key);
   ASSERT_TRUE(v.ok()) << v.status().message();
   ASSERT_TRUE(v->denial);

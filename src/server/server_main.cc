@@ -38,6 +38,13 @@ HttpServer* g_server = nullptr;
 
 int Serve(const std::string& data_dir, const std::string& listen, int threads,
           const std::string& tls_cert, const std::string& tls_key) {
+  // Block SIGINT/SIGTERM before any thread starts (the store's commit thread included), so only
+  // the waiting thread below takes them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
   StatusOr<VendorData> data = LoadVendorData(data_dir);
   if (!data.ok()) return Fail(data.status());
   StatusOr<std::unique_ptr<ServerStore>> store = OpenStore(*data);
@@ -66,12 +73,8 @@ int Serve(const std::string& data_dir, const std::string& listen, int threads,
                         });
   if (!server.ok()) return Fail(server.status());
   g_server = server->get();
-  // Stop on SIGINT/SIGTERM from a dedicated thread (no work in the signal handler itself).
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // Stop on SIGINT/SIGTERM from a dedicated thread (no work in the signal handler itself). The
+  // signals were blocked before any thread started, so none of them can take the signal instead.
   std::thread([set] {
     int sig = 0;
     sigwait(&set, &sig);

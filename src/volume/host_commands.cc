@@ -32,12 +32,19 @@ Seconds CmidWindow(const Catalog& c) { return std::chrono::days(c.policy().cmid_
 
 VolumeServer* g_server = nullptr;
 
-void StopOnSignals() {
+// Blocks SIGINT and SIGTERM in this thread and every thread it starts afterwards (call it before
+// the server's threads exist, or the kernel may deliver the signal to one of them and kill the
+// process without the last journal sync); StopOnSignals() then waits for them.
+sigset_t BlockStopSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+void StopOnSignals(sigset_t set) {
   std::thread([set] {
     int sig = 0;
     sigwait(&set, &sig);
@@ -119,13 +126,14 @@ int RunServe(const std::string& data, const std::string& listen, int threads) {
   if (!table.ok()) return Fail(table.status());
   const bool activated = host->activated();
   const std::string product = host->catalog.product().name;
+  const sigset_t stop_signals = BlockStopSignals();
   VolumeService service(std::move(*host), std::move(*table));
   StatusOr<std::unique_ptr<VolumeServer>> server = VolumeServer::Start(
       {.host = address->first, .port = address->second, .threads = threads}, service);
   if (!server.ok()) return Fail(server.status());
   service.SetListenAddress(fmt::format("{}:{}", address->first, (*server)->port()));
   g_server = server->get();
-  StopOnSignals();
+  StopOnSignals(stop_signals);
   std::cout << fmt::format("licet-volume: {} volume host listening on {}:{} (count {}{})\n",
                            product, address->first, (*server)->port(), service.Stats().count,
                            activated ? "" : "; NOT ACTIVATED: clients get 0xC004F041")
@@ -212,9 +220,9 @@ int RunStatus(const std::string& data, bool as_json) {
           ? ""
           : fmt::format(" (last publication to {}: {})", s.dns_domain, s.dns_last_result),
       s.activation_interval_minutes, s.renewal_interval_minutes, requests,
-      stats.contains("written_at") ? fmt::format(" (since serve started; as of {})",
-                                                  stats.value("written_at", ""))
-                                   : "",
+      stats.contains("written_at")
+          ? fmt::format(" (since serve started; as of {})", stats.value("written_at", ""))
+          : "",
       failed);
   for (int v = 0; v <= 6; ++v) {
     const auto status = static_cast<LicenseStatus>(v);

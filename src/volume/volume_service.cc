@@ -34,6 +34,7 @@ struct VolumeService::Outcome {
 
 VolumeService::VolumeService(HostData host, std::unique_ptr<ClientTable> table)
     : host_(std::move(host)),
+      footer_(VolumeFooter(host_.host_key, host_.certificate)),
       table_(std::move(table)),
       lab_offset_seconds_(host_.settings.lab_clock_offset_seconds),
       retry_minutes_(host_.settings.activation_interval_minutes),
@@ -89,7 +90,7 @@ std::string VolumeService::Decide(std::string_view payload, Outcome& out) {
     denial.result = code;
     denial.message = std::move(message);
     out.result = code;
-    return DenialPayload(IssueDenial(denial, host_.host_key, host_.certificate));
+    return DenialPayload(IssueDenial(denial, host_.host_key, footer_));
   };
   const Sku* sku = host_.catalog.FindSkuByActivationId(r.activation_id);
   const bool certified =
@@ -143,28 +144,28 @@ std::string VolumeService::Decide(std::string_view payload, Outcome& out) {
                          .retry_minutes = retry,
                          .host_time = now,
                          .duplicate_cmid = seen.duplicate};
-  return GrantPayload(IssueGrant(claims, facts, host_.host_key, host_.certificate));
+  return GrantPayload(IssueGrant(claims, facts, host_.host_key, footer_));
 }
 
 void VolumeService::Note(const Outcome& out) {
   const std::string code = FormatCode(out.result);
-  client::Event event{.time = Now(),
-                      .id = kHostRequestEvent,
-                      .level = out.result == ErrorCode::kOk ? client::EventLevel::kInformation
-                                                            : client::EventLevel::kWarning,
-                      .message = fmt::format("Volume activation request from {} ({}): {}, count {}",
-                                             out.machine.empty() ? "?" : out.machine,
-                                             out.license_status, code, out.count),
-                      .code = out.result,
-                      .data = {{"cmid", out.cmid}}};
+  // The same line EventToJsonLine writes, formatted directly: this runs once per request, and the
+  // protocol restricts the machine name and status to characters that need no escaping.
+  const std::string line = fmt::format(
+      "{{\"code\":\"{}\",\"data\":{{\"cmid\":\"{}\"}},\"id\":{},\"level\":\"{}\",\"message\":"
+      "\"Volume activation request from {} ({}): {}, count {}\",\"time\":\"{}\"}}\n",
+      code, out.cmid, kHostRequestEvent,
+      client::EventLevelName(out.result == ErrorCode::kOk ? client::EventLevel::kInformation
+                                                          : client::EventLevel::kWarning),
+      out.machine.empty() ? "?" : out.machine, out.license_status, code, out.count,
+      FormatIso8601(Now()));
   std::lock_guard lock(mu_);
   ++stats_.requests;
   if (out.result == ErrorCode::kOk) ++stats_.granted;
   ++stats_.by_license_status[out.license_status];
   ++stats_.by_result[code];
   stats_dirty_ = true;
-  pending_events_ += client::EventToJsonLine(event);
-  pending_events_ += '\n';
+  pending_events_ += line;
 }
 
 std::string VolumeService::Handle(std::string_view payload) {
@@ -174,8 +175,9 @@ std::string VolumeService::Handle(std::string_view payload) {
   return reply;
 }
 
-Status VolumeService::Flush() {
-  LICET_RETURN_IF_ERROR(table_->Flush());
+Status VolumeService::Flush() { return table_->Flush(); }
+
+Status VolumeService::WriteEvents() {
   std::lock_guard lock(mu_);
   std::size_t done = 0;
   while (events_fd_ >= 0 && done < pending_events_.size()) {
@@ -193,6 +195,7 @@ Status VolumeService::Flush() {
 
 void VolumeService::Tick() {
   (void)Flush();
+  (void)WriteEvents();
   (void)table_->Sync();
   if (events_fd_ >= 0) ::fdatasync(events_fd_);
   std::error_code ec;

@@ -38,11 +38,13 @@ class VolumeService {
 
   /// Answers one request payload with a reply payload. Never fails: errors are replies.
   [[nodiscard]] std::string Handle(std::string_view request_payload);
-  /// Writes the journal records and events of the requests answered so far (call before sending
-  /// their replies). Errors: kIoError.
+  /// Writes the journal records of the requests answered so far (call before sending their
+  /// replies: a reply acknowledges a counted CMID). Errors: kIoError.
   [[nodiscard]] Status Flush();
-  /// Once a second: fdatasync the journal and events, re-read host.json (/sai, /sri and the lab
-  /// clock take effect without a restart), and write stats.json when it changed.
+  /// Once a second (and at shutdown): write the events 12290 of the last second, fdatasync the
+  /// journal and events, re-read host.json (/sai, /sri and the lab clock take effect without a
+  /// restart), and write stats.json when it changed. A killed host loses at most the last second
+  /// of its request log, never a count.
   void Tick();
 
   [[nodiscard]] HostStats Stats();
@@ -55,8 +57,10 @@ class VolumeService {
   struct Outcome;
   [[nodiscard]] std::string Decide(std::string_view payload, Outcome& outcome);
   void Note(const Outcome& outcome);
+  [[nodiscard]] Status WriteEvents();
 
   HostData host_;
+  std::string footer_;  // VolumeFooter(): the same for every reply
   std::unique_ptr<ClientTable> table_;
   std::atomic<std::int64_t> lab_offset_seconds_;
   std::atomic<std::uint32_t> retry_minutes_;

@@ -67,6 +67,7 @@ TEST(VolumeActivation, TheFifthServerInstallationReachesTheThreshold) {
   EXPECT_EQ(status.value("threshold", 0), 5);
   // Events 12289 on the client; 12290 on the host for every request.
   EXPECT_FALSE(Events(machines[0], 12289).empty());
+  host.Stop();  // the host writes its request log every second and on the way out
   StatusOr<std::string> host_events = ReadWholeFile(host.data() / "events.jsonl");
   ASSERT_TRUE(host_events.ok());
   EXPECT_GE(std::count(host_events->begin(), host_events->end(), '\n'), 9);
@@ -299,8 +300,9 @@ TEST(VolumeActivation, AHostWithASelfMadeCertificateIsRefused) {
                                .renew_after = SystemClock().Now() + std::chrono::days(7)};
     return volume::EncodeFrame(
         volume::FrameKind::kReply,
-        volume::GrantPayload(volume::IssueGrant(claims, {.count = 50}, rogue_host,
-                                                IssueHostCertificate(cert, rogue_vendor))));
+        volume::GrantPayload(volume::IssueGrant(
+            claims, {.count = 50}, rogue_host,
+            volume::VolumeFooter(rogue_host, IssueHostCertificate(cert, rogue_vendor)))));
   });
   const std::filesystem::path m = GvlkMachine(dir, "m1", {{"/skms", rogue.address()}});
   const CliResult r = Ato(m);

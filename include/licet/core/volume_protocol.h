@@ -88,11 +88,15 @@ struct GrantFacts {
   bool duplicate_cmid = false;
 };
 
-/// A volume license token: a license token signed by the host with {"kid", "hcert"} as footer.
+/// The footer of every token a host signs: {"kid": host key id, "hcert": certificate}. A host
+/// computes it once.
+[[nodiscard]] std::string VolumeFooter(const SigningKey& host_key, std::string_view certificate);
+
+/// A volume license token: a license token signed by the host, with VolumeFooter() as footer.
 [[nodiscard]] std::string IssueGrant(const LicenseClaims& claims, const GrantFacts& facts,
-                                     const SigningKey& host_key, std::string_view certificate);
+                                     const SigningKey& host_key, std::string_view footer);
 [[nodiscard]] std::string IssueDenial(const VolumeDenial& denial, const SigningKey& host_key,
-                                      std::string_view certificate);
+                                      std::string_view footer);
 
 /// A reply frame's payload: {"grant": token} | {"denial": token} | {"error": {code, message}}.
 /// Only the last is unsigned (a host that cannot sign: not activated, or a malformed request).
