@@ -184,7 +184,8 @@ int main(int argc, char** argv) {
   app.add_flag("--renewals", renewals, "Renewals per second against --port");
   app.add_flag("--memory", memory, "Bytes per CMID in the host's table");
   app.add_option("--port", port, "The host's port on 127.0.0.1");
-  app.add_option("--clients", clients, "Simulated clients (connections)")->check(CLI::Range(1, 4096));
+  app.add_option("--clients", clients, "Simulated clients (connections)")
+      ->check(CLI::Range(1, 4096));
   app.add_option("--depth", depth, "Requests in flight per client")->check(CLI::Range(1, 64));
   app.add_option("--seconds", seconds, "Measurement time");
   app.add_option("--cmids", cmids, "CMIDs for --memory")->check(CLI::Range(1, 50'000'000));
