@@ -3,6 +3,7 @@
 // it at the end (SIGTERM, or SIGKILL on demand).
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,12 +36,17 @@ class ServerProcess {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  void Kill(int sig) {
-    if (pid_ <= 0) return;
+  /// Sends `sig` and waits; returns the exit status (128 + signal when killed by one).
+  int Kill(int sig) {
+    if (pid_ <= 0) return exit_status_;
     ::kill(pid_, sig);
     int status = 0;
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
+    if (out_ >= 0) ::close(out_);
+    out_ = -1;
+    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return exit_status_;
   }
   [[nodiscard]] int port() const { return port_; }
   [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -52,7 +58,7 @@ class ServerProcess {
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     int out[2];
-    if (::pipe(out) != 0) return;
+    if (::pipe2(out, O_CLOEXEC) != 0) return;  // dup2 gives the child a plain stdout
     pid_ = ::fork();
     if (pid_ == 0) {
       ::dup2(out[1], 1);
@@ -62,14 +68,12 @@ class ServerProcess {
       ::_exit(127);
     }
     ::close(out[1]);
-    if (!wait_for_line_) {
-      ::close(out[0]);
-      return;
-    }
+    // The read end stays open until Kill(): a child writing more output must not die of SIGPIPE.
+    out_ = out[0];
+    if (!wait_for_line_) return;
     // "licet-server: ... listening on 127.0.0.1:PORT ...\n"
     char c = 0;
-    while (::read(out[0], &c, 1) == 1 && c != '\n') line_.push_back(c);
-    ::close(out[0]);
+    while (::read(out_, &c, 1) == 1 && c != '\n') line_.push_back(c);
     const std::string marker = "listening on ";
     const size_t at = line_.find(marker);
     const size_t colon = at == std::string::npos ? at : line_.find(':', at + marker.size());
@@ -77,6 +81,8 @@ class ServerProcess {
   }
 
   bool wait_for_line_ = true;
+  int out_ = -1;
+  int exit_status_ = -1;
   pid_t pid_ = -1;
   int port_ = 0;
   std::string line_;

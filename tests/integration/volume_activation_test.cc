@@ -200,6 +200,55 @@ TEST(VolumeActivation, RenewalAndExpiryWithTheLabClocks) {
   EXPECT_EQ(LicenseStatus(m), "notification");
 }
 
+TEST(VolumeActivation, SaiAndSriOnTheHostReachTheClientsAndStatusCountsRequests) {
+  TempDir dir;
+  Vendor vendor(dir);
+  Host host(dir, "kms1", &vendor);
+  FillToThreshold(dir, host, "filler");
+  const std::string data = host.data().string();
+  EXPECT_EQ(testing::Volume({"sri", "--data", data, "60"}).exit_status, 0);
+  EXPECT_EQ(testing::Volume({"sai", "--data", data, "30"}).exit_status, 0);
+  EXPECT_NE(testing::Volume({"sri", "--data", data, "5"}).exit_status, 0);  // below 15 minutes
+  ::usleep(1'300'000);  // the running host re-reads host.json every second
+  const std::filesystem::path m = GvlkMachine(dir, "m", Pinned(host));
+  ASSERT_EQ(Ato(m).exit_status, 0);
+  const std::string dlv = Cli("slmgr", {"/dlv"}, m).out;
+  EXPECT_NE(dlv.find("Renewal interval: 60 minutes"), std::string::npos) << dlv;
+  EXPECT_NE(dlv.find("Activation interval: 30 minutes"), std::string::npos) << dlv;
+  host.Stop();  // writes the last figures
+  const json status = testing::HostStatus(host.data());
+  EXPECT_EQ(status.value("requests", 0), 5);
+  EXPECT_EQ(status.value("failed_requests", 0), 4);
+  EXPECT_EQ(status["by_license_status"].value("initial_grace", 0), 5);
+  EXPECT_EQ(status["by_result"].value("0xC004F038", 0), 4);
+  EXPECT_EQ(status.value("renewal_interval_minutes", 0), 60);
+}
+
+TEST(VolumeActivation, TheLongRunningAgentRenewsWhenDueAndStopsOnSigterm) {
+  TempDir dir;
+  Vendor vendor(dir);
+  Host host(dir, "kms1", &vendor);
+  FillToThreshold(dir, host, "filler");
+  const std::filesystem::path m = GvlkMachine(dir, "m", Pinned(host));
+  ASSERT_EQ(Ato(m).exit_status, 0);
+  ASSERT_EQ(Cli("licet", {"lab", "clock", "advance", "169h"}, m).exit_status, 0);
+  ASSERT_EQ(testing::Volume({"lab", "clock", "advance", "169h", "--data", host.data().string()})
+                .exit_status,
+            0);
+  ::usleep(1'300'000);
+  const std::size_t before = Events(m, 12289).size();
+  {
+    testing::ServerProcess agent(testing::kCliDir + "licet",
+                                 {testing::kCliDir + "licet", "--root", m.string(), "agent"});
+    EXPECT_NE(agent.first_line().find("licet agent"), std::string::npos) << agent.first_line();
+    for (int i = 0; i < 100 && Events(m, 12289).size() == before; ++i) ::usleep(50'000);
+    EXPECT_EQ(agent.Kill(SIGTERM), 0);  // a clean stop, not death by signal
+  }
+  EXPECT_EQ(Events(m, 12289).size(), before + 1);
+  const json dlv = json::parse(Cli("licet", {"--json", "slmgr", "/dlv"}, m).out);
+  EXPECT_EQ(dlv.value("license_status", ""), "licensed");
+}
+
 // A TCP listener on 127.0.0.1 answering each connection with `answer(request_frame)`.
 class FakeHost {
  public:
