@@ -6,6 +6,8 @@
 #include "commands.h"
 #include "licet/core/atomic_file.h"
 #include "licet/core/catalog_signature.h"
+#include "licet/core/encoding.h"
+#include "licet/core/phone_activation.h"
 
 namespace licet::cli {
 namespace {
@@ -145,6 +147,21 @@ void RegisterSigning(CLI::App& catalog, CliContext& ctx, int* exit_status) {
       *ctx.out << fmt::format("Signed {}\n", a->out.empty() ? a->path : a->out);
   });
   auto k = std::make_shared<Args>();
+  auto phone_key_file = std::make_shared<std::string>();
+  CLI::App* phone = catalog.add_subcommand(
+      "phone-key", "Print the phone_public_key line a root key gives (for [vendor])");
+  phone->add_option("--key", *phone_key_file, "Root secret key file")->required();
+  phone->callback([&ctx, exit_status, phone_key_file] {
+    const auto run = [&]() -> Status {
+      LICET_ASSIGN_OR_RETURN(const std::string text, ReadWholeFile(*phone_key_file, 4096));
+      LICET_ASSIGN_OR_RETURN(const SigningKey root, ParseSecretKeyFile(text));
+      LICET_ASSIGN_OR_RETURN(const phone::PhoneKey key, phone::PhoneKey::FromRootKey(root));
+      *ctx.out << fmt::format("phone_public_key = \"{}\"\n", Base64Encode(key.public_key));
+      return OkStatus();
+    };
+    const Status s = run();
+    *exit_status = s.ok() ? 0 : ReportFailure(ctx, s);
+  });
   CLI::App* keygen =
       catalog.add_subcommand("keygen", "Make a vendor root key pair: PREFIX.secret and PREFIX.pub");
   keygen->add_option("--key-id", k->key_id, "Key identifier, e.g. acme-root-2026")->required();
@@ -155,9 +172,15 @@ void RegisterSigning(CLI::App& catalog, CliContext& ctx, int* exit_status) {
         WriteFileAtomically(k->out + ".secret", FormatSecretKeyFile(key), FileMode::kOwnerOnly);
     if (s.ok())
       s = WriteFileAtomically(k->out + ".pub", FormatPublicKeyFile({key.key_id, key.public_key}));
+    StatusOr<phone::PhoneKey> phone_key = phone::PhoneKey::FromRootKey(key);
+    if (s.ok() && !phone_key.ok()) s = phone_key.status();
     *exit_status = s.ok() ? 0 : ReportFailure(ctx, s);
-    if (s.ok() && !ctx.json)
-      *ctx.out << fmt::format("Wrote {0}.secret (keep it offline) and {0}.pub\n", k->out);
+    if (s.ok() && !ctx.json) {
+      *ctx.out << fmt::format(
+          "Wrote {0}.secret (keep it offline) and {0}.pub\nFor the catalog's [vendor] table:\n"
+          "key_id = \"{1}\"\npublic_key = \"{2}\"\nphone_public_key = \"{3}\"\n",
+          k->out, key.key_id, Base64Encode(key.public_key), Base64Encode(phone_key->public_key));
+    }
   });
 }
 

@@ -11,6 +11,7 @@
 #include "key_installation.h"
 #include "license_report.h"
 #include "online_activation.h"
+#include "phone_activation_client.h"
 #include "restart.h"
 #include "volume_activation.h"
 #include "windows_args.h"
@@ -28,6 +29,8 @@ Usage: slmgr.vbs [--root DIR] [--json] <option>
 Global options:
   /ipk <Product Key>      Install product key (replaces the existing key)
   /ato                    Activate online (the activation URL: licet config get activation-url)
+  /dti                    Display the installation ID for phone activation
+  /atp <Confirmation ID>  Activate with the confirmation ID the vendor read back
   /dli [All]              Display license information (default: current license)
   /dlv [All]              Display detailed license information
   /xpr                    Expiration date for current license state
@@ -211,6 +214,26 @@ int Dispatch(SlmgrCall& call, const std::string& command) {
   };
   if (command == "ato") {
     return WithInstallation(call, Access::kReadWrite, [](Installation& i) { return Activate(i); });
+  }
+  if (command == "dti") {
+    return WithInstallation(call, Access::kReadWrite, [](Installation& i) -> Result {
+      LICET_ASSIGN_OR_RETURN(const std::string iid, client::DisplayInstallationId(i));
+      return Done(fmt::format("Installation ID: {}\n", iid), {{"installation_id", iid}});
+    });
+  }
+  if (command == "atp") {
+    if (w.size() != 1) {
+      return ReportFailure(call.ctx, UsageError("/atp needs the confirmation ID (one word: "
+                                                "groups joined by dashes, or quoted)",
+                                                "licet slmgr /?"));
+    }
+    return WithInstallation(call, Access::kReadWrite, [&](Installation& i) -> Result {
+      LICET_RETURN_IF_ERROR(client::DepositConfirmationId(i, w[0]));
+      return Done(
+          "Confirmation ID for product deposited successfully.\nProduct activated "
+          "successfully.\n",
+          {{"result", "ok"}, {"method", "phone"}});
+    });
   }
   if (command == "ipk")
     return WithInstallation(call, Access::kReadWrite,

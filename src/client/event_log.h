@@ -30,6 +30,7 @@ inline constexpr int kRearmApplied = 1021;
 inline constexpr int kBackupRestored = 1030;
 inline constexpr int kLabClockMoved = 1040;
 inline constexpr int kSettingChanged = 1050;
+inline constexpr int kPhoneActivated = 1060;  // slmgr /atp
 inline constexpr int kActivationFailed = 8198;
 inline constexpr int kActivationFailureDetails = 8200;
 }  // namespace event_id

@@ -115,6 +115,8 @@ std::string SerializeRecord(const InstallRecord& r) {
       {"lab_clock_offset_seconds", r.lab_clock_offset_seconds},
       {"last_shutdown_notice_at",
        r.last_shutdown_notice_at ? TimeJson(*r.last_shutdown_notice_at) : json(nullptr)},
+      {"phone_nonce", r.phone_nonce},
+      {"phone_iid_key", r.phone_iid_key},
   };
   return j.dump(2) + "\n";
 }
@@ -159,6 +161,9 @@ StatusOr<InstallRecord> ParseRecord(std::string_view text, std::string_view sour
     r.trusted_time = TimeFrom(j.at("trusted_time"));
     r.lab_clock_offset_seconds = j.at("lab_clock_offset_seconds").get<std::int64_t>();
     r.last_shutdown_notice_at = OptionalTime(j, "last_shutdown_notice_at");
+    // Added with phone activation: optional.
+    r.phone_nonce = j.value("phone_nonce", 0u);
+    r.phone_iid_key = j.value("phone_iid_key", "");
     return r;
   } catch (const std::exception& e) {
     return Status(ErrorCode::kStoreCorrupt, fmt::format("{} cannot be read: {}", source, e.what()));

@@ -182,6 +182,28 @@ Status ParseHeader(const toml::table& root, std::string_view source, CatalogBuil
     v.Fail("public_key", "must be a base64 Ed25519 public key (32 bytes)");
     return v.error();
   }
+  if (const std::string phone_b64 = v.String("phone_public_key", false); !phone_b64.empty()) {
+    std::array<std::uint8_t, 21> phone{};
+    if (sodium_base642bin(phone.data(), phone.size(), phone_b64.data(), phone_b64.size(), nullptr,
+                          &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        len != phone.size()) {
+      v.Fail("phone_public_key", "must be a base64 brainpoolP160r1 point (21 bytes, compressed)");
+      return v.error();
+    }
+    id.phone_public_key = phone;
+  }
+  if (const toml::array* numbers = root["phone"]["numbers"].as_array()) {
+    for (const toml::node& n : *numbers) {
+      const toml::table* t = n.as_table();
+      if (t == nullptr)
+        return Status(ErrorCode::kCatalogInvalid,
+                      fmt::format("{}: [[phone.numbers]] entries must be tables", source));
+      TableReader r(*t, "phone.numbers", source);
+      b.phone_numbers().push_back(
+          PhoneNumber{.country = r.String("country"), .number = r.String("number")});
+      LICET_RETURN_IF_ERROR(r.error());
+    }
+  }
 
   if (const toml::table* activation = root["activation"].as_table()) {
     TableReader a(*activation, "activation", source);

@@ -5,6 +5,7 @@
 #include "licet/core/encoding.h"
 #include "licet/core/host_certificate.h"
 #include "licet/core/license_token.h"
+#include "licet/core/phone_activation.h"
 
 namespace licet::server {
 namespace {
@@ -108,6 +109,61 @@ void ActivationService::ActivateAsync(const json& request,
                                              {"used", outcome->used},
                                              {"limit", outcome->limit}}}});
                                });
+}
+
+StatusOr<json> ActivationService::ConfirmPhone(const json& request) {
+  if (!request.is_object())
+    return Status(ErrorCode::kInvalidArgument, "the request body must be a JSON object");
+  LICET_ASSIGN_OR_RETURN(const std::string typed_iid, Field(request, "installation_id", 128));
+  LICET_ASSIGN_OR_RETURN(const phone::InstallationIdFields iid,
+                         phone::ParseInstallationId(typed_iid));
+  const Catalog& catalog = data_.catalog;
+  if (!catalog.vendor().phone_public_key) {
+    return Status(ErrorCode::kNotSupported,
+                  fmt::format("{} offers no phone activation (its catalog has no "
+                              "phone_public_key)",
+                              catalog.product().name));
+  }
+  const Sku* sku = catalog.FindSkuByGroup(iid.key_group);
+  if (sku == nullptr || iid.key_serial > kMaxKeySerial) {
+    return Status(ErrorCode::kCidIidInvalidData,
+                  fmt::format("the installation ID names key group {}, which {} does not have",
+                              iid.key_group, catalog.product().name));
+  }
+  if (sku->channel == Channel::kVolumeGvlk || sku->channel == Channel::kVolumeCsvlk) {
+    return Status(ErrorCode::kNotSupported,
+                  fmt::format("{} keys do not activate by phone", ChannelName(sku->channel)));
+  }
+  const ProductKey made = ProductKey::Generate(iid.key_group, iid.key_serial, data_.key_mac_secret);
+  LICET_ASSIGN_OR_RETURN(const ResolvedKey key, catalog.ResolveKey(made.text()));
+  LICET_RETURN_IF_ERROR(CheckIssuedKey(key));
+  LICET_ASSIGN_OR_RETURN(const phone::PhoneKey phone_key,
+                         phone::PhoneKey::FromRootKey(data_.signing_key));
+  if (phone_key.public_key != *catalog.vendor().phone_public_key) {
+    return Status(ErrorCode::kInternal,
+                  "the catalog's phone_public_key is not the one this server's root key gives",
+                  "Put the line `licet catalog phone-key --key ROOT.secret` prints in the "
+                  "catalog's [vendor] table, and sign it again");
+  }
+  LICET_ASSIGN_OR_RETURN(const std::string cid,
+                         phone::SignConfirmationId(iid, catalog.product().id, phone_key));
+  const TimePoint now = clock_.Now();
+  // One machine (its hardware hash) per key counts once, as online re-activation does.
+  const std::string machine = fmt::format("phone-hw-{:06x}", iid.hardware_hash);
+  LICET_ASSIGN_OR_RETURN(const ActivationOutcome outcome,
+                         store_.RecordActivation({.key = key.text,
+                                                  .cmid = machine,
+                                                  .hardware_id = machine,
+                                                  .nonce = fmt::format("phone-{:05x}", iid.nonce),
+                                                  .now = now},
+                                                 cid));
+  return json{{"confirmation_id", outcome.token},
+              {"partial_key", std::string(key.partial())},
+              {"activation",
+               {{"replayed", outcome.replayed},
+                {"reused", outcome.reused},
+                {"used", outcome.used},
+                {"limit", outcome.limit}}}};
 }
 
 Status ActivationService::CheckIssuedKey(const ResolvedKey& key) const {

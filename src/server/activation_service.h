@@ -34,6 +34,15 @@ class ActivationService {
   /// activations or 6 hosts (the catalog's policy).
   [[nodiscard]] StatusOr<nlohmann::json> ActivateHost(const nlohmann::json& request);
 
+  /// POST /v1/phone-activations and `licet-server phone confirm`: {"installation_id"} ->
+  /// {"confirmation_id", "activation": {...}}. The IID names the key (group and serial: the
+  /// server re-makes it with its MAC secret) and the machine (hardware hash); the same rules as
+  /// online activation apply (issued, not blocked, counts; the same machine again uses no new
+  /// activation). Errors: kCidInvalidCheckDigits / kCidIidInvalidData (a mistyped IID),
+  /// kNotSupported (GVLK, host key, or no phone key in the catalog), kKeyBlocked,
+  /// kMakLimitExceeded.
+  [[nodiscard]] StatusOr<nlohmann::json> ConfirmPhone(const nlohmann::json& request);
+
  private:
   struct Prepared {
     ActivationAttempt attempt;

@@ -60,6 +60,16 @@ HttpResponse ApiRouter::HandleNow(const HttpRequest& req) {
     (result.ok() ? activations_ok_ : activations_failed_).fetch_add(1, std::memory_order_relaxed);
     return result.ok() ? JsonResponse(200, *result) : ErrorResponse(result.status());
   }
+  if (path == "/v1/phone-activations") {
+    if (req.method != "POST")
+      return ErrorResponse(Status(ErrorCode::kInvalidArgument, "use POST /v1/phone-activations"));
+    const json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded())
+      return ErrorResponse(Status(ErrorCode::kInvalidArgument, "the request body is not JSON"));
+    StatusOr<json> result = activations_.ConfirmPhone(body);
+    (result.ok() ? activations_ok_ : activations_failed_).fetch_add(1, std::memory_order_relaxed);
+    return result.ok() ? JsonResponse(200, *result) : ErrorResponse(result.status());
+  }
   if (path.starts_with("/v1/admin/")) return Admin(req);
   return ErrorResponse(
       Status(ErrorCode::kNotFound, fmt::format("no route {} {}", req.method, path)));

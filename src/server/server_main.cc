@@ -94,6 +94,25 @@ int Serve(const std::string& data_dir, const std::string& listen, int threads,
   return 0;
 }
 
+// `licet-server phone confirm`: what a support agent runs while the customer reads the IID.
+int PhoneConfirm(const std::string& data_dir, const std::string& iid) {
+  StatusOr<VendorData> data = LoadVendorData(data_dir);
+  if (!data.ok()) return Fail(data.status());
+  StatusOr<std::unique_ptr<ServerStore>> store = OpenStore(*data);
+  if (!store.ok()) return Fail(store.status());
+  ActivationService service(*data, **store, SystemClock::Get());
+  StatusOr<nlohmann::json> r = service.ConfirmPhone({{"installation_id", iid}});
+  if (!r.ok()) return Fail(r.status());
+  const nlohmann::json& a = (*r)["activation"];
+  std::cout << fmt::format(
+      "Product key ...{}: {}{} of {} activations used.\nConfirmation ID (read it to the "
+      "customer, group by group):\n  {}\n",
+      (*r)["partial_key"].get<std::string>(), a.value("used", 0u),
+      a.value("reused", false) ? " (this machine was already counted)" : "", a.value("limit", 0u),
+      (*r)["confirmation_id"].get<std::string>());
+  return 0;
+}
+
 struct GenerateArgs {
   std::string data, edition, channel, out;
   std::uint32_t count = 1;
@@ -288,6 +307,14 @@ int main(int argc, char** argv) {
   create->add_option("--data", data, "Data directory")->required();
   create->add_option("--role", role, "admin or support")->required();
   create->callback([&] { rc = CreateToken(data, role); });
+  std::string iid;
+  CLI::App* phone = app.add_subcommand("phone", "Phone activation for support agents");
+  phone->require_subcommand(1);
+  CLI::App* confirm = phone->add_subcommand(
+      "confirm", "Turn an installation ID the customer reads into a confirmation ID");
+  confirm->add_option("--data", data, "Data directory")->required();
+  confirm->add_option("iid", iid, "Installation ID (groups with or without dashes)")->required();
+  confirm->callback([&] { rc = PhoneConfirm(data, iid); });
   CLI11_PARSE(app, argc, argv);
   return rc;
 }

@@ -107,6 +107,15 @@ struct VendorIdentity {
   std::string name;
   std::string key_id;
   std::array<std::uint8_t, 32> public_key{};  // Ed25519
+  /// Verifies confirmation IDs (phone_activation.h): brainpoolP160r1, compressed. Absent: the
+  /// vendor offers no phone activation.
+  std::optional<std::array<std::uint8_t, 21>> phone_public_key;
+};
+
+/// A number customers call for phone activation (slui 4 lists them by country).
+struct PhoneNumber {
+  std::string country;
+  std::string number;
 };
 
 /// What a typed key turned out to be.
@@ -137,6 +146,7 @@ class Catalog {
   [[nodiscard]] const Policy& policy() const { return policy_; }
   [[nodiscard]] const VolumeSettings& volume() const { return volume_; }
   [[nodiscard]] const std::string& activation_url() const { return activation_url_; }
+  [[nodiscard]] const std::vector<PhoneNumber>& phone_numbers() const { return phone_numbers_; }
   [[nodiscard]] const std::vector<Feature>& features() const { return features_; }
   [[nodiscard]] const std::vector<Edition>& editions() const { return editions_; }
   [[nodiscard]] const std::vector<Sku>& skus() const { return skus_; }
@@ -169,6 +179,7 @@ class Catalog {
   Policy policy_;
   VolumeSettings volume_;
   std::string activation_url_;
+  std::vector<PhoneNumber> phone_numbers_;
   std::vector<Feature> features_;
   std::vector<Edition> editions_;
   std::vector<RefusedConversion> refused_;

@@ -13,6 +13,7 @@ class CatalogBuilder {
   Policy& policy() { return c_.policy_; }
   VolumeSettings& volume() { return c_.volume_; }
   std::string& activation_url() { return c_.activation_url_; }
+  std::vector<PhoneNumber>& phone_numbers() { return c_.phone_numbers_; }
   std::vector<Feature>& features() { return c_.features_; }
   std::vector<Edition>& editions() { return c_.editions_; }
   std::vector<RefusedConversion>& refused() { return c_.refused_; }

@@ -1,0 +1,155 @@
+// Phone activation through the real binaries: slmgr /dti on the installation, licet-server phone
+// confirm (or POST /v1/phone-activations) at the vendor, slmgr /atp back on the installation.
+#include <gtest/gtest.h>
+
+#include "http_client.h"
+#include "volume_fixture.h"
+
+namespace licet {
+namespace {
+
+using nlohmann::json;
+using testing::Cli;
+using testing::CliResult;
+using testing::ErrorCodeOf;
+using testing::RunProgram;
+using testing::TempDir;
+
+struct PhoneVendor {
+  std::filesystem::path data;
+  std::string mak;
+  explicit PhoneVendor(const TempDir& dir, int activations = 5) : data(dir.path() / "vendor") {
+    EXPECT_EQ(RunProgram(testing::kServerBin, {"init", "--catalog", "windows-server-2022", "--data",
+                                               data.string(), "--lab"})
+                  .exit_status,
+              0);
+    const CliResult keys =
+        RunProgram(testing::kServerBin, {"keys", "generate", "--data", data.string(), "--edition",
+                                         "ServerStandard", "--channel", "Volume:MAK", "--count",
+                                         "1", "--activations", std::to_string(activations)});
+    EXPECT_EQ(keys.exit_status, 0) << keys.both();
+    mak = keys.out.substr(0, 29);
+  }
+  // What the support agent reads back: the last line of `phone confirm`, or the failure.
+  CliResult Confirm(const std::string& iid) const {
+    return RunProgram(testing::kServerBin, {"phone", "confirm", "--data", data.string(), iid});
+  }
+};
+
+std::string LastLine(const std::string& text) {
+  std::string t = text;
+  while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+  std::string line = t.substr(t.rfind('\n') + 1);
+  line.erase(0, line.find_first_not_of(' '));
+  return line;
+}
+
+std::filesystem::path Machine(const TempDir& dir, const std::string& name, const std::string& key) {
+  const std::filesystem::path root = dir.path() / name;
+  EXPECT_EQ(
+      Cli("licet", {"install", "--catalog", "windows-server-2022", "--edition", "ServerStandard"},
+          root)
+          .exit_status,
+      0);
+  EXPECT_EQ(Cli("slmgr", {"/ipk", key}, root).exit_status, 0);
+  return root;
+}
+
+std::string Iid(const std::filesystem::path& root) {
+  const CliResult r = Cli("licet", {"--json", "slmgr", "/dti"}, root);
+  EXPECT_EQ(r.exit_status, 0) << r.both();
+  return json::parse(r.out).value("installation_id", "");
+}
+
+TEST(PhoneActivation, ReadTheIidTypeTheCidLicensed) {
+  TempDir dir;
+  PhoneVendor vendor(dir);
+  const std::filesystem::path m = Machine(dir, "m1", vendor.mak);
+  const std::string iid = Iid(m);
+  EXPECT_EQ(iid.size(), 41u) << iid;  // 6 groups of 6 digits
+  EXPECT_EQ(Iid(m), iid);             // stable while nothing changes
+  const CliResult confirm = vendor.Confirm(iid);
+  ASSERT_EQ(confirm.exit_status, 0) << confirm.both();
+  const std::string cid = LastLine(confirm.out);
+  EXPECT_EQ(cid.size(), 15u * 7u - 1u) << cid;
+  const CliResult atp = Cli("slmgr", {"/atp", cid}, m);
+  ASSERT_EQ(atp.exit_status, 0) << atp.both();
+  const json dlv = json::parse(Cli("licet", {"--json", "slmgr", "/dlv"}, m).out);
+  EXPECT_EQ(dlv.value("license_status", ""), "licensed");
+}
+
+TEST(PhoneActivation, ATypoInEachGroupIsCaughtAndNamed) {
+  TempDir dir;
+  PhoneVendor vendor(dir);
+  const std::filesystem::path m = Machine(dir, "m1", vendor.mak);
+  const std::string cid = LastLine(vendor.Confirm(Iid(m)).out);
+  for (int group = 1; group <= 15; ++group) {
+    std::string typo = cid;
+    const std::size_t at = static_cast<std::size_t>((group - 1) * 7 + 3);
+    typo[at] = typo[at] == '9' ? '0' : static_cast<char>(typo[at] + 1);
+    const CliResult r = Cli("licet", {"--json", "slmgr", "/atp", typo}, m);
+    EXPECT_EQ(ErrorCodeOf(r), "0xC004F04D") << typo;
+    EXPECT_NE(r.out.find(fmt::format("group {} ", group)), std::string::npos) << r.out;
+  }
+  // A typo in the IID read to the vendor is caught there, named too.
+  std::string iid = Iid(m);
+  iid[9] = iid[9] == '1' ? '2' : '1';
+  const CliResult r = vendor.Confirm(iid);
+  EXPECT_NE(r.exit_status, 0);
+  EXPECT_NE(r.err.find("group 2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("0xC004F04D"), std::string::npos) << r.err;
+}
+
+TEST(PhoneActivation, ACidForAnotherMachineOrKeyIsRefused) {
+  TempDir dir;
+  PhoneVendor vendor(dir);
+  const std::filesystem::path a = Machine(dir, "a", vendor.mak);
+  const std::filesystem::path b = Machine(dir, "b", vendor.mak);
+  const std::string cid_for_a = LastLine(vendor.Confirm(Iid(a)).out);
+  EXPECT_EQ(ErrorCodeOf(Cli("licet", {"--json", "slmgr", "/atp", cid_for_a}, b)), "0xC004F031");
+  // The key changed after the IID was read: 0xC004F07E.
+  const std::string retail =
+      RunProgram(testing::kServerBin,
+                 {"keys", "generate", "--data", vendor.data.string(), "--edition", "ServerStandard",
+                  "--channel", "Retail", "--count", "1"})
+          .out.substr(0, 29);
+  ASSERT_EQ(Cli("slmgr", {"/ipk", retail}, a).exit_status, 0);
+  EXPECT_EQ(ErrorCodeOf(Cli("licet", {"--json", "slmgr", "/atp", cid_for_a}, a)), "0xC004F07E");
+  // A GVLK does not activate by phone.
+  const std::filesystem::path g = Machine(dir, "g", testing::kStandardGvlk);
+  EXPECT_EQ(ErrorCodeOf(Cli("licet", {"--json", "slmgr", "/dti"}, g)), "0x80070032");
+}
+
+TEST(PhoneActivation, MakCountsAreHonouredAndTheSameMachineCountsOnce) {
+  TempDir dir;
+  PhoneVendor vendor(dir, /*activations=*/1);
+  const std::filesystem::path a = Machine(dir, "a", vendor.mak);
+  const std::string iid = Iid(a);
+  ASSERT_EQ(vendor.Confirm(iid).exit_status, 0);
+  ASSERT_EQ(vendor.Confirm(iid).exit_status, 0);  // read twice: still one activation
+  const std::filesystem::path b = Machine(dir, "b", vendor.mak);
+  const CliResult r = vendor.Confirm(Iid(b));
+  EXPECT_NE(r.exit_status, 0);
+  EXPECT_NE(r.err.find("0xC004C020"), std::string::npos) << r.err;
+}
+
+TEST(PhoneActivation, TheHttpApiAnswersWithACidThatDeposits) {
+  TempDir dir;
+  PhoneVendor vendor(dir);
+  testing::ServerProcess server(testing::kServerBin, vendor.data);
+  const std::filesystem::path m = Machine(dir, "m1", vendor.mak);
+  StatusOr<client::HttpReply> reply = client::PostJson(server.url() + "/v1/phone-activations",
+                                                       json{{"installation_id", Iid(m)}}.dump());
+  ASSERT_TRUE(reply.ok()) << reply.status().message();
+  ASSERT_EQ(reply->status, 200) << reply->body;
+  const std::string cid = json::parse(reply->body).value("confirmation_id", "");
+  EXPECT_EQ(Cli("slmgr", {"/atp", cid}, m).exit_status, 0);
+  reply = client::PostJson(server.url() + "/v1/phone-activations",
+                           json{{"installation_id", "12"}}.dump());
+  ASSERT_TRUE(reply.ok());
+  EXPECT_EQ(reply->status, 400) << reply->body;
+  EXPECT_NE(reply->body.find("0xC004F02C"), std::string::npos) << reply->body;
+}
+
+}  // namespace
+}  // namespace licet
