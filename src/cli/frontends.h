@@ -12,5 +12,7 @@ namespace licet::cli {
 int RunSlmgr(CliContext ctx, const std::vector<std::string>& args);
 int RunDism(CliContext ctx, const std::vector<std::string>& args);
 int RunSlui(CliContext ctx, const std::vector<std::string>& args);
+/// `slui 4`: the phone activation wizard; `show_qr` draws the installation ID as a QR code too.
+int RunPhoneWizard(const CliContext& ctx, bool show_qr);
 
 }  // namespace licet::cli

@@ -1,6 +1,7 @@
 // `licet slui` (or a symlink named slui). `slui 0x2a 0xC004F050` explains an error code, as
-// Windows' slui does; the phone-activation wizard (`slui 4`) arrives with phone activation.
+// Windows' slui does; `slui 4` runs the phone activation wizard (phone_wizard.cc).
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <charconv>
 
@@ -10,9 +11,17 @@ namespace licet::cli {
 
 int RunSlui(CliContext ctx, const std::vector<std::string>& args) {
   std::vector<std::string> words;
-  for (const std::string& a : args) {
+  bool qr = ::isatty(STDOUT_FILENO) != 0;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
     if (a == "--json") {
       ctx.json = true;
+    } else if (a == "--root" && i + 1 < args.size()) {
+      ctx.root_flag = args[++i];
+    } else if (a.starts_with("--root=")) {
+      ctx.root_flag = a.substr(7);
+    } else if (a == "--qr" || a == "--no-qr") {
+      qr = a == "--qr";
     } else {
       words.push_back(a);
     }
@@ -39,7 +48,10 @@ int RunSlui(CliContext ctx, const std::vector<std::string>& args) {
                             info->message, info->remedy);
     return 0;
   }
-  return ReportFailure(ctx, UsageError("slui here takes: slui 0x2a <error code>", "licet errors"));
+  if (words.size() == 1 && words[0] == "4") return RunPhoneWizard(ctx, qr);
+  return ReportFailure(ctx, UsageError("slui takes: slui 4 [--qr|--no-qr] (phone activation), or "
+                                       "slui 0x2a <error code>",
+                                       "licet errors"));
 }
 
 }  // namespace licet::cli

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "http_client.h"
+#include "pty_process.h"
 #include "volume_fixture.h"
 
 namespace licet {
@@ -149,6 +150,65 @@ TEST(PhoneActivation, TheHttpApiAnswersWithACidThatDeposits) {
   ASSERT_TRUE(reply.ok());
   EXPECT_EQ(reply->status, 400) << reply->body;
   EXPECT_NE(reply->body.find("0xC004F02C"), std::string::npos) << reply->body;
+}
+
+std::vector<std::string> Groups(const std::string& id) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at < id.size(); at += 7) out.push_back(id.substr(at, 6));
+  return out;
+}
+
+TEST(PhoneActivation, TheSlui4WizardAtATerminalChecksEachGroupAsItIsTyped) {
+  TempDir dir;
+  PhoneVendor vendor(dir);
+  const std::filesystem::path m = Machine(dir, "m1", vendor.mak);
+  const std::string iid = Iid(m);
+  const std::vector<std::string> cid = Groups(LastLine(vendor.Confirm(iid).out));
+  ASSERT_EQ(cid.size(), 15u);
+  testing::PtyProcess wizard(testing::kCliDir + "slui", {"4"}, {"LICET_ROOT=" + m.string()});
+  ASSERT_TRUE(wizard.Expect("United Kingdom")) << wizard.output();
+  ASSERT_TRUE(wizard.Expect("Number of your country or region: ")) << wizard.output();
+  wizard.Send("2");
+  ASSERT_TRUE(wizard.Expect("call +44 20 7946 0001")) << wizard.output();
+  ASSERT_TRUE(wizard.Expect(Groups(iid)[5])) << wizard.output();  // the IID, in groups
+  ASSERT_TRUE(wizard.Expect("█")) << wizard.output();             // and its QR code
+  for (std::size_t g = 0; g < cid.size(); ++g) {
+    ASSERT_TRUE(wizard.Expect(fmt::format("group {:>2}: ", g + 1))) << wizard.output();
+    if (g == 2) {  // a typo in group 3 is caught at once, and group 3 asked again
+      std::string typo = cid[g];
+      typo[0] = typo[0] == '9' ? '0' : static_cast<char>(typo[0] + 1);
+      wizard.Send(typo);
+      ASSERT_TRUE(wizard.Expect("group 3 (" + typo + ") has a wrong check digit"))
+          << wizard.output();
+      ASSERT_TRUE(wizard.Expect("group  3: ")) << wizard.output();
+    }
+    wizard.Send(cid[g]);
+  }
+  ASSERT_TRUE(wizard.Expect("Product activated successfully.")) << wizard.output();
+  EXPECT_EQ(wizard.Wait(), 0);
+  const json dlv = json::parse(Cli("licet", {"--json", "slmgr", "/dlv"}, m).out);
+  EXPECT_EQ(dlv.value("license_status", ""), "licensed");
+}
+
+TEST(PhoneActivation, TheSlui4WizardTakesPipedInputAndRefusesACidForAnotherMachine) {
+  TempDir dir;
+  PhoneVendor vendor(dir);
+  const std::filesystem::path a = Machine(dir, "a", vendor.mak);
+  const std::filesystem::path b = Machine(dir, "b", vendor.mak);
+  std::string cid_for_a = LastLine(vendor.Confirm(Iid(a)).out);
+  std::replace(cid_for_a.begin(), cid_for_a.end(), '-', ' ');
+  CliResult r = RunProgram(testing::kCliDir + "slui", {"4"}, {"LICET_ROOT=" + b.string()},
+                           "3\n" + cid_for_a + "\n");
+  EXPECT_EQ(r.exit_status, 1) << r.both();
+  EXPECT_NE(r.err.find("0xC004F031"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("█"), std::string::npos);  // no QR code when the output is not a terminal
+  r = RunProgram(testing::kCliDir + "slui", {"4"}, {"LICET_ROOT=" + a.string()},
+                 "1\n" + cid_for_a + "\n");
+  EXPECT_EQ(r.exit_status, 0) << r.both();
+  // The input ends early: a clear error, not a hang.
+  r = RunProgram(testing::kCliDir + "slui", {"4"}, {"LICET_ROOT=" + b.string()}, "1\n123456\n");
+  EXPECT_NE(r.exit_status, 0);
+  EXPECT_NE(r.err.find("ended"), std::string::npos) << r.err;
 }
 
 }  // namespace
