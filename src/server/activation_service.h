@@ -43,6 +43,8 @@ class ActivationService {
   /// kMakLimitExceeded.
   [[nodiscard]] StatusOr<nlohmann::json> ConfirmPhone(const nlohmann::json& request);
 
+  [[nodiscard]] const std::string& product_name() const { return data_.catalog.product().name; }
+
  private:
   struct Prepared {
     ActivationAttempt attempt;

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "phone_page.h"
+
 namespace licet::server {
 namespace {
 
@@ -46,6 +48,11 @@ void ApiRouter::Handle(const HttpRequest& req, HttpResponder respond) {
 HttpResponse ApiRouter::HandleNow(const HttpRequest& req) {
   const std::string_view path = PathOf(req.target);
   if (path == "/healthz" && req.method == "GET") return JsonResponse(200, {{"status", "ok"}});
+  if (path == "/phone" && req.method == "GET") {
+    return HttpResponse{.status = 200,
+                        .content_type = "text/html; charset=utf-8",
+                        .body = PhonePage(activations_.product_name())};
+  }
   if (path == "/metrics" && req.method == "GET") return Metrics();
   if (path == "/v1/activations") {
     return ErrorResponse(Status(ErrorCode::kInvalidArgument, "use POST /v1/activations"));

@@ -145,6 +145,12 @@ TEST(PhoneActivation, TheHttpApiAnswersWithACidThatDeposits) {
   ASSERT_EQ(reply->status, 200) << reply->body;
   const std::string cid = json::parse(reply->body).value("confirmation_id", "");
   EXPECT_EQ(Cli("slmgr", {"/atp", cid}, m).exit_status, 0);
+  // The self-service page: a form that posts to the same API.
+  const CliResult page = RunProgram("/usr/bin/curl", {"-s", "-i", server.url() + "/phone"});
+  EXPECT_NE(page.out.find("200 OK"), std::string::npos) << page.out.substr(0, 200);
+  EXPECT_NE(page.out.find("text/html"), std::string::npos);
+  EXPECT_NE(page.out.find("Windows Server 2022"), std::string::npos);
+  EXPECT_NE(page.out.find("fetch(\"/v1/phone-activations\""), std::string::npos);
   reply = client::PostJson(server.url() + "/v1/phone-activations",
                            json{{"installation_id", "12"}}.dump());
   ASSERT_TRUE(reply.ok());
