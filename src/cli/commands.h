@@ -14,5 +14,6 @@ void RegisterStoreCommands(CLI::App& app, CliContext& ctx,
 void RegisterLabCommands(CLI::App& app, CliContext& ctx, int* exit_status);  // lab clock, lab key
 void RegisterCatalogCommands(CLI::App& app, CliContext& ctx, int* exit_status);  // catalog, errors
 void RegisterAgentCommand(CLI::App& app, CliContext& ctx, int* exit_status);     // agent
+void RegisterProxyCommands(CLI::App& app, CliContext& ctx, int* exit_status);    // proxy
 
 }  // namespace licet::cli

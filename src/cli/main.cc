@@ -45,6 +45,7 @@ int RunModern(CliContext& ctx, int argc, char** argv) {
   RegisterLabCommands(app, ctx, &exit_status);
   RegisterCatalogCommands(app, ctx, &exit_status);
   RegisterAgentCommand(app, ctx, &exit_status);
+  RegisterProxyCommands(app, ctx, &exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

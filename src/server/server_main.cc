@@ -113,6 +113,59 @@ int PhoneConfirm(const std::string& data_dir, const std::string& iid) {
   return 0;
 }
 
+// `licet-server proxy fulfil`: answers every installation ID of a proxy request file.
+int ProxyFulfil(const std::string& data_dir, const std::string& request_file,
+                const std::string& out) {
+  StatusOr<VendorData> data = LoadVendorData(data_dir);
+  if (!data.ok()) return Fail(data.status());
+  StatusOr<std::string> text = ReadWholeFile(request_file, 64u << 20);
+  if (!text.ok()) return Fail(text.status());
+  const nlohmann::json request = nlohmann::json::parse(*text, nullptr, false);
+  if (!request.is_object() || request.value("format", "") != "licet/proxy-request/v1" ||
+      !request.contains("requests") || !request["requests"].is_array()) {
+    return Fail(Status(ErrorCode::kInvalidArgument,
+                       fmt::format("{} is not a proxy request file", request_file),
+                       "Give the file licet proxy export wrote."));
+  }
+  StatusOr<std::unique_ptr<ServerStore>> store = OpenStore(*data);
+  if (!store.ok()) return Fail(store.status());
+  ActivationService service(*data, **store, SystemClock::Get());
+  nlohmann::json responses = nlohmann::json::array();
+  int answered = 0;
+  for (const nlohmann::json& r : request["requests"]) {
+    const auto text_of = [&](const char* key) {
+      return r.is_object() && r.contains(key) && r[key].is_string() ? r[key].get<std::string>()
+                                                                    : std::string();
+    };
+    nlohmann::json entry = {{"root", text_of("root")},
+                            {"installation_id", text_of("installation_id")}};
+    StatusOr<nlohmann::json> cid =
+        text_of("product") != data->catalog.product().id
+            ? StatusOr<nlohmann::json>(
+                  Status(ErrorCode::kNotSupported,
+                         fmt::format("this server activates {}, not '{}'",
+                                     data->catalog.product().id, text_of("product"))))
+            : service.ConfirmPhone({{"installation_id", text_of("installation_id")}});
+    if (cid.ok()) {
+      entry["confirmation_id"] = (*cid)["confirmation_id"];
+      ++answered;
+    } else {
+      entry["error"] = {{"code", FormatCode(cid.status().code())},
+                        {"message", cid.status().message()}};
+    }
+    std::cout << fmt::format(
+        "  {:<40} {}\n", text_of("root"),
+        cid.ok() ? "confirmed"
+                 : FormatCode(cid.status().code()) + " " + std::string(cid.status().message()));
+    responses.push_back(std::move(entry));
+  }
+  const nlohmann::json file = {{"format", "licet/proxy-response/v1"}, {"responses", responses}};
+  if (Status s = WriteFileAtomically(out, file.dump(2) + "\n"); !s.ok()) return Fail(s);
+  std::cout << fmt::format("Wrote {} ({} of {} confirmed). Take it back: licet proxy import {}\n",
+                           out, answered, responses.size(), out);
+  return 0;
+}
+
 struct GenerateArgs {
   std::string data, edition, channel, out;
   std::uint32_t count = 1;
@@ -315,6 +368,15 @@ int main(int argc, char** argv) {
   confirm->add_option("--data", data, "Data directory")->required();
   confirm->add_option("iid", iid, "Installation ID (groups with or without dashes)")->required();
   confirm->callback([&] { rc = PhoneConfirm(data, iid); });
+  std::string request_file, response_file;
+  CLI::App* proxy = app.add_subcommand("proxy", "Proxy activation by file (air-gapped sites)");
+  proxy->require_subcommand(1);
+  CLI::App* fulfil = proxy->add_subcommand(
+      "fulfil", "Answer every installation ID of a request file from licet proxy export");
+  fulfil->add_option("--data", data, "Data directory")->required();
+  fulfil->add_option("request", request_file, "Request file")->required();
+  fulfil->add_option("--out", response_file, "Response file to write")->required();
+  fulfil->callback([&] { rc = ProxyFulfil(data, request_file, response_file); });
   CLI11_PARSE(app, argc, argv);
   return rc;
 }

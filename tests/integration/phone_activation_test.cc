@@ -158,6 +158,54 @@ TEST(PhoneActivation, TheHttpApiAnswersWithACidThatDeposits) {
   EXPECT_NE(reply->body.find("0xC004F02C"), std::string::npos) << reply->body;
 }
 
+TEST(PhoneActivation, ProxyExportFulfilImportAcrossSeveralRoots) {
+  TempDir dir;
+  PhoneVendor vendor(dir, /*activations=*/3);
+  std::vector<std::string> roots;
+  for (const char* name : {"site-a", "site-b", "site-c"})
+    roots.push_back(Machine(dir, name, vendor.mak).string());
+  const std::filesystem::path empty = dir.path() / "no-key";
+  ASSERT_EQ(
+      Cli("licet", {"install", "--catalog", "windows-server-2022", "--edition", "ServerStandard"},
+          empty)
+          .exit_status,
+      0);
+  const std::string request = (dir.path() / "request.json").string();
+  std::vector<std::string> args = {"proxy", "export", "--out", request};
+  args.insert(args.end(), roots.begin(), roots.end());
+  args.push_back(empty.string());
+  const CliResult exported = RunProgram(testing::kCliDir + "licet", args);
+  EXPECT_EQ(exported.exit_status, 1) << exported.both();  // the root without a key is named
+  EXPECT_NE(exported.out.find("0xC004F014"), std::string::npos) << exported.out;
+  const std::string response = (dir.path() / "response.json").string();
+  const CliResult fulfilled =
+      RunProgram(testing::kServerBin,
+                 {"proxy", "fulfil", "--data", vendor.data.string(), request, "--out", response});
+  ASSERT_EQ(fulfilled.exit_status, 0) << fulfilled.both();
+  EXPECT_NE(fulfilled.out.find("3 of 3 confirmed"), std::string::npos) << fulfilled.out;
+  const CliResult imported =
+      RunProgram(testing::kCliDir + "licet", {"--json", "proxy", "import", response});
+  ASSERT_EQ(imported.exit_status, 0) << imported.both();
+  EXPECT_EQ(json::parse(imported.out).value("failed", -1), 0);
+  for (const std::string& root : roots) {
+    const json dlv = json::parse(Cli("licet", {"--json", "slmgr", "/dlv"}, root).out);
+    EXPECT_EQ(dlv.value("license_status", ""), "licensed") << root;
+  }
+  // A reinstall on unchanged hardware: a new IID, the same machine, no new activation (the MAK
+  // has 3, all used).
+  ASSERT_EQ(
+      Cli("licet",
+          {"install", "--catalog", "windows-server-2022", "--edition", "ServerStandard", "--force"},
+          roots[0])
+          .exit_status,
+      0);
+  ASSERT_EQ(Cli("slmgr", {"/ipk", vendor.mak}, roots[0]).exit_status, 0);
+  const CliResult again = vendor.Confirm(Iid(roots[0]));
+  ASSERT_EQ(again.exit_status, 0) << again.both();
+  EXPECT_NE(again.out.find("already counted"), std::string::npos) << again.out;
+  EXPECT_EQ(Cli("slmgr", {"/atp", LastLine(again.out)}, roots[0]).exit_status, 0);
+}
+
 std::vector<std::string> Groups(const std::string& id) {
   std::vector<std::string> out;
   for (std::size_t at = 0; at < id.size(); at += 7) out.push_back(id.substr(at, 6));
