@@ -52,19 +52,33 @@ StatusOr<std::string> Base64UrlDecode(std::string_view text) {
   return out;
 }
 
-std::string SignV4Public(std::string_view payload, std::string_view footer,
+PreparedFooter PrepareFooter(std::string_view footer) {
+  return PreparedFooter{std::string(footer),
+                        footer.empty() ? std::string() : "." + Base64UrlEncode(footer)};
+}
+
+std::string SignV4Public(std::string_view payload, const PreparedFooter& footer,
                          std::string_view implicit,
                          const std::array<std::uint8_t, 64>& secret_key) {
   core_internal::EnsureSodiumInitialized();
-  const std::string m2 = Pae({kV4PublicHeader, payload, footer, implicit});
+  const std::string m2 = Pae({kV4PublicHeader, payload, footer.raw, implicit});
   unsigned char sig[crypto_sign_BYTES];
   crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(m2.data()), m2.size(),
                        secret_key.data());
-  std::string body(payload);
+  std::string body;
+  body.reserve(payload.size() + sizeof sig);
+  body.append(payload);
   body.append(reinterpret_cast<const char*>(sig), sizeof sig);
-  std::string token = std::string(kV4PublicHeader) + Base64UrlEncode(body);
-  if (!footer.empty()) token += "." + Base64UrlEncode(footer);
+  std::string token(kV4PublicHeader);
+  token += Base64UrlEncode(body);
+  token += footer.encoded;
   return token;
+}
+
+std::string SignV4Public(std::string_view payload, std::string_view footer,
+                         std::string_view implicit,
+                         const std::array<std::uint8_t, 64>& secret_key) {
+  return SignV4Public(payload, PrepareFooter(footer), implicit, secret_key);
 }
 
 StatusOr<std::string> UnverifiedFooter(std::string_view token) {

@@ -91,8 +91,8 @@ StatusOr<Footer> ReadFooter(std::string_view token) {
 
 }  // namespace
 
-std::string VolumeFooter(const SigningKey& host_key, std::string_view certificate) {
-  return json{{"kid", host_key.key_id}, {"hcert", certificate}}.dump();
+paseto::PreparedFooter VolumeFooter(const SigningKey& host_key, std::string_view certificate) {
+  return paseto::PrepareFooter(json{{"kid", host_key.key_id}, {"hcert", certificate}}.dump());
 }
 
 std::array<char, kFrameHeaderSize> EncodeFrameHeader(FrameKind kind, std::uint32_t payload_size) {
@@ -186,7 +186,7 @@ StatusOr<VolumeRequest> ParseVolumeRequest(std::string_view payload) {
 }
 
 std::string IssueGrant(const LicenseClaims& c, const GrantFacts& f, const SigningKey& host_key,
-                       std::string_view footer) {
+                       const paseto::PreparedFooter& footer) {
   json j = {{"kid", c.issuer_key_id},
             {"product", c.product_id},
             {"cmid", c.cmid},
@@ -209,7 +209,7 @@ std::string IssueGrant(const LicenseClaims& c, const GrantFacts& f, const Signin
 }
 
 std::string IssueDenial(const VolumeDenial& d, const SigningKey& host_key,
-                        std::string_view footer) {
+                        const paseto::PreparedFooter& footer) {
   const json j = {{"result", CodeText(d.result)},
                   {"message", d.message},
                   {"count", d.count},

@@ -20,6 +20,7 @@
 
 #include "client_table.h"
 #include "host_data.h"
+#include "licet/core/paseto.h"
 
 namespace licet::volume {
 
@@ -60,7 +61,7 @@ class VolumeService {
   [[nodiscard]] Status WriteEvents();
 
   HostData host_;
-  std::string footer_;  // VolumeFooter(): the same for every reply
+  paseto::PreparedFooter footer_;  // VolumeFooter(): the same for every reply
   std::unique_ptr<ClientTable> table_;
   std::atomic<std::int64_t> lab_offset_seconds_;
   std::atomic<std::uint32_t> retry_minutes_;

@@ -32,6 +32,18 @@ struct Verified {
                                        std::string_view implicit,
                                        const std::array<std::uint8_t, 64>& secret_key);
 
+/// A footer encoded once for many tokens (a volume host signs every reply with the same one).
+struct PreparedFooter {
+  std::string raw;      // as signed
+  std::string encoded;  // as transmitted: "." and its base64url; empty for an empty footer
+};
+[[nodiscard]] PreparedFooter PrepareFooter(std::string_view footer);
+
+/// SignV4Public with a footer prepared once; the same token, without re-encoding the footer.
+[[nodiscard]] std::string SignV4Public(std::string_view payload, const PreparedFooter& footer,
+                                       std::string_view implicit,
+                                       const std::array<std::uint8_t, 64>& secret_key);
+
 /// Verifies a v4.public token. Errors: kTokenInvalid (wrong header, bad base64url, too short, bad
 /// signature, footer mismatch).
 [[nodiscard]] StatusOr<Verified> VerifyV4Public(std::string_view token, std::string_view implicit,

@@ -22,6 +22,7 @@
 #include "licet/core/error_code.h"
 #include "licet/core/host_certificate.h"
 #include "licet/core/license_token.h"
+#include "licet/core/paseto.h"
 #include "licet/core/status.h"
 
 namespace licet::volume {
@@ -88,15 +89,17 @@ struct GrantFacts {
   bool duplicate_cmid = false;
 };
 
-/// The footer of every token a host signs: {"kid": host key id, "hcert": certificate}. A host
-/// computes it once.
-[[nodiscard]] std::string VolumeFooter(const SigningKey& host_key, std::string_view certificate);
+/// The footer of every token a host signs: {"kid": host key id, "hcert": certificate}, prepared
+/// (encoded) once per host.
+[[nodiscard]] paseto::PreparedFooter VolumeFooter(const SigningKey& host_key,
+                                                  std::string_view certificate);
 
 /// A volume license token: a license token signed by the host, with VolumeFooter() as footer.
 [[nodiscard]] std::string IssueGrant(const LicenseClaims& claims, const GrantFacts& facts,
-                                     const SigningKey& host_key, std::string_view footer);
+                                     const SigningKey& host_key,
+                                     const paseto::PreparedFooter& footer);
 [[nodiscard]] std::string IssueDenial(const VolumeDenial& denial, const SigningKey& host_key,
-                                      std::string_view footer);
+                                      const paseto::PreparedFooter& footer);
 
 /// A reply frame's payload: {"grant": token} | {"denial": token} | {"error": {code, message}}.
 /// Only the last is unsigned (a host that cannot sign: not activated, or a malformed request).
