@@ -48,6 +48,19 @@ int RunSlui(CliContext ctx, const std::vector<std::string>& args) {
                             info->message, info->remedy);
     return 0;
   }
+  if (words.empty() || (words.size() == 1 && (words[0] == "/?" || words[0] == "-?" ||
+                                              words[0] == "--help" || words[0] == "-h"))) {
+    *ctx.out << "slui: activation wizards, as on Windows.\n"
+                "  slui 4 [--qr|--no-qr]      Phone activation: choose a country, read the "
+                "installation ID\n"
+                "                             (and its QR code), type the confirmation ID group "
+                "by group.\n"
+                "                             Reads lines from standard input, so it also runs "
+                "from a script.\n"
+                "  slui 0x2a <error code>     Explain an error code (e.g. slui 0x2a 0xC004F050).\n"
+                "Options: --root DIR (the installation), --json (errors as JSON).\n";
+    return 0;
+  }
   if (words.size() == 1 && words[0] == "4") return RunPhoneWizard(ctx, qr);
   return ReportFailure(ctx, UsageError("slui takes: slui 4 [--qr|--no-qr] (phone activation), or "
                                        "slui 0x2a <error code>",

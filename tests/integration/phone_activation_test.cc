@@ -259,6 +259,10 @@ TEST(PhoneActivation, TheSlui4WizardTakesPipedInputAndRefusesACidForAnotherMachi
   r = RunProgram(testing::kCliDir + "slui", {"4"}, {"LICET_ROOT=" + a.string()},
                  "1\n" + cid_for_a + "\n");
   EXPECT_EQ(r.exit_status, 0) << r.both();
+  // `slui /?` explains the wizard.
+  const CliResult help = RunProgram(testing::kCliDir + "slui", {"/?"});
+  EXPECT_EQ(help.exit_status, 0);
+  EXPECT_NE(help.out.find("slui 4"), std::string::npos) << help.out;
   // The input ends early: a clear error, not a hang.
   r = RunProgram(testing::kCliDir + "slui", {"4"}, {"LICET_ROOT=" + b.string()}, "1\n123456\n");
   EXPECT_NE(r.exit_status, 0);
