@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "internal/license_claims_json.h"
 #include "licet/core/paseto.h"
 
 namespace licet {
@@ -11,17 +12,15 @@ namespace {
 
 using nlohmann::json;
 
-// The implicit assertion binds every token to this format, so a PASETO signed by the same key for
-// another purpose cannot pass as a license token.
-constexpr std::string_view kImplicit = "licet/license-token/v1";
-
 Status Invalid(std::string_view why) {
   return Status(ErrorCode::kTokenInvalid, fmt::format("the license token is not valid: {}", why));
 }
 
 }  // namespace
 
-std::string IssueLicenseToken(const LicenseClaims& c, const SigningKey& key) {
+namespace core_internal {
+
+nlohmann::json LicenseClaimsToJson(const LicenseClaims& c) {
   json j = {{"kid", c.issuer_key_id},
             {"product", c.product_id},
             {"cmid", c.cmid},
@@ -35,15 +34,11 @@ std::string IssueLicenseToken(const LicenseClaims& c, const SigningKey& key) {
             {"iat", FormatIso8601(c.issued_at)}};
   if (c.expires_at) j["exp"] = FormatIso8601(*c.expires_at);
   if (c.renew_after) j["renew_after"] = FormatIso8601(*c.renew_after);
-  const json footer = {{"kid", key.key_id}};
-  return paseto::SignV4Public(j.dump(), footer.dump(), kImplicit, key.secret_key);
+  return j;
 }
 
-StatusOr<LicenseClaims> VerifyLicenseToken(std::string_view token,
-                                           const std::array<std::uint8_t, 32>& public_key) {
-  LICET_ASSIGN_OR_RETURN(const paseto::Verified v,
-                         paseto::VerifyV4Public(token, kImplicit, public_key));
-  const json j = json::parse(v.payload, nullptr, /*allow_exceptions=*/false);
+StatusOr<LicenseClaims> LicenseClaimsFromJson(std::string_view payload) {
+  const json j = json::parse(payload, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return Invalid("its claims are not a JSON object");
   try {
     LicenseClaims c;
@@ -71,6 +66,21 @@ StatusOr<LicenseClaims> VerifyLicenseToken(std::string_view token,
   } catch (const std::exception& e) {
     return Invalid(fmt::format("a claim is missing or mistyped ({})", e.what()));
   }
+}
+
+}  // namespace core_internal
+
+std::string IssueLicenseToken(const LicenseClaims& c, const SigningKey& key) {
+  const json footer = {{"kid", key.key_id}};
+  return paseto::SignV4Public(core_internal::LicenseClaimsToJson(c).dump(), footer.dump(),
+                              kLicenseTokenImplicit, key.secret_key);
+}
+
+StatusOr<LicenseClaims> VerifyLicenseToken(std::string_view token,
+                                           const std::array<std::uint8_t, 32>& public_key) {
+  LICET_ASSIGN_OR_RETURN(const paseto::Verified v,
+                         paseto::VerifyV4Public(token, kLicenseTokenImplicit, public_key));
+  return core_internal::LicenseClaimsFromJson(v.payload);
 }
 
 }  // namespace licet

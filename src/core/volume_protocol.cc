@@ -6,6 +6,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "internal/license_claims_json.h"
 #include "licet/core/paseto.h"
 
 namespace licet::volume {
@@ -16,7 +17,6 @@ using nlohmann::json;
 constexpr std::string_view kMagic = "LVOL";
 // A denial is signed under its own implicit assertion, so it can never pass as a license token.
 constexpr std::string_view kDenialImplicit = "licet/volume-denial/v1";
-constexpr std::string_view kLicenseImplicit = "licet/license-token/v1";
 
 Status BadRequest(std::string_view why) {
   return Status(ErrorCode::kInvalidArgument, fmt::format("malformed volume request: {}", why),
@@ -187,25 +187,14 @@ StatusOr<VolumeRequest> ParseVolumeRequest(std::string_view payload) {
 
 std::string IssueGrant(const LicenseClaims& c, const GrantFacts& f, const SigningKey& host_key,
                        const paseto::PreparedFooter& footer) {
-  json j = {{"kid", c.issuer_key_id},
-            {"product", c.product_id},
-            {"cmid", c.cmid},
-            {"sku", c.activation_id},
-            {"edition", c.edition},
-            {"channel", c.channel},
-            {"hw", c.hardware_id},
-            {"pkey", c.partial_key},
-            {"method", c.method},
-            {"nonce", c.nonce},
-            {"iat", FormatIso8601(c.issued_at)},
-            {"count", f.count},
-            {"renewal_minutes", f.renewal_minutes},
-            {"retry_minutes", f.retry_minutes},
-            {"host_time", FormatIso8601(f.host_time)},
-            {"duplicate_cmid", f.duplicate_cmid}};
-  if (c.expires_at) j["exp"] = FormatIso8601(*c.expires_at);
-  if (c.renew_after) j["renew_after"] = FormatIso8601(*c.renew_after);
-  return paseto::SignV4Public(j.dump(), footer, kLicenseImplicit, host_key.secret_key);
+  // The license claims, plus the host's facts (which license token readers ignore).
+  json j = core_internal::LicenseClaimsToJson(c);
+  j["count"] = f.count;
+  j["renewal_minutes"] = f.renewal_minutes;
+  j["retry_minutes"] = f.retry_minutes;
+  j["host_time"] = FormatIso8601(f.host_time);
+  j["duplicate_cmid"] = f.duplicate_cmid;
+  return paseto::SignV4Public(j.dump(), footer, kLicenseTokenImplicit, host_key.secret_key);
 }
 
 std::string IssueDenial(const VolumeDenial& d, const SigningKey& host_key,
@@ -270,10 +259,9 @@ StatusOr<VerifiedReply> VerifyVolumeToken(std::string_view token,
                                           const std::array<std::uint8_t, 32>& vendor_public_key) {
   std::string payload;
   LICET_ASSIGN_OR_RETURN(VerifiedReply reply,
-                         VerifyChain(token, kLicenseImplicit, vendor_public_key, payload));
-  // The claims parser is the license token's; verify again through it with the certified key.
-  LICET_ASSIGN_OR_RETURN(LicenseClaims claims,
-                         VerifyLicenseToken(token, reply.certificate.host_public_key));
+                         VerifyChain(token, kLicenseTokenImplicit, vendor_public_key, payload));
+  // VerifyChain checked the signature; the claims are read as a license token's.
+  LICET_ASSIGN_OR_RETURN(LicenseClaims claims, core_internal::LicenseClaimsFromJson(payload));
   const json j = json::parse(payload, nullptr, false);
   if (j.is_object()) {
     reply.grant_facts.count = j.value("count", 0u);

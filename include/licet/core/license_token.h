@@ -38,6 +38,10 @@ struct LicenseClaims {
   std::optional<TimePoint> renew_after;  // volume: +7 days
 };
 
+/// The implicit assertion every license token is signed under, so a PASETO signed by the same key
+/// for another purpose cannot pass as a license token.
+inline constexpr std::string_view kLicenseTokenImplicit = "licet/license-token/v1";
+
 /// Signs `claims` with `key` (the vendor's, or a volume host's).
 [[nodiscard]] std::string IssueLicenseToken(const LicenseClaims& claims, const SigningKey& key);
 
