@@ -53,8 +53,8 @@ Status CheckTokenForInstallation(const Installation& inst, const std::string& to
   return OkStatus();
 }
 
-StatusOr<OnlineActivationResult> ActivateOnline(Installation& inst) {
-  InstallRecord& r = inst.record();
+Status CheckReadyToActivate(const Installation& inst) {
+  const InstallRecord& r = inst.record();
   if (r.pending && r.pending->edition) {
     return Status(ErrorCode::kRestartRequired,
                   fmt::format("a conversion to {} is pending", *r.pending->edition),
@@ -68,6 +68,12 @@ StatusOr<OnlineActivationResult> ActivateOnline(Installation& inst) {
                   "the product key was cleared from the store (/cpky); install it again",
                   LicetCommand("slmgr /ipk <key>", inst.root()));
   }
+  return OkStatus();
+}
+
+StatusOr<OnlineActivationResult> ActivateOnline(Installation& inst) {
+  LICET_RETURN_IF_ERROR(CheckReadyToActivate(inst));
+  InstallRecord& r = inst.record();
   if (r.key->channel == Channel::kVolumeGvlk) {
     return Status(
         ErrorCode::kNotSupported,

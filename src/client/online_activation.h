@@ -20,6 +20,11 @@ struct OnlineActivationResult {
 /// store's path (so lab "machines" on one host — several roots — are distinct).
 [[nodiscard]] std::string HardwareId(const Installation& inst);
 
+/// What every activation path (online, volume, phone) needs first: no conversion pending and a
+/// product key in the store. Errors: kRestartRequired, kProductKeyNotInstalled (also when /cpky
+/// cleared the key), each with the command that fixes it.
+[[nodiscard]] Status CheckReadyToActivate(const Installation& inst);
+
 /// The URL used: `licet config set activation-url`, else the catalog's.
 [[nodiscard]] std::string ActivationUrl(const Installation& inst);
 

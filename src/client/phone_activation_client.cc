@@ -9,15 +9,8 @@
 namespace licet::client {
 
 StatusOr<phone::InstallationIdFields> InstallationIdFields(Installation& inst) {
+  LICET_RETURN_IF_ERROR(CheckReadyToActivate(inst));
   InstallRecord& r = inst.record();
-  if (r.pending && r.pending->edition) {
-    return Status(ErrorCode::kRestartRequired,
-                  fmt::format("a conversion to {} is pending", *r.pending->edition),
-                  LicetCommand("restart", inst.root()));
-  }
-  if (!r.key || r.key->key.empty())
-    return Status(ErrorCode::kProductKeyNotInstalled, "no product key is installed",
-                  LicetCommand("slmgr /ipk <key>", inst.root()));
   if (!inst.catalog().vendor().phone_public_key) {
     return Status(ErrorCode::kNotSupported,
                   fmt::format("{} offers no phone activation", inst.catalog().product().name),

@@ -229,15 +229,8 @@ TimePoint NextVolumeAttempt(const Installation& inst) {
 }
 
 StatusOr<VolumeActivationResult> ActivateVolume(Installation& inst) {
+  LICET_RETURN_IF_ERROR(CheckReadyToActivate(inst));
   InstallRecord& r = inst.record();
-  if (r.pending && r.pending->edition) {
-    return Status(ErrorCode::kRestartRequired,
-                  fmt::format("a conversion to {} is pending", *r.pending->edition),
-                  LicetCommand("restart", inst.root()));
-  }
-  if (!r.key || r.key->key.empty())
-    return Status(ErrorCode::kProductKeyNotInstalled, "no product key is installed",
-                  LicetCommand("slmgr /ipk <GVLK>", inst.root()));
   LICET_ASSIGN_OR_RETURN(DnsResolver dns, DnsResolver::Create(r.volume.dns_server));
   r.volume.last_attempt_at = inst.Now();
   StatusOr<std::vector<Candidate>> candidates = Candidates(inst, dns);
