@@ -15,10 +15,12 @@ namespace licet {
 namespace {
 
 using nlohmann::json;
+using testing::Ato;
 using testing::Cli;
 using testing::CliResult;
 using testing::Dnsmasq;
 using testing::ErrorCodeOf;
+using testing::Events;
 using testing::GvlkMachine;
 using testing::Host;
 using testing::TempDir;
@@ -26,16 +28,6 @@ using testing::Vendor;
 
 std::vector<std::vector<std::string>> Pinned(const Host& host) {
   return {{"/skms", host.address()}};
-}
-
-CliResult Ato(const std::filesystem::path& root) {
-  return Cli("licet", {"--json", "slmgr", "/ato"}, root);
-}
-
-json Events(const std::filesystem::path& root, int id) {
-  const CliResult r = Cli("licet", {"--json", "events", "--id", std::to_string(id)}, root);
-  const json j = json::parse(r.out, nullptr, false);
-  return j.is_object() ? j.value("events", json()) : json();
 }
 
 std::string LicenseStatus(const std::filesystem::path& root) {

@@ -10,28 +10,20 @@ namespace licet {
 namespace {
 
 using nlohmann::json;
+using testing::Ato;
 using testing::Cli;
 using testing::CliResult;
 using testing::Dnsmasq;
 using testing::ErrorCodeOf;
+using testing::Events;
 using testing::GvlkMachine;
 using testing::Host;
 using testing::TempDir;
 using testing::Vendor;
 
-CliResult Ato(const std::filesystem::path& root, std::vector<std::string> env = {}) {
-  return Cli("licet", {"--json", "slmgr", "/ato"}, root, std::move(env));
-}
-
 std::filesystem::path DnsMachine(const TempDir& dir, const std::string& name, const Dnsmasq& dns,
                                  const std::string& domain = "lab.test") {
   return GvlkMachine(dir, name, {{"/skms-domain", domain}}, dns.server());
-}
-
-json Events(const std::filesystem::path& root, int id) {
-  const json j = json::parse(
-      Cli("licet", {"--json", "events", "--id", std::to_string(id)}, root).out, nullptr, false);
-  return j.is_object() ? j.value("events", json()) : json();
 }
 
 TEST(VolumeDiscovery, PriorityFirstThenFailoverToTheNextHostWhenOneStops) {

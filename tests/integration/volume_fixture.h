@@ -197,6 +197,18 @@ inline std::filesystem::path GvlkMachine(const TempDir& dir, const std::string& 
   return root;
 }
 
+/// `slmgr /ato` under --json.
+inline CliResult Ato(const std::filesystem::path& root, std::vector<std::string> env = {}) {
+  return Cli("licet", {"--json", "slmgr", "/ato"}, root, std::move(env));
+}
+
+/// The installation's events with this ID (a JSON array; null when the output is not JSON).
+inline nlohmann::json Events(const std::filesystem::path& root, int id) {
+  const nlohmann::json j = nlohmann::json::parse(
+      Cli("licet", {"--json", "events", "--id", std::to_string(id)}, root).out, nullptr, false);
+  return j.is_object() ? j.value("events", nlohmann::json()) : nlohmann::json();
+}
+
 /// The error code a failed command printed under --json.
 inline std::string ErrorCodeOf(const CliResult& r) {
   const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
