@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "licet/core/atomic_file.h"
+#include "store_seal.h"
 
 namespace licet::client {
 namespace fs = std::filesystem;
@@ -45,8 +46,15 @@ StatusOr<std::string> CreateBackup(Installation& inst, std::string_view reason) 
   const fs::path dir = inst.backups_dir() / id;
   LICET_RETURN_IF_ERROR(EnsureDirectory(dir));
   const InstallRecord& r = inst.record();
-  LICET_RETURN_IF_ERROR(
-      WriteFileAtomically(dir / "store.json", SerializeRecord(r), FileMode::kOwnerOnly));
+  // A store whose seal is broken is copied byte for byte, so the backup stays visibly tampered
+  // instead of being sealed afresh (which would make restoring it launder the edit).
+  std::string text;
+  if (inst.sealed()) {
+    text = SerializeRecord(r);
+  } else {
+    LICET_ASSIGN_OR_RETURN(text, ReadWholeFile(inst.store_path()));
+  }
+  LICET_RETURN_IF_ERROR(WriteFileAtomically(dir / "store.json", text, FileMode::kOwnerOnly));
   const nlohmann::json meta = {{"created", FormatIso8601(inst.Now())},
                                {"reason", reason},
                                {"edition", r.edition},
@@ -82,6 +90,10 @@ StatusOr<BackupInfo> RestoreBackup(Installation& inst, std::string_view id) {
   const fs::path path = inst.backups_dir() / it->id / "store.json";
   LICET_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
   LICET_ASSIGN_OR_RETURN(InstallRecord restored, ParseRecord(text, path.string()));
+  if (!StoreSealMatches(text, restored.seal, restored.cmid, restored.vendor_public_key)) {
+    return Status(ErrorCode::kStoreTampered,
+                  fmt::format("backup {} was changed outside Licet (its seal does not match)", id));
+  }
   if (restored.product_id != inst.record().product_id ||
       inst.catalog().FindEdition(restored.edition) == nullptr) {
     return Status(ErrorCode::kStoreCorrupt,
@@ -94,6 +106,7 @@ StatusOr<BackupInfo> RestoreBackup(Installation& inst, std::string_view id) {
   restored.rearm_remaining = std::min(restored.rearm_remaining, current.rearm_remaining);
   restored.last_shutdown_notice_at = current.last_shutdown_notice_at;
   inst.record() = std::move(restored);
+  inst.AcceptRepair();  // a verified backup replaces whatever the store held
   LICET_RETURN_IF_ERROR(inst.Save());
   LICET_RETURN_IF_ERROR(
       inst.Log(event_id::kBackupRestored, EventLevel::kInformation,

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store_seal.h"
+
 namespace licet::client {
 namespace {
 
@@ -49,7 +51,8 @@ json ActivationJson(const ActivationRecord& a) {
           {"expires_at", a.expires_at ? TimeJson(*a.expires_at) : json(nullptr)},
           {"renew_after", a.renew_after ? TimeJson(*a.renew_after) : json(nullptr)},
           {"token", a.token},
-          {"host", a.host}};
+          {"host", a.host},
+          {"hardware", a.hardware}};
 }
 
 ActivationRecord ActivationFrom(const json& j) {
@@ -58,7 +61,8 @@ ActivationRecord ActivationFrom(const json& j) {
                           .expires_at = OptionalTime(j, "expires_at"),
                           .renew_after = OptionalTime(j, "renew_after"),
                           .token = j.at("token").get<std::string>(),
-                          .host = j.value("host", "")};
+                          .host = j.value("host", ""),
+                          .hardware = j.at("hardware").get<std::string>()};
 }
 
 json PendingJson(const PendingChange& p) {
@@ -117,8 +121,11 @@ std::string SerializeRecord(const InstallRecord& r) {
        r.last_shutdown_notice_at ? TimeJson(*r.last_shutdown_notice_at) : json(nullptr)},
       {"phone_nonce", r.phone_nonce},
       {"phone_iid_key", r.phone_iid_key},
+      {"seal", kSealPlaceholder},
   };
-  return j.dump(2) + "\n";
+  std::string text = j.dump(2) + "\n";
+  SealStoreText(text, r.cmid, r.vendor_public_key);
+  return text;
 }
 
 StatusOr<InstallRecord> ParseRecord(std::string_view text, std::string_view source) {
@@ -164,6 +171,7 @@ StatusOr<InstallRecord> ParseRecord(std::string_view text, std::string_view sour
     // Added with phone activation: optional.
     r.phone_nonce = j.value("phone_nonce", 0u);
     r.phone_iid_key = j.value("phone_iid_key", "");
+    r.seal = j.value("seal", "");  // checked by the reader (store_seal.h), not here
     return r;
   } catch (const std::exception& e) {
     return Status(ErrorCode::kStoreCorrupt, fmt::format("{} cannot be read: {}", source, e.what()));

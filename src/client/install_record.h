@@ -30,6 +30,7 @@ struct ActivationRecord {
   std::optional<TimePoint> renew_after;  // volume: when the client renews (the host's /sri)
   std::string token;                     // the signed license token
   std::string host;                      // volume: "host:port" that granted it
+  std::string hardware;                  // the binding ("hw2.…") this activation was made for
 };
 
 /// A change that waits for `licet restart`, as Windows waits for a reboot.
@@ -56,7 +57,7 @@ struct VolumeClientSettings {
 };
 
 struct InstallRecord {
-  static constexpr int kFormat = 1;
+  static constexpr int kFormat = 2;
 
   std::string product_id;
   std::string vendor_key_id;      // the catalog's signing key, pinned at install
@@ -79,9 +80,10 @@ struct InstallRecord {
   std::optional<TimePoint> last_shutdown_notice_at;  // throttles event 100
   std::uint32_t phone_nonce = 0;  // in the installation ID (20 bits); 0 = none made yet
   std::string phone_iid_key;      // the key (partial) the last shown installation ID was for
+  std::string seal;               // as read (store_seal.h); SerializeRecord writes a fresh one
 };
 
-/// Serialises with stable field names, pretty-printed.
+/// Serialises with stable field names, pretty-printed, sealed (store_seal.h).
 [[nodiscard]] std::string SerializeRecord(const InstallRecord& record);
 
 /// Parses store.json. Errors: kStoreCorrupt naming the problem (bad JSON, missing or mistyped

@@ -51,7 +51,7 @@ TEST(InstallRecordTest, DamageIsStoreCorruptNeverAThrow) {
   wrong_type.replace(wrong_type.find("\"rearm_remaining\": 3"), 20, "\"rearm_remaining\": \"x\"");
   bad.push_back(wrong_type);
   std::string future = good;
-  future.replace(future.find("\"format\": 1"), 11, "\"format\": 9");
+  future.replace(future.find("\"format\": 2"), 11, "\"format\": 9");
   bad.push_back(future);
   std::string bad_channel = good;
   bad_channel.replace(bad_channel.find("Volume:GVLK"), 11, "Volume:XXXX");

@@ -6,9 +6,11 @@
 #include <cstdlib>
 
 #include "catalog_locator.h"
+#include "hardware_probe.h"
 #include "licet/core/atomic_file.h"
 #include "licet/core/catalog_signature.h"
 #include "licet/core/encoding.h"
+#include "store_seal.h"
 
 namespace licet::client {
 namespace fs = std::filesystem;
@@ -92,7 +94,10 @@ StatusOr<Installation> Installation::Create(const InstallOptions& options, const
     fs::remove(options.root / "events.jsonl", ec);
     fs::remove_all(options.root / "backups", ec);
   }
-  Installation inst(options.root, std::move(catalog), std::move(r), clock, std::move(lock));
+  std::error_code ec;
+  std::filesystem::remove(ObservationsPath(options.root), ec);
+  Installation inst(options.root, std::move(catalog), std::move(r), clock, std::move(lock),
+                    /*seal_matches=*/true);
   LICET_RETURN_IF_ERROR(inst.Save());
   LICET_RETURN_IF_ERROR(
       inst.Log(event_id::kInstalled, EventLevel::kInformation,
@@ -137,7 +142,42 @@ StatusOr<Installation> Installation::Open(const fs::path& root, Access access, c
                   fmt::format("store.json (product {}, edition {}) does not match its catalog ({})",
                               record.product_id, record.edition, catalog.product().id));
   }
-  return Installation(root, std::move(catalog), std::move(record), clock, std::move(lock));
+  const bool sealed =
+      StoreSealMatches(store_text, record.seal, record.cmid, record.vendor_public_key);
+  return Installation(root, std::move(catalog), std::move(record), clock, std::move(lock), sealed);
+}
+
+Installation::Installation(std::filesystem::path root, Catalog catalog, InstallRecord record,
+                           const Clock& clock, std::optional<FileLock> lock, bool seal_matches)
+    : root_(std::move(root)),
+      catalog_(std::move(catalog)),
+      record_(std::move(record)),
+      clock_(&clock),
+      lock_(std::move(lock)),
+      seal_matches_(seal_matches) {
+  Refresh();
+}
+
+void Installation::Refresh() {
+  hardware_ = CurrentHardware(root_, catalog_.product().lab);
+  observations_ = ReadObservations(root_);
+  integrity_ = CheckIntegrity(Subject(), hardware_);
+}
+
+IntegritySubject Installation::Subject() const {
+  return IntegritySubject{.record = &record_,
+                          .seal_matches = seal_matches_,
+                          .product_id = catalog_.product().id,
+                          .vendor_public_key = catalog_.vendor().public_key,
+                          .phone_public_key = catalog_.vendor().phone_public_key};
+}
+
+FactsInput Installation::Input() const {
+  return FactsInput{.record = &record_,
+                    .evaluation_edition = edition().evaluation,
+                    .integrity = &integrity_,
+                    .observations = &observations_,
+                    .clock_now = ClockNow()};
 }
 
 const Edition& Installation::edition() const {
@@ -150,26 +190,38 @@ TimePoint Installation::ClockNow() const {
   return clock_->Now() + Seconds(record_.lab_clock_offset_seconds);
 }
 
-TimePoint Installation::Now() const { return std::max(ClockNow(), record_.trusted_time); }
+TimePoint Installation::Now() const { return LicensingNow(Input()); }
 
-LicenseFacts Installation::Facts() const {
-  LicenseFacts f;
-  f.evaluation_edition = edition().evaluation;
-  f.evaluation_start = record_.evaluation_started_at;
-  f.grace_start = record_.grace_started_at;
-  f.key_installed = record_.key.has_value();
-  if (record_.activation) {
-    f.activation = record_.activation->expires_at ? ActivationLifetime::kExpiring
-                                                  : ActivationLifetime::kPermanent;
-    if (record_.activation->expires_at) f.activation_expires = *record_.activation->expires_at;
-  }
-  return f;
-}
+TimePoint Installation::TrustedTime() const { return client::TrustedTime(Input()); }
+
+LicenseFacts Installation::Facts() const { return BuildLicenseFacts(Input()); }
 
 Status Installation::Save() {
   LICET_CHECK(lock_.has_value(), "Save() on an installation opened read-only");
-  record_.trusted_time = Now();
-  return WriteFileAtomically(store_path(), SerializeRecord(record_), FileMode::kOwnerOnly);
+  if (!seal_matches_) {
+    return Status(ErrorCode::kStoreTampered,
+                  fmt::format("{} was changed outside Licet; it is not written over, so the edit "
+                              "cannot be made to look genuine",
+                              store_path().string()),
+                  fmt::format("licet backup list --root {0}, then licet backup restore ID --root "
+                              "{0} (or reinstall: licet install ... --force)",
+                              root_.string()));
+  }
+  const TimePoint now = Now();
+  record_.trusted_time = now;
+  LICET_RETURN_IF_ERROR(
+      WriteFileAtomically(store_path(), SerializeRecord(record_), FileMode::kOwnerOnly));
+  integrity_ = CheckIntegrity(Subject(), hardware_);
+  const Observations updated = UpdatedObservations(Input(), now);
+  LICET_RETURN_IF_ERROR(WriteObservations(root_, updated));
+  observations_ = updated;
+  return OkStatus();
+}
+
+Status Installation::ResetTrustedTimeForLab() {
+  record_.trusted_time = TimePoint{};
+  observations_.trusted_time = TimePoint{};
+  return Save();
 }
 
 Status Installation::Log(int id, EventLevel level, std::string message,

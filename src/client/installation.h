@@ -16,6 +16,7 @@
 
 #include "event_log.h"
 #include "install_record.h"
+#include "license_facts.h"
 #include "licet/core/catalog.h"
 #include "licet/core/clock.h"
 #include "licet/core/file_lock.h"
@@ -62,13 +63,30 @@ class Installation {
   [[nodiscard]] TimePoint Now() const;
   /// The machine clock plus the lab offset, without the high-water floor (for diagnostics).
   [[nodiscard]] TimePoint ClockNow() const;
+  /// The highest time seen: store.json, observed.json and the token's signed issue time.
+  [[nodiscard]] TimePoint TrustedTime() const;
   [[nodiscard]] LicenseFacts Facts() const;
   [[nodiscard]] LicenseState State() const {
     return EvaluateLicense(Facts(), catalog_.policy(), Now());
   }
 
-  /// Writes store.json atomically and raises the trusted-time mark. Requires kReadWrite.
+  /// This machine's hardware now (lab overrides applied), as bound into new activations.
+  [[nodiscard]] const HardwareBinding& hardware() const { return hardware_; }
+  /// The seal, token and hardware analysis of the store as last read or written.
+  [[nodiscard]] const IntegrityFindings& integrity() const { return integrity_; }
+  [[nodiscard]] const Observations& observations() const { return observations_; }
+
+  /// Writes store.json atomically and raises the trusted-time marks (store.json and
+  /// observed.json). Requires kReadWrite. Errors: kStoreTampered when the store's seal was broken
+  /// when it was opened (a write would launder the edit) — restore a backup or reinstall.
   [[nodiscard]] Status Save();
+  /// Lab clock reset: forgets the trusted-time marks of store.json and observed.json, then saves.
+  /// Callers check the catalog is a lab catalog.
+  [[nodiscard]] Status ResetTrustedTimeForLab();
+  /// False when store.json's seal did not match its bytes at open.
+  [[nodiscard]] bool sealed() const { return seal_matches_; }
+  /// Lets Save() re-seal a store whose seal was broken: for restoring a verified backup.
+  void AcceptRepair() { seal_matches_ = true; }
   /// Appends to events.jsonl, stamped with Now(). Requires kReadWrite.
   [[nodiscard]] Status Log(int id, EventLevel level, std::string message,
                            std::optional<ErrorCode> code = {},
@@ -82,18 +100,22 @@ class Installation {
 
  private:
   Installation(std::filesystem::path root, Catalog catalog, InstallRecord record,
-               const Clock& clock, std::optional<FileLock> lock)
-      : root_(std::move(root)),
-        catalog_(std::move(catalog)),
-        record_(std::move(record)),
-        clock_(&clock),
-        lock_(std::move(lock)) {}
+               const Clock& clock, std::optional<FileLock> lock, bool seal_matches);
+
+  // Re-reads observed.json and the hardware, and re-runs the integrity analysis.
+  void Refresh();
+  [[nodiscard]] FactsInput Input() const;
+  [[nodiscard]] IntegritySubject Subject() const;
 
   std::filesystem::path root_;
   Catalog catalog_;
   InstallRecord record_;
   const Clock* clock_;
   std::optional<FileLock> lock_;  // held when opened for writing
+  bool seal_matches_ = true;
+  HardwareBinding hardware_;
+  Observations observations_;
+  IntegrityFindings integrity_;
 };
 
 /// `--root`, else $LICET_ROOT, else /var/lib/licet.

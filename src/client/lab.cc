@@ -30,7 +30,7 @@ Status ResetLabClock(Installation& inst) {
   LICET_RETURN_IF_ERROR(RequireLab(inst.catalog(), "the lab clock"));
   inst.record().lab_clock_offset_seconds = 0;
   inst.record().trusted_time = inst.ClockNow();
-  LICET_RETURN_IF_ERROR(inst.Save());
+  LICET_RETURN_IF_ERROR(inst.ResetTrustedTimeForLab());
   return inst.Log(event_id::kLabClockMoved, EventLevel::kInformation,
                   "Lab clock reset to the machine clock");
 }

@@ -23,13 +23,7 @@ Status TokenRefused(std::string_view why) {
 
 }  // namespace
 
-std::string HardwareId(const Installation& inst) {
-  StatusOr<std::string> machine_id = ReadWholeFile("/etc/machine-id", 256);
-  const std::string material =
-      fmt::format("licet/hw/v1|{}|{}", machine_id.ok() ? *machine_id : "no-machine-id",
-                  std::filesystem::absolute(inst.root()).lexically_normal().string());
-  return ContentDigest(material).substr(0, 32);
-}
+std::string HardwareId(const Installation& inst) { return inst.hardware().ToString(); }
 
 std::string ActivationUrl(const Installation& inst) {
   return inst.record().activation_url.empty() ? inst.catalog().activation_url()
@@ -101,8 +95,11 @@ StatusOr<OnlineActivationResult> ActivateOnline(Installation& inst) {
   }
   const std::string token = body["token"];
   LICET_RETURN_IF_ERROR(CheckTokenForInstallation(inst, token, nonce));
-  r.activation = ActivationRecord{
-      .method = "online", .activated_at = inst.Now(), .expires_at = std::nullopt, .token = token};
+  r.activation = ActivationRecord{.method = "online",
+                                  .activated_at = inst.Now(),
+                                  .expires_at = std::nullopt,
+                                  .token = token,
+                                  .hardware = HardwareId(inst)};
   LICET_RETURN_IF_ERROR(inst.Save());
   OnlineActivationResult result{.server = url};
   if (body.contains("activation") && body["activation"].is_object()) {

@@ -16,8 +16,9 @@ struct OnlineActivationResult {
   bool reused = false;
 };
 
-/// The machine binding sent to the server and kept in the token: a hash of /etc/machine-id and the
-/// store's path (so lab "machines" on one host — several roots — are distinct).
+/// The machine binding sent to the server and kept in the token ("hw2.…", hardware_binding.h): six
+/// hashed components, the machine ID scoped to the store's path (so lab "machines" on one host —
+/// several roots — are distinct).
 [[nodiscard]] std::string HardwareId(const Installation& inst);
 
 /// What every activation path (online, volume, phone) needs first: no conversion pending and a

@@ -30,8 +30,7 @@ StatusOr<phone::InstallationIdFields> InstallationIdFields(Installation& inst) {
   }
   return phone::InstallationIdFields{.key_group = key.decoded->group(),
                                      .key_serial = key.decoded->serial(),
-                                     .hardware_hash = static_cast<std::uint32_t>(std::strtoul(
-                                         HardwareId(inst).substr(0, 6).c_str(), nullptr, 16)),
+                                     .hardware_hash = inst.hardware().Hash24(),
                                      .nonce = r.phone_nonce,
                                      .version = 1};
 }
@@ -67,7 +66,8 @@ Status DepositConfirmationId(Installation& inst, std::string_view typed) {
       .method = "phone",
       .activated_at = inst.Now(),
       .expires_at = std::nullopt,
-      .token = fmt::format("iid:{};cid:{}", phone::FormatInstallationId(iid), typed)};
+      .token = fmt::format("iid:{};cid:{}", phone::FormatInstallationId(iid), typed),
+      .hardware = HardwareId(inst)};
   LICET_RETURN_IF_ERROR(inst.Save());
   return inst.Log(
       event_id::kPhoneActivated, EventLevel::kInformation,

@@ -317,7 +317,8 @@ StatusOr<VolumeActivationResult> ActivateVolume(Installation& inst) {
                                     .expires_at = claims.expires_at,
                                     .renew_after = claims.renew_after,
                                     .token = reply->token,
-                                    .host = c.name()};
+                                    .host = c.name(),
+                                    .hardware = HardwareId(inst)};
     r.volume.last_result = FormatCode(ErrorCode::kOk);
     if (reply->grant_facts.retry_minutes != 0)
       r.volume.retry_minutes = reply->grant_facts.retry_minutes;

@@ -52,7 +52,15 @@ Seconds LicenseState::Remaining(TimePoint now) const {
   return *ends - now;
 }
 
-LicenseState EvaluateLicense(const LicenseFacts& facts, const Policy& policy, TimePoint now) {
+namespace {
+
+LicenseState EvaluateIgnoringClock(const LicenseFacts& facts, const Policy& policy, TimePoint now) {
+  if (facts.tampering) {
+    return Notification(*facts.tampering, policy.notification_enforcement, policy,
+                        facts.tampering_detail.empty()
+                            ? std::string(LookupError(*facts.tampering).message)
+                            : facts.tampering_detail);
+  }
   if (facts.non_genuine_since) {
     const TimePoint end = *facts.non_genuine_since + days(policy.non_genuine_grace_days);
     if (now < end) {
@@ -76,8 +84,10 @@ LicenseState EvaluateLicense(const LicenseFacts& facts, const Policy& policy, Ti
   }
   if (facts.activation) {
     if (facts.out_of_tolerance_since) {
+      std::string why = "the hardware changed beyond the activation's tolerance";
+      if (!facts.out_of_tolerance_detail.empty()) why += " (" + facts.out_of_tolerance_detail + ")";
       return OutOfTolerance(*facts.out_of_tolerance_since, ErrorCode::kOutOfTolerance, policy, now,
-                            "the hardware changed beyond the activation's tolerance");
+                            why);
     }
     if (*facts.activation == ActivationLifetime::kPermanent) {
       LicenseState s;
@@ -113,6 +123,19 @@ LicenseState EvaluateLicense(const LicenseFacts& facts, const Policy& policy, Ti
   return Notification(
       ErrorCode::kGraceTimeExpired, policy.notification_enforcement, policy,
       fmt::format("not activated and the grace period ended on {}", FormatHuman(grace_end)));
+}
+
+}  // namespace
+
+LicenseState EvaluateLicense(const LicenseFacts& facts, const Policy& policy, TimePoint now) {
+  LicenseState s = EvaluateIgnoringClock(facts, policy, now);
+  if (facts.clock_set_back_by && s.ends && !facts.tampering) {
+    s.reason = ErrorCode::kClockRolledBack;
+    s.explanation += fmt::format(
+        "; the clock was set back {} behind the trusted time, which licensing keeps counting from",
+        FormatDurationHuman(*facts.clock_set_back_by));
+  }
+  return s;
 }
 
 std::string_view LicenseStatusLabel(LicenseStatus status) {

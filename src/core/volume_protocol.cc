@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "internal/license_claims_json.h"
+#include "licet/core/hardware_binding.h"
 #include "licet/core/paseto.h"
 
 namespace licet::volume {
@@ -159,10 +160,8 @@ StatusOr<VolumeRequest> ParseVolumeRequest(std::string_view payload) {
   LICET_ASSIGN_OR_RETURN(r.activation_id, StringField(j, "sku", IsUuid, "a UUID"));
   LICET_ASSIGN_OR_RETURN(r.edition, StringField(j, "edition", name(64), "an edition ID"));
   LICET_ASSIGN_OR_RETURN(r.cmid, StringField(j, "cmid", IsUuid, "a UUID"));
-  LICET_ASSIGN_OR_RETURN(
-      r.hardware_id,
-      StringField(
-          j, "hw", [](const std::string& s) { return IsHex(s, 32); }, "32 hex digits"));
+  LICET_ASSIGN_OR_RETURN(r.hardware_id,
+                         StringField(j, "hw", IsHardwareBindingText, "a hardware binding (hw2.…)"));
   LICET_ASSIGN_OR_RETURN(
       r.machine_name, StringField(j, "machine", name(63), "1-63 letters, digits, '.', '_' or '-'"));
   LICET_ASSIGN_OR_RETURN(r.license_status,

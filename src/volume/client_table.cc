@@ -83,13 +83,15 @@ std::optional<Cmid> ParseCmid(std::string_view uuid) {
   return out;
 }
 
-std::uint64_t HardwareFingerprint(std::string_view hex) {
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < 16 && i < hex.size(); ++i) {
-    const int d = HexValue(hex[i]);
-    v = (v << 4) | static_cast<std::uint64_t>(d < 0 ? 0 : d);
+std::uint64_t HardwareFingerprint(std::string_view binding) {
+  // FNV-1a over the whole binding text: any change of any component is a different machine here
+  // (the host only needs to tell a cloned CMID on another machine from the same machine).
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (const char c : binding) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;
   }
-  return v;
+  return h;
 }
 
 std::size_t ClientTable::CmidHash::operator()(const Cmid& c) const noexcept {

@@ -35,8 +35,8 @@ using Cmid = std::array<std::uint8_t, 16>;
 
 /// Parses a UUID's 32 hex digits. nullopt when malformed.
 [[nodiscard]] std::optional<Cmid> ParseCmid(std::string_view uuid);
-/// The first 16 hex digits of a hardware ID as a number (enough to tell machines apart).
-[[nodiscard]] std::uint64_t HardwareFingerprint(std::string_view hardware_id_hex);
+/// A 64-bit hash of a hardware binding (enough to tell machines apart).
+[[nodiscard]] std::uint64_t HardwareFingerprint(std::string_view binding);
 
 struct Sighting {
   std::uint32_t count = 0;  // distinct CMIDs within the window, this one included

@@ -36,7 +36,10 @@ TEST(CmidParsing, AcceptsUuidsOnly) {
   EXPECT_FALSE(ParseCmid("584a2a2c-8cfd-4170-8ada-8d91c29b255"));
   EXPECT_FALSE(ParseCmid("584a2a2c-8cfd-4170-8ada-8d91c29b25522"));
   EXPECT_FALSE(ParseCmid("zz4a2a2c-8cfd-4170-8ada-8d91c29b2552"));
-  EXPECT_EQ(HardwareFingerprint("00000000000000ff"), 0xffu);
+  EXPECT_EQ(HardwareFingerprint("hw2.00000001.-.-.-.-.-"),
+            HardwareFingerprint("hw2.00000001.-.-.-.-.-"));
+  EXPECT_NE(HardwareFingerprint("hw2.00000001.-.-.-.-.-"),
+            HardwareFingerprint("hw2.00000002.-.-.-.-.-"));
 }
 
 TEST(ClientTable, CountsDistinctCmidsAndFlagsAClonedOne) {

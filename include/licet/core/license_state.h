@@ -52,8 +52,16 @@ struct LicenseFacts {
   std::optional<ActivationLifetime> activation;     // absent: not activated
   TimePoint activation_expires{};                   // for kExpiring
   std::optional<TimePoint> out_of_tolerance_since;  // hardware beyond tolerance
+  std::string out_of_tolerance_detail;              // which components changed, for people
   std::optional<TimePoint> non_genuine_since;       // store integrity failed
   std::optional<TimePoint> extended_grace_until;    // vendor-granted extension
+  /// Set when the store or its token is not genuine (kStoreTampered, kTokenForeignInstallation,
+  /// kTokenForeignMachine): Notification with that reason, whatever else the store says.
+  std::optional<ErrorCode> tampering;
+  std::string tampering_detail;
+  /// Set when the machine clock runs behind the trusted time by more than the tolerance: a timed
+  /// state (evaluation, grace, volume expiry) then names kClockRolledBack as its reason.
+  std::optional<Seconds> clock_set_back_by;
 };
 
 struct LicenseState {
@@ -76,8 +84,9 @@ struct LicenseState {
   [[nodiscard]] Seconds Remaining(TimePoint now) const;
 };
 
-/// Computes the state at `now`. Order of precedence: non-genuine, evaluation timer, activation
-/// (with out-of-tolerance), vendor extension, missing key, initial grace.
+/// Computes the state at `now` (the trusted time). Order of precedence: tampering, non-genuine,
+/// evaluation timer, activation (with out-of-tolerance), vendor extension, missing key, initial
+/// grace; then a clock set back renames the reason of a timed state.
 [[nodiscard]] LicenseState EvaluateLicense(const LicenseFacts& facts, const Policy& policy,
                                            TimePoint now);
 

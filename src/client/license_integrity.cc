@@ -1,0 +1,132 @@
+#include "license_integrity.h"
+
+#include <fmt/format.h>
+
+#include "licet/core/license_token.h"
+#include "licet/core/phone_activation.h"
+#include "licet/core/product_key.h"
+#include "licet/core/volume_protocol.h"
+
+namespace licet::client {
+namespace {
+
+struct TokenView {
+  std::string cmid;  // empty for phone activations (an IID carries no CMID)
+  std::string product_id;
+  std::string activation_id;
+  std::string hardware;
+  std::optional<TimePoint> issued_at;
+};
+
+IntegrityFindings Tampered(ErrorCode code, std::string detail) {
+  IntegrityFindings f;
+  f.tampering = code;
+  f.tampering_detail = std::move(detail);
+  return f;
+}
+
+// The phone activation's "iid:<IID>;cid:<CID>" verified with the phone key; the IID's key must be
+// the installed key and its hardware hash the activation's binding.
+StatusOr<TokenView> VerifyPhoneActivation(const IntegritySubject& s, const ActivationRecord& a) {
+  const std::string& t = a.token;
+  const std::size_t semi = t.find(";cid:");
+  if (!t.starts_with("iid:") || semi == std::string::npos || !s.phone_public_key) {
+    return Status(ErrorCode::kStoreTampered, "the phone activation record is malformed");
+  }
+  LICET_ASSIGN_OR_RETURN(const phone::InstallationIdFields iid,
+                         phone::ParseInstallationId(t.substr(4, semi - 4)));
+  LICET_ASSIGN_OR_RETURN(const std::vector<std::uint8_t> cid,
+                         phone::ParseConfirmationId(t.substr(semi + 5)));
+  LICET_RETURN_IF_ERROR(phone::VerifyConfirmationId(cid, iid, s.product_id, *s.phone_public_key));
+  const std::optional<HardwareBinding> bound = HardwareBinding::Parse(a.hardware);
+  if (!bound || bound->Hash24() != iid.hardware_hash) {
+    return Status(ErrorCode::kStoreTampered,
+                  "the phone activation's hardware does not match its installation ID");
+  }
+  const InstallRecord& r = *s.record;
+  if (r.key && !r.key->key.empty()) {
+    StatusOr<ProductKey> key = ProductKey::Parse(r.key->key);
+    if (key.ok() && (key->group() != iid.key_group || key->serial() != iid.key_serial)) {
+      return Status(ErrorCode::kTokenForeignInstallation,
+                    "the phone activation was confirmed for another product key");
+    }
+  }
+  return TokenView{.cmid = r.cmid,
+                   .product_id = s.product_id,
+                   .activation_id = r.key ? r.key->activation_id : "",
+                   .hardware = a.hardware,
+                   .issued_at = std::nullopt};
+}
+
+StatusOr<TokenView> VerifyActivation(const IntegritySubject& s, const ActivationRecord& a) {
+  if (a.method == "phone") return VerifyPhoneActivation(s, a);
+  std::optional<LicenseClaims> claims;
+  if (a.method == "volume") {
+    StatusOr<volume::VerifiedReply> v = volume::VerifyVolumeToken(a.token, s.vendor_public_key);
+    if (v.ok() && v->grant) claims = std::move(v->grant);
+  } else {
+    StatusOr<LicenseClaims> c = VerifyLicenseToken(a.token, s.vendor_public_key);
+    if (c.ok()) claims = std::move(*c);
+  }
+  if (!claims) {
+    return Status(ErrorCode::kStoreTampered,
+                  fmt::format("the {} license token is not signed by the vendor", a.method));
+  }
+  return TokenView{.cmid = claims->cmid,
+                   .product_id = claims->product_id,
+                   .activation_id = claims->activation_id,
+                   .hardware = claims->hardware_id,
+                   .issued_at = claims->issued_at};
+}
+
+}  // namespace
+
+std::string ChangedComponents(const HardwareMatch& match) {
+  std::string out;
+  for (const HardwareComponent c : match.changed) {
+    out += (out.empty() ? "" : ", ") + std::string(HardwareComponentName(c));
+  }
+  return out;
+}
+
+IntegrityFindings CheckIntegrity(const IntegritySubject& s, const HardwareBinding& current) {
+  const InstallRecord& r = *s.record;
+  IntegrityFindings f;
+  if (r.activation) {
+    StatusOr<TokenView> token = VerifyActivation(s, *r.activation);
+    if (!token.ok()) {
+      const ErrorCode code = token.status().code() == ErrorCode::kTokenForeignInstallation
+                                 ? ErrorCode::kTokenForeignInstallation
+                                 : ErrorCode::kStoreTampered;
+      return Tampered(code, std::string(token.status().message()));
+    }
+    if (token->product_id != s.product_id || token->cmid != r.cmid || !r.key ||
+        token->activation_id != r.key->activation_id) {
+      return Tampered(ErrorCode::kTokenForeignInstallation,
+                      fmt::format("the license token was issued to another installation "
+                                  "(CMID {}), not to this one ({})",
+                                  token->cmid, r.cmid));
+    }
+    const std::optional<HardwareBinding> bound = HardwareBinding::Parse(token->hardware);
+    if (!bound) {
+      return Tampered(ErrorCode::kStoreTampered, "the license token carries no hardware binding");
+    }
+    f.hardware = MatchHardware(*bound, current);
+    f.signed_time = token->issued_at;
+    if (f.hardware->verdict == HardwareVerdict::kForeign) {
+      return Tampered(ErrorCode::kTokenForeignMachine,
+                      "the license token was issued to another machine: none of this machine's "
+                      "hardware matches its binding");
+    }
+  }
+  if (!s.seal_matches) {
+    IntegrityFindings t =
+        Tampered(ErrorCode::kStoreTampered,
+                 "store.json was changed outside Licet (its seal does not match)");
+    t.hardware = f.hardware;
+    return t;
+  }
+  return f;
+}
+
+}  // namespace licet::client

@@ -1,0 +1,30 @@
+// <root>/observed.json: what the CLI and running applications observed, kept apart from store.json
+// so that restoring, editing or deleting one file does not rewind the other. Two facts:
+//  - the trusted-time high-water mark (also in store.json and, signed by the vendor or volume host,
+//    in the license token): the installation's clock never runs behind the highest of them;
+//  - when the hardware was first seen beyond the activation's tolerance, for which activation (so
+//    the out-of-tolerance grace starts once, not at every start).
+// Written atomically by whoever can write the store; readers treat a missing or damaged file as
+// empty. Format: docs/formats/store.md.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "licet/core/clock.h"
+#include "licet/core/status.h"
+
+namespace licet::client {
+
+struct Observations {
+  TimePoint trusted_time{};
+  std::optional<TimePoint> out_of_tolerance_since;
+  std::string out_of_tolerance_token;  // ContentDigest of the activation token it was seen for
+};
+
+[[nodiscard]] std::filesystem::path ObservationsPath(const std::filesystem::path& root);
+[[nodiscard]] Observations ReadObservations(const std::filesystem::path& root);
+[[nodiscard]] Status WriteObservations(const std::filesystem::path& root, const Observations& o);
+
+}  // namespace licet::client

@@ -1,0 +1,59 @@
+#include "store_seal.h"
+
+#include <sodium.h>
+
+#include "licet/core/encoding.h"
+
+namespace licet::client {
+namespace {
+
+constexpr std::string_view kSealKey = "\"seal\": \"";
+
+std::string SealOf(std::string_view text, std::string_view cmid,
+                   std::string_view vendor_public_key) {
+  unsigned char key[crypto_generichash_KEYBYTES];
+  crypto_generichash_state kst;
+  crypto_generichash_init(&kst, nullptr, 0, sizeof key);
+  for (const std::string_view part :
+       {std::string_view("licet/store-seal/v1|"), cmid, std::string_view("|"), vendor_public_key}) {
+    crypto_generichash_update(&kst, reinterpret_cast<const unsigned char*>(part.data()),
+                              part.size());
+  }
+  crypto_generichash_final(&kst, key, sizeof key);
+  unsigned char mac[32];
+  crypto_generichash(mac, sizeof mac, reinterpret_cast<const unsigned char*>(text.data()),
+                     text.size(), key, sizeof key);
+  return HexEncode(mac);
+}
+
+// Where the seal value starts in `text`, or npos. JSON escapes quotes inside strings, so the
+// unescaped key can only be the member itself.
+std::size_t SealOffset(std::string_view text) {
+  const std::size_t at = text.find(kSealKey);
+  if (at == std::string_view::npos) return at;
+  const std::size_t value = at + kSealKey.size();
+  if (value + kSealPlaceholder.size() > text.size()) return std::string_view::npos;
+  return value;
+}
+
+}  // namespace
+
+void SealStoreText(std::string& text, std::string_view cmid, std::string_view vendor_public_key) {
+  const std::size_t at = SealOffset(text);
+  if (at == std::string::npos) return;
+  const std::string seal = SealOf(text, cmid, vendor_public_key);
+  text.replace(at, seal.size(), seal);
+}
+
+bool StoreSealMatches(std::string_view text, std::string_view seal, std::string_view cmid,
+                      std::string_view vendor_public_key) {
+  if (seal.size() != kSealPlaceholder.size()) return false;
+  const std::size_t at = SealOffset(text);
+  if (at == std::string_view::npos || text.substr(at, seal.size()) != seal) return false;
+  std::string unsealed(text);
+  unsealed.replace(at, kSealPlaceholder.size(), kSealPlaceholder);
+  const std::string expected = SealOf(unsealed, cmid, vendor_public_key);
+  return sodium_memcmp(expected.data(), seal.data(), seal.size()) == 0;
+}
+
+}  // namespace licet::client
