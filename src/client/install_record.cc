@@ -121,6 +121,7 @@ std::string SerializeRecord(const InstallRecord& r) {
        r.last_shutdown_notice_at ? TimeJson(*r.last_shutdown_notice_at) : json(nullptr)},
       {"phone_nonce", r.phone_nonce},
       {"phone_iid_key", r.phone_iid_key},
+      {"profile", ProfileJson(r.profile)},
       {"seal", kSealPlaceholder},
   };
   std::string text = j.dump(2) + "\n";
@@ -171,6 +172,7 @@ StatusOr<InstallRecord> ParseRecord(std::string_view text, std::string_view sour
     // Added with phone activation: optional.
     r.phone_nonce = j.value("phone_nonce", 0u);
     r.phone_iid_key = j.value("phone_iid_key", "");
+    r.profile = ProfileFromJson(j.at("profile"));
     r.seal = j.value("seal", "");  // checked by the reader (store_seal.h), not here
     return r;
   } catch (const std::exception& e) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog_profile.h"
 #include "licet/core/channel.h"
 #include "licet/core/clock.h"
 #include "licet/core/status.h"
@@ -80,7 +81,9 @@ struct InstallRecord {
   std::optional<TimePoint> last_shutdown_notice_at;  // throttles event 100
   std::uint32_t phone_nonce = 0;  // in the installation ID (20 bits); 0 = none made yet
   std::string phone_iid_key;      // the key (partial) the last shown installation ID was for
-  std::string seal;               // as read (store_seal.h); SerializeRecord writes a fresh one
+  /// What applications need from the catalog (catalog_profile.h); refreshed on every save.
+  CatalogProfile profile;
+  std::string seal;  // as read (store_seal.h); SerializeRecord writes a fresh one
 };
 
 /// Serialises with stable field names, pretty-printed, sealed (store_seal.h).

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "store_seal.h"
+
 namespace licet::client {
 namespace {
 
@@ -63,6 +65,35 @@ TEST(InstallRecordTest, DamageIsStoreCorruptNeverAThrow) {
     EXPECT_EQ(ParseRecord(text, "t").status().code(), ErrorCode::kStoreCorrupt)
         << text.substr(0, 60);
   }
+}
+
+}  // namespace
+}  // namespace licet::client
+
+namespace licet::client {
+namespace {
+
+TEST(StoreSealTest, AnyEditedByteBreaksTheSealAndTheSealItselfCannotBeReused) {
+  const InstallRecord r = Sample();
+  const std::string text = SerializeRecord(r);
+  const StatusOr<InstallRecord> back = ParseRecord(text, "t");
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_EQ(back->seal.size(), 64u);
+  EXPECT_TRUE(StoreSealMatches(text, back->seal, r.cmid, r.vendor_public_key));
+  // The seal is keyed by the CMID: the same bytes under another installation do not match.
+  EXPECT_FALSE(StoreSealMatches(text, back->seal, "another-cmid", r.vendor_public_key));
+  // One edited character anywhere (here: every 37th) breaks it.
+  for (std::size_t i = 0; i < text.size(); i += 37) {
+    std::string edited = text;
+    edited[i] = edited[i] == '1' ? '2' : '1';
+    const StatusOr<InstallRecord> e = ParseRecord(edited, "t");
+    if (!e.ok()) continue;  // no longer JSON: kStoreCorrupt, also refused
+    EXPECT_FALSE(StoreSealMatches(edited, e->seal, e->cmid, e->vendor_public_key)) << i;
+  }
+  // An edited evaluation start with the old seal left in place.
+  std::string later = text;
+  later.replace(later.find("2026-01-01T00:00:00Z"), 20, "2026-06-01T00:00:00Z");
+  EXPECT_FALSE(StoreSealMatches(later, back->seal, r.cmid, r.vendor_public_key));
 }
 
 }  // namespace

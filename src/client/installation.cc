@@ -86,6 +86,8 @@ StatusOr<Installation> Installation::Create(const InstallOptions& options, const
   r.edition = edition->id;
   r.features = std::move(features);
   r.rearm_remaining = catalog.policy().rearm_count;
+  const std::string catalog_digest = ContentDigest(catalog_text);
+  r.profile = MakeCatalogProfile(catalog, *edition, catalog_digest);
 
   // The catalog first, then the record: a store.json never exists without its catalog.
   LICET_RETURN_IF_ERROR(WriteFileAtomically(options.root / "catalog.toml", catalog_text));
@@ -97,7 +99,7 @@ StatusOr<Installation> Installation::Create(const InstallOptions& options, const
   std::error_code ec;
   std::filesystem::remove(ObservationsPath(options.root), ec);
   Installation inst(options.root, std::move(catalog), std::move(r), clock, std::move(lock),
-                    /*seal_matches=*/true);
+                    /*seal_matches=*/true, catalog_digest);
   LICET_RETURN_IF_ERROR(inst.Save());
   LICET_RETURN_IF_ERROR(
       inst.Log(event_id::kInstalled, EventLevel::kInformation,
@@ -144,17 +146,21 @@ StatusOr<Installation> Installation::Open(const fs::path& root, Access access, c
   }
   const bool sealed =
       StoreSealMatches(store_text, record.seal, record.cmid, record.vendor_public_key);
-  return Installation(root, std::move(catalog), std::move(record), clock, std::move(lock), sealed);
+  std::string digest = ContentDigest(*catalog_text);
+  return Installation(root, std::move(catalog), std::move(record), clock, std::move(lock), sealed,
+                      std::move(digest));
 }
 
 Installation::Installation(std::filesystem::path root, Catalog catalog, InstallRecord record,
-                           const Clock& clock, std::optional<FileLock> lock, bool seal_matches)
+                           const Clock& clock, std::optional<FileLock> lock, bool seal_matches,
+                           std::string catalog_digest)
     : root_(std::move(root)),
       catalog_(std::move(catalog)),
       record_(std::move(record)),
       clock_(&clock),
       lock_(std::move(lock)),
-      seal_matches_(seal_matches) {
+      seal_matches_(seal_matches),
+      catalog_digest_(std::move(catalog_digest)) {
   Refresh();
 }
 
@@ -167,6 +173,7 @@ void Installation::Refresh() {
 IntegritySubject Installation::Subject() const {
   return IntegritySubject{.record = &record_,
                           .seal_matches = seal_matches_,
+                          .catalog_matches = record_.profile.catalog_digest == catalog_digest_,
                           .product_id = catalog_.product().id,
                           .vendor_public_key = catalog_.vendor().public_key,
                           .phone_public_key = catalog_.vendor().phone_public_key};
@@ -209,6 +216,7 @@ Status Installation::Save() {
   }
   const TimePoint now = Now();
   record_.trusted_time = now;
+  record_.profile = MakeCatalogProfile(catalog_, edition(), catalog_digest_);
   LICET_RETURN_IF_ERROR(
       WriteFileAtomically(store_path(), SerializeRecord(record_), FileMode::kOwnerOnly));
   integrity_ = CheckIntegrity(Subject(), hardware_);

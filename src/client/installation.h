@@ -100,7 +100,8 @@ class Installation {
 
  private:
   Installation(std::filesystem::path root, Catalog catalog, InstallRecord record,
-               const Clock& clock, std::optional<FileLock> lock, bool seal_matches);
+               const Clock& clock, std::optional<FileLock> lock, bool seal_matches,
+               std::string catalog_digest);
 
   // Re-reads observed.json and the hardware, and re-runs the integrity analysis.
   void Refresh();
@@ -113,6 +114,7 @@ class Installation {
   const Clock* clock_;
   std::optional<FileLock> lock_;  // held when opened for writing
   bool seal_matches_ = true;
+  std::string catalog_digest_;  // of catalog.toml's bytes, for the profile
   HardwareBinding hardware_;
   Observations observations_;
   IntegrityFindings integrity_;

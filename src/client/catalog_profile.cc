@@ -1,0 +1,90 @@
+#include "catalog_profile.h"
+
+#include <stdexcept>
+
+#include "licet/core/encoding.h"
+
+namespace licet::client {
+namespace {
+
+using nlohmann::json;
+
+Enforcement EnforcementFrom(const json& j) {
+  const std::string name = j.get<std::string>();
+  for (const Enforcement e :
+       {Enforcement::kNone, Enforcement::kNag, Enforcement::kForcedShutdown}) {
+    if (EnforcementName(e) == name) return e;
+  }
+  throw std::invalid_argument("unknown enforcement " + name);
+}
+
+}  // namespace
+
+CatalogProfile MakeCatalogProfile(const Catalog& catalog, const Edition& edition,
+                                  std::string catalog_digest) {
+  return CatalogProfile{.catalog_digest = std::move(catalog_digest),
+                        .product_name = catalog.product().name,
+                        .lab = catalog.product().lab,
+                        .edition_name = edition.name,
+                        .evaluation = edition.evaluation,
+                        .edition_features = edition.features,
+                        .phone_public_key = catalog.vendor().phone_public_key,
+                        .policy = catalog.policy()};
+}
+
+json ProfileJson(const CatalogProfile& p) {
+  const Policy& q = p.policy;
+  return {
+      {"catalog_digest", p.catalog_digest},
+      {"product_name", p.product_name},
+      {"lab", p.lab},
+      {"edition_name", p.edition_name},
+      {"evaluation", p.evaluation},
+      {"edition_features", p.edition_features},
+      {"phone_public_key", p.phone_public_key ? Base64Encode(*p.phone_public_key) : ""},
+      {"policy",
+       {{"evaluation_days", q.evaluation_days},
+        {"rearm_count", q.rearm_count},
+        {"initial_grace_days", q.initial_grace_days},
+        {"out_of_tolerance_grace_days", q.out_of_tolerance_grace_days},
+        {"non_genuine_grace_days", q.non_genuine_grace_days},
+        {"notification_enforcement", EnforcementName(q.notification_enforcement)},
+        {"evaluation_expired_enforcement", EnforcementName(q.evaluation_expired_enforcement)},
+        {"forced_shutdown_interval_minutes", q.forced_shutdown_interval_minutes},
+        {"volume_validity_days", q.volume_validity_days},
+        {"volume_renewal_minutes", q.volume_renewal_minutes},
+        {"volume_retry_minutes", q.volume_retry_minutes}}},
+  };
+}
+
+CatalogProfile ProfileFromJson(const json& j) {
+  CatalogProfile p;
+  p.catalog_digest = j.at("catalog_digest").get<std::string>();
+  p.product_name = j.at("product_name").get<std::string>();
+  p.lab = j.at("lab").get<bool>();
+  p.edition_name = j.at("edition_name").get<std::string>();
+  p.evaluation = j.at("evaluation").get<bool>();
+  p.edition_features = j.at("edition_features").get<std::vector<std::string>>();
+  if (const std::string key = j.at("phone_public_key").get<std::string>(); !key.empty()) {
+    const std::optional<std::vector<std::uint8_t>> bytes = Base64Decode(key);
+    if (!bytes || bytes->size() != 21) throw std::invalid_argument("bad phone_public_key");
+    p.phone_public_key.emplace();
+    std::copy(bytes->begin(), bytes->end(), p.phone_public_key->begin());
+  }
+  const json& q = j.at("policy");
+  Policy& o = p.policy;
+  o.evaluation_days = q.at("evaluation_days").get<int>();
+  o.rearm_count = q.at("rearm_count").get<int>();
+  o.initial_grace_days = q.at("initial_grace_days").get<int>();
+  o.out_of_tolerance_grace_days = q.at("out_of_tolerance_grace_days").get<int>();
+  o.non_genuine_grace_days = q.at("non_genuine_grace_days").get<int>();
+  o.notification_enforcement = EnforcementFrom(q.at("notification_enforcement"));
+  o.evaluation_expired_enforcement = EnforcementFrom(q.at("evaluation_expired_enforcement"));
+  o.forced_shutdown_interval_minutes = q.at("forced_shutdown_interval_minutes").get<int>();
+  o.volume_validity_days = q.at("volume_validity_days").get<int>();
+  o.volume_renewal_minutes = q.at("volume_renewal_minutes").get<int>();
+  o.volume_retry_minutes = q.at("volume_retry_minutes").get<int>();
+  return p;
+}
+
+}  // namespace licet::client

@@ -1,0 +1,419 @@
+#include "license_checker.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <mutex>
+
+#include "installation.h"
+#include "licet/core/encoding.h"
+#include "restart.h"
+#include "store_seal.h"
+
+namespace licet::engine {
+namespace {
+
+using std::chrono::minutes;
+
+// observed.json is rewritten when the trusted time moved this much (or the out-of-tolerance start
+// changed): often enough to matter, rarely enough to cost nothing.
+constexpr Seconds kObservationWriteInterval = minutes(10);
+// The watcher wakes up this often without events, to re-read the hardware and the trusted time.
+constexpr int kWatcherPeriodMs = 60'000;
+constexpr TimePoint kForever = TimePoint::max();
+
+template <std::size_t N>
+void CopyText(char (&dst)[N], std::string_view text) {
+  const std::size_t n = std::min(text.size(), N - 1);
+  std::memcpy(dst, text.data(), n);
+  dst[n] = '\0';
+}
+
+std::int64_t Unix(TimePoint t) { return t.time_since_epoch().count(); }
+
+// Plain open/read of a whole small file (applications do this at start).
+StatusOr<std::string> ReadFile(const std::filesystem::path& path, std::size_t max) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      return Status(ErrorCode::kNotInstalled,
+                    "no Licet installation: " + path.string() + " does not exist");
+    }
+    return Status(ErrorCode::kIoError, path.string() + ": " + std::strerror(errno));
+  }
+  std::string out;
+  char buf[16384];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+    if (out.size() > max) break;
+  }
+  ::close(fd);
+  if (out.size() > max) return Status(ErrorCode::kStoreCorrupt, path.string() + " is too large");
+  return out;
+}
+
+std::string ChannelOf(const client::InstallRecord& r) {
+  if (r.key) return std::string(ChannelName(r.key->channel));
+  if (r.profile.evaluation) return std::string(ChannelName(Channel::kTimeBasedEval));
+  return {};
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+bool SameFeature(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+LicenseChecker::LicenseChecker(CheckerOptions options) : options_(std::move(options)) {}
+
+LicenseChecker::~LicenseChecker() {
+  if (watcher_.joinable()) {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t n = ::write(stop_fd_, &one, sizeof one);
+    watcher_.join();
+  }
+  if (inotify_fd_ >= 0) ::close(inotify_fd_);
+  if (stop_fd_ >= 0) ::close(stop_fd_);
+}
+
+StatusOr<std::unique_ptr<LicenseChecker>> LicenseChecker::Open(CheckerOptions options) {
+  if (options.catalog.empty()) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "licet_open needs the catalog (product ID) the application belongs to");
+  }
+  std::unique_ptr<LicenseChecker> c(new LicenseChecker(std::move(options)));
+  // Watch first, then load: a change made while loading bumps the generation and is re-read.
+  if (c->options_.watch) c->StartWatcher();
+  const std::uint64_t generation = c->CurrentGeneration();
+  LICET_ASSIGN_OR_RETURN(Snapshot snapshot, c->Load());
+  c->snapshot_ = std::move(snapshot);
+  c->snapshot_generation_ = generation;
+  c->virtualization_ = client::DetectVirtualization();
+  std::unique_lock lock(c->mutex_);
+  c->Render(c->ClockNow());
+  return c;
+}
+
+TimePoint LicenseChecker::ClockNow() const {
+  timespec ts{};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return TimePoint(Seconds(ts.tv_sec));
+}
+
+LicenseChecker::FileIdentity LicenseChecker::StoreIdentity() const {
+  struct stat st {};
+  if (::stat((options_.root / "store.json").c_str(), &st) != 0) return {};
+  return FileIdentity{.mtime_ns = st.st_mtim.tv_sec * 1'000'000'000 + st.st_mtim.tv_nsec,
+                      .inode = st.st_ino,
+                      .size = st.st_size};
+}
+
+std::uint64_t LicenseChecker::CurrentGeneration() {
+  if (watcher_.joinable()) return generation_.load(std::memory_order_acquire);
+  const FileIdentity now = StoreIdentity();
+  const FileIdentity seen{.mtime_ns = seen_mtime_ns_.load(std::memory_order_relaxed),
+                          .inode = seen_inode_.load(std::memory_order_relaxed),
+                          .size = seen_size_.load(std::memory_order_relaxed)};
+  if (now != seen) {
+    seen_mtime_ns_.store(now.mtime_ns, std::memory_order_relaxed);
+    seen_inode_.store(now.inode, std::memory_order_relaxed);
+    seen_size_.store(now.size, std::memory_order_relaxed);
+    return generation_.fetch_add(1, std::memory_order_acq_rel) + 1;
+  }
+  return generation_.load(std::memory_order_acquire);
+}
+
+StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load() const {
+  const std::filesystem::path& root = options_.root;
+  LICET_ASSIGN_OR_RETURN(const std::string store_text, ReadFile(root / "store.json", 1 << 20));
+  LICET_ASSIGN_OR_RETURN(client::InstallRecord record,
+                         client::ParseRecord(store_text, (root / "store.json").string()));
+  if (record.product_id != options_.catalog) {
+    return Status(ErrorCode::kCatalogUntrusted,
+                  fmt::format("{} holds an installation of {}, not of {}", root.string(),
+                              record.product_id, options_.catalog));
+  }
+  const std::optional<std::vector<std::uint8_t>> vendor_key =
+      Base64Decode(record.vendor_public_key);
+  if (!vendor_key || vendor_key->size() != 32) {
+    return Status(ErrorCode::kStoreCorrupt, "store.json holds no valid vendor key");
+  }
+  std::array<std::uint8_t, 32> key{};
+  std::copy(vendor_key->begin(), vendor_key->end(), key.begin());
+  if (options_.vendor_public_key && *options_.vendor_public_key != key) {
+    return Status(ErrorCode::kCatalogUntrusted,
+                  fmt::format("{} was installed from a catalog signed by {}, not by the vendor key "
+                              "this application trusts",
+                              root.string(), record.vendor_key_id));
+  }
+  StatusOr<std::string> catalog_text = ReadFile(root / "catalog.toml", 1 << 20);
+  const bool catalog_matches =
+      catalog_text.ok() && ContentDigest(*catalog_text) == record.profile.catalog_digest;
+  Snapshot s;
+  const bool sealed =
+      client::StoreSealMatches(store_text, record.seal, record.cmid, record.vendor_public_key);
+  const HardwareBinding hardware = client::CurrentHardware(root, record.profile.lab);
+  s.integrity = client::CheckIntegrity(
+      client::IntegritySubject{.record = &record,
+                               .seal_matches = sealed,
+                               .catalog_matches = catalog_matches,
+                               .product_id = record.product_id,
+                               .vendor_public_key = key,
+                               .phone_public_key = record.profile.phone_public_key},
+      hardware);
+  s.observations = client::ReadObservations(root);
+  s.record = std::move(record);
+  return s;
+}
+
+void LicenseChecker::PersistObservations(const client::FactsInput& in, TimePoint now) {
+  const client::Observations updated = client::UpdatedObservations(in, now);
+  const client::Observations& was = *in.observations;
+  const bool oot_changed = updated.out_of_tolerance_since != was.out_of_tolerance_since ||
+                           updated.out_of_tolerance_token != was.out_of_tolerance_token;
+  if (!oot_changed && updated.trusted_time - was.trusted_time < kObservationWriteInterval) return;
+  if (snapshot_->integrity.tampering) return;  // nothing to keep from a store that is not genuine
+  // Best effort: a read-only store still works, its marks are only kept in memory.
+  (void)client::WriteObservations(options_.root, updated);
+  snapshot_->observations = updated;
+}
+
+void LicenseChecker::Render(TimePoint system_now) {
+  Rendered r;
+  r.generation = snapshot_generation_;
+  licet_state& out = r.state;
+  out.struct_size = sizeof(licet_state);
+  if (!snapshot_) {
+    out.status = LICET_STATUS_UNLICENSED;
+    out.coarse = LICET_COARSE_UNLICENSED;
+    out.reason = static_cast<licet_code>(snapshot_error_.code());
+    out.now = Unix(system_now);
+    CopyText(out.explanation, snapshot_error_.message());
+    r.error = snapshot_error_;
+    r.clock_from = TimePoint::min();
+    r.valid_until = kForever;
+    rendered_ = std::move(r);
+    return;
+  }
+  const client::InstallRecord& rec = snapshot_->record;
+  const TimePoint clock = system_now + Seconds(rec.lab_clock_offset_seconds);
+  client::FactsInput in{.record = &rec,
+                        .evaluation_edition = rec.profile.evaluation,
+                        .integrity = &snapshot_->integrity,
+                        .observations = &snapshot_->observations,
+                        .clock_now = clock};
+  PersistObservations(in, client::LicensingNow(in));
+  const TimePoint now = client::LicensingNow(in);
+  const LicenseFacts facts = client::BuildLicenseFacts(in);
+  const LicenseState st = EvaluateLicense(facts, rec.profile.policy, now);
+
+  out.status = static_cast<std::int32_t>(st.status);
+  out.coarse = static_cast<std::int32_t>(st.coarse());
+  out.enforcement = static_cast<std::int32_t>(st.enforcement);
+  out.reason = static_cast<licet_code>(st.reason);
+  out.now = Unix(now);
+  const client::IntegrityFindings& integrity = snapshot_->integrity;
+  if (rec.profile.evaluation) out.flags |= LICET_FLAG_EVALUATION;
+  if (facts.clock_set_back_by) out.flags |= LICET_FLAG_CLOCK_SET_BACK;
+  if (facts.tampering) out.flags |= LICET_FLAG_TAMPERED;
+  if (integrity.hardware && !integrity.hardware->changed.empty()) {
+    out.flags |= LICET_FLAG_HARDWARE_CHANGED;
+    CopyText(out.changed_hardware, client::ChangedComponents(*integrity.hardware));
+  }
+  if (!virtualization_.virtual_machine.empty()) out.flags |= LICET_FLAG_VIRTUAL_MACHINE;
+  if (!virtualization_.container.empty()) out.flags |= LICET_FLAG_CONTAINER;
+  if (rec.pending) out.flags |= LICET_FLAG_PENDING_CHANGES;
+  CopyText(
+      out.virtualization,
+      virtualization_.virtual_machine +
+          (virtualization_.virtual_machine.empty() || virtualization_.container.empty() ? ""
+                                                                                        : ", ") +
+          virtualization_.container);
+
+  TimePoint valid_until = kForever;
+  if (st.ends) {
+    out.ends = Unix(*st.ends);
+    const Seconds left = st.Remaining(now);
+    out.minutes_left = left.count() / 60;
+    // minutes_left drops when fewer than that many whole minutes remain; the status at `ends`.
+    valid_until = std::min(*st.ends, *st.ends - Seconds(60 * out.minutes_left) + Seconds(1));
+  }
+  if (st.enforcement == Enforcement::kForcedShutdown) {
+    // The application shuts down one interval after it started, or after the forced shutdowns
+    // began while it ran (Windows: an hour after boot).
+    if (!forced_shutdown_since_) forced_shutdown_since_ = now;
+    const TimePoint deadline = *forced_shutdown_since_ + st.shutdown_interval;
+    out.shutdown_interval_minutes = st.shutdown_interval.count() / 60;
+    out.shutdown_at = Unix(deadline);
+    out.shutdown_due = now >= deadline ? 1 : 0;
+    if (now < deadline) valid_until = std::min(valid_until, deadline);
+  } else {
+    forced_shutdown_since_.reset();
+  }
+  const TimePoint trusted = client::TrustedTime(in);
+  if (facts.clock_set_back_by) {
+    valid_until = std::min(valid_until, trusted - client::kClockRollbackTolerance);
+  }
+
+  CopyText(out.product_id, rec.product_id);
+  CopyText(out.product_name, rec.profile.product_name);
+  CopyText(out.edition, rec.edition);
+  CopyText(out.edition_name, rec.profile.edition_name);
+  CopyText(out.channel, ChannelOf(rec));
+  CopyText(out.features, Joined(rec.profile.edition_features));
+  CopyText(out.explanation, st.explanation);
+
+  r.trusted = trusted;
+  r.clock_from = clock;
+  r.valid_until = valid_until;
+  r.lab_offset = Seconds(rec.lab_clock_offset_seconds);
+  rendered_ = std::move(r);
+}
+
+Status LicenseChecker::Check(licet_state& out) {
+  const std::uint64_t generation = CurrentGeneration();
+  const TimePoint system_now = ClockNow();
+  {
+    std::shared_lock lock(mutex_);
+    const Rendered& r = rendered_;
+    const TimePoint clock = system_now + r.lab_offset;
+    const TimePoint now = std::max(clock, r.trusted);
+    if (r.generation == generation && clock >= r.clock_from && now < r.valid_until) {
+      out = r.state;
+      if (r.error.ok()) out.now = Unix(now);
+      return r.error;
+    }
+  }
+  std::unique_lock lock(mutex_);
+  const std::uint64_t latest = CurrentGeneration();
+  if (snapshot_generation_ != latest) {
+    StatusOr<Snapshot> loaded = Load();
+    snapshot_generation_ = latest;
+    if (loaded.ok()) {
+      snapshot_ = std::move(*loaded);
+      snapshot_error_ = OkStatus();
+    } else {
+      snapshot_.reset();
+      snapshot_error_ = loaded.status();
+    }
+  }
+  Render(ClockNow());
+  out = rendered_.state;
+  return rendered_.error;
+}
+
+Status LicenseChecker::CheckFeature(std::string_view feature) {
+  licet_state st{};
+  LICET_RETURN_IF_ERROR(Check(st));
+  std::shared_lock lock(mutex_);
+  if (!snapshot_) return snapshot_error_;
+  const client::InstallRecord& rec = snapshot_->record;
+  const std::vector<std::string>& allowed = rec.profile.edition_features;
+  const bool in_edition = std::any_of(allowed.begin(), allowed.end(), [&](const std::string& f) {
+    return SameFeature(f, feature);
+  });
+  if (!in_edition) {
+    return Status(
+        ErrorCode::kFeatureNotAllowed,
+        fmt::format("{} is not available in {} ({}); it has: {}", feature, rec.edition,
+                    rec.profile.edition_name, allowed.empty() ? "no features" : Joined(allowed)),
+        "Convert to an edition that has it: licet dism /online /Get-TargetEditions");
+  }
+  if ((st.flags & LICET_FLAG_TAMPERED) != 0 || st.status == LICET_STATUS_UNLICENSED) {
+    return Status(static_cast<ErrorCode>(st.reason), st.explanation);
+  }
+  return OkStatus();
+}
+
+StatusOr<int> LicenseChecker::ApplyPending() {
+  LICET_ASSIGN_OR_RETURN(
+      client::Installation inst,
+      client::Installation::Open(options_.root, client::Access::kReadWrite, SystemClock::Get()));
+  if (inst.record().product_id != options_.catalog) {
+    return Status(ErrorCode::kCatalogUntrusted,
+                  fmt::format("{} holds an installation of {}, not of {}", options_.root.string(),
+                              inst.record().product_id, options_.catalog));
+  }
+  int applied = 0;
+  if (inst.record().pending) {
+    LICET_ASSIGN_OR_RETURN(const client::RestartResult result, client::Restart(inst));
+    applied = static_cast<int>(result.applied.size());
+  }
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  return applied;
+}
+
+void LicenseChecker::StartWatcher() {
+  inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (inotify_fd_ < 0) return;  // no inotify: every check stats store.json instead
+  if (::inotify_add_watch(inotify_fd_, options_.root.c_str(),
+                          IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE) <
+      0) {
+    ::close(inotify_fd_);
+    inotify_fd_ = -1;
+    return;
+  }
+  stop_fd_ = ::eventfd(0, EFD_CLOEXEC);
+  if (stop_fd_ < 0) return;
+  // The watcher takes no signals: they belong to the application's threads.
+  sigset_t all;
+  sigset_t previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &previous);
+  watcher_ = std::thread([this] { WatchLoop(); });
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+}
+
+void LicenseChecker::WatchLoop() {
+  static constexpr std::array<std::string_view, 4> kWatched = {
+      "store.json", "catalog.toml", "observed.json", "lab-hardware.json"};
+  for (;;) {
+    pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
+    const int n = ::poll(fds, 2, kWatcherPeriodMs);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 || (fds[1].revents & POLLIN) != 0) return;
+    bool relevant = n == 0;  // the periodic wake-up
+    if ((fds[0].revents & POLLIN) != 0) {
+      alignas(inotify_event) char buf[4096];
+      for (;;) {
+        const ssize_t len = ::read(inotify_fd_, buf, sizeof buf);
+        if (len <= 0) break;
+        for (ssize_t at = 0; at < len;) {
+          const auto* e = reinterpret_cast<const inotify_event*>(buf + at);
+          const std::string_view name = e->len > 0 ? std::string_view(e->name) : "";
+          if ((e->mask & IN_Q_OVERFLOW) != 0 ||
+              std::find(kWatched.begin(), kWatched.end(), name) != kWatched.end()) {
+            relevant = true;
+          }
+          at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
+        }
+      }
+    }
+    if (relevant) generation_.fetch_add(1, std::memory_order_acq_rel);
+  }
+}
+
+}  // namespace licet::engine

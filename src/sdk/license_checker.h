@@ -1,0 +1,113 @@
+// The engine behind the C API (include/licet/licet.h): one opened installation, checked cheaply and
+// often by an application.
+//
+// A check is a memory read: the state rendered at the last change stays valid until a deadline
+// (the next minute of a countdown, the end of a status, a forced-shutdown time) or until the store
+// changes. Changes are noticed by a watcher thread (inotify on the store directory, plus a wake-up
+// every minute to re-read the hardware and raise the trusted-time mark), which bumps a generation
+// counter; the next check then reloads. Loading never parses the TOML catalog: store.json carries
+// the catalog profile it needs (client/catalog_profile.h), sealed with the record.
+//
+// Thread-safe: checks share a reader lock; reloads and renders take the writer lock.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+
+#include "hardware_probe.h"
+#include "install_record.h"
+#include "license_facts.h"
+#include "licet/licet.h"
+
+namespace licet::engine {
+
+struct CheckerOptions {
+  std::filesystem::path root;
+  std::string catalog;  // the product ID the application belongs to
+  std::optional<std::array<std::uint8_t, 32>> vendor_public_key;
+  bool watch = true;
+};
+
+class LicenseChecker {
+ public:
+  /// Loads and verifies the store. Errors: kNotInstalled, kStoreCorrupt, kCatalogUntrusted,
+  /// kIoError.
+  [[nodiscard]] static StatusOr<std::unique_ptr<LicenseChecker>> Open(CheckerOptions options);
+  ~LicenseChecker();
+  LicenseChecker(const LicenseChecker&) = delete;
+  LicenseChecker& operator=(const LicenseChecker&) = delete;
+
+  /// Fills `out` (the full current struct; the C layer copies what the caller's version holds).
+  /// When the store cannot be read any more, returns why and fills `out` as unlicensed.
+  [[nodiscard]] Status Check(licet_state& out);
+
+  /// OkStatus when `feature` may be used now; else why not.
+  [[nodiscard]] Status CheckFeature(std::string_view feature);
+
+  /// Applies staged changes (licet restart); returns how many were applied.
+  [[nodiscard]] StatusOr<int> ApplyPending();
+
+ private:
+  // What was read from disk at one generation.
+  struct Snapshot {
+    client::InstallRecord record;
+    client::IntegrityFindings integrity;
+    client::Observations observations;
+  };
+  // The state rendered at one instant, and the span of licensing time it stays true for.
+  struct Rendered {
+    std::uint64_t generation = 0;
+    licet_state state{};
+    TimePoint trusted{};      // the trusted time of the snapshot (the floor of `now`)
+    TimePoint clock_from{};   // a clock earlier than this was set back: render again
+    TimePoint valid_until{};  // licensing time at which the rendering expires (exclusive)
+    Seconds lab_offset{0};    // the lab clock offset of the snapshot
+    Status error;             // set when the snapshot could not be loaded
+  };
+
+  explicit LicenseChecker(CheckerOptions options);
+
+  [[nodiscard]] StatusOr<Snapshot> Load() const;
+  void Render(TimePoint clock_now);  // requires the writer lock
+  [[nodiscard]] TimePoint ClockNow() const;
+  [[nodiscard]] std::uint64_t CurrentGeneration();
+  void StartWatcher();
+  void WatchLoop();
+  void PersistObservations(const client::FactsInput& in, TimePoint now);
+
+  CheckerOptions options_;
+  client::Virtualization virtualization_;
+
+  std::atomic<std::uint64_t> generation_{1};
+  mutable std::shared_mutex mutex_;
+  std::optional<Snapshot> snapshot_;  // guarded by mutex_
+  std::uint64_t snapshot_generation_ = 0;
+  Status snapshot_error_;
+  Rendered rendered_;                               // guarded by mutex_
+  std::optional<TimePoint> forced_shutdown_since_;  // first render with forced shutdown
+
+  // Without a watcher: store.json's identity, compared on every check.
+  struct FileIdentity {
+    std::int64_t mtime_ns = 0;
+    std::uint64_t inode = 0;
+    std::int64_t size = 0;
+    friend bool operator==(const FileIdentity&, const FileIdentity&) = default;
+  };
+  [[nodiscard]] FileIdentity StoreIdentity() const;
+  std::atomic<std::int64_t> seen_mtime_ns_{0};
+  std::atomic<std::uint64_t> seen_inode_{0};
+  std::atomic<std::int64_t> seen_size_{0};
+
+  int inotify_fd_ = -1;
+  int stop_fd_ = -1;
+  std::thread watcher_;
+};
+
+}  // namespace licet::engine
