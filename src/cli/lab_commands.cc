@@ -1,4 +1,4 @@
-// licet lab clock advance|show|reset, licet lab key — lab catalogs only.
+// licet lab clock advance|show|reset, licet lab key, licet lab hardware — lab catalogs only.
 #include <fmt/format.h>
 
 #include "catalog_locator.h"
@@ -35,8 +35,12 @@ void RegisterClock(CLI::App& lab, CliContext& ctx, int* exit_status) {
                                      {"offset_seconds", inst->record().lab_clock_offset_seconds}});
       return;
     }
-    *ctx.out << fmt::format("Lab clock: {} (machine clock +{})\n", FormatHuman(now),
-                            FormatDurationHuman(Seconds(inst->record().lab_clock_offset_seconds)));
+    const std::int64_t offset = inst->record().lab_clock_offset_seconds;
+    *ctx.out << fmt::format("Lab clock: {} (machine clock {}{})\n", FormatHuman(inst->ClockNow()),
+                            offset < 0 ? "-" : "+", FormatDurationHuman(Seconds(std::abs(offset))));
+    if (inst->ClockNow() < now) {
+      *ctx.out << fmt::format("Trusted time: {} (licensing counts from it)\n", FormatHuman(now));
+    }
     *exit_status = 0;
   };
   advance->callback([run, by] {
@@ -45,11 +49,105 @@ void RegisterClock(CLI::App& lab, CliContext& ctx, int* exit_status) {
       return client::AdvanceLabClock(inst, d);
     });
   });
+  auto back = std::make_shared<std::string>();
+  CLI::App* set_back = clock->add_subcommand(
+      "set-back",
+      "Set the clock back, as a user changing the system clock would (the trusted time stays)");
+  set_back->add_option("duration", *back, "How far back: a number and s, m, h, d or w")
+      ->required();
+  set_back->callback([run, back] {
+    run([&](Installation& inst) -> Status {
+      LICET_ASSIGN_OR_RETURN(const Seconds d, ParseDuration(*back));
+      return client::SetBackLabClock(inst, d);
+    });
+  });
   clock->add_subcommand("show", "Show the lab clock")->callback([run] {
     run([](Installation&) { return OkStatus(); });
   });
   clock->add_subcommand("reset", "Back to the machine clock (and reset the trusted-time mark)")
       ->callback([run] { run([](Installation& inst) { return client::ResetLabClock(inst); }); });
+}
+
+// One line per component: its weight, its hash now, the hash bound at activation, and whether it
+// still matches.
+nlohmann::json HardwareRows(const Installation& inst) {
+  nlohmann::json rows = nlohmann::json::array();
+  const std::optional<HardwareMatch>& match = inst.integrity().hardware;
+  for (std::size_t i = 0; i < kHardwareComponentCount; ++i) {
+    const auto c = static_cast<HardwareComponent>(i);
+    const std::optional<std::uint32_t> now = inst.hardware().Hash(c);
+    const bool changed =
+        match && std::find(match->changed.begin(), match->changed.end(), c) != match->changed.end();
+    rows.push_back({{"component", HardwareComponentName(c)},
+                    {"description", HardwareComponentDescription(c)},
+                    {"weight", HardwareWeight(c)},
+                    {"hash", now ? fmt::format("{:08x}", *now) : "-"},
+                    {"changed_since_activation", changed}});
+  }
+  return rows;
+}
+
+void RegisterHardware(CLI::App& lab, CliContext& ctx, int* exit_status) {
+  CLI::App* hw = lab.add_subcommand(
+      "hardware", "Simulate hardware changes (lab catalogs only): show, set COMPONENT VALUE, reset");
+  hw->require_subcommand(1);
+  const auto run = [&ctx, exit_status](const std::function<Status(Installation&)>& fn) {
+    StatusOr<Installation> inst =
+        Installation::Open(client::DefaultRoot(ctx.root_flag), Access::kReadWrite, *ctx.clock);
+    Status s = inst.ok() ? fn(*inst) : inst.status();
+    if (!s.ok()) {
+      *exit_status = ReportFailure(ctx, s);
+      return;
+    }
+    // Read again: the binding now, with the override applied.
+    StatusOr<Installation> fresh =
+        Installation::Open(client::DefaultRoot(ctx.root_flag), Access::kReadOnly, *ctx.clock);
+    if (!fresh.ok()) {
+      *exit_status = ReportFailure(ctx, fresh.status());
+      return;
+    }
+    const nlohmann::json rows = HardwareRows(*fresh);
+    const std::optional<HardwareMatch>& m = fresh->integrity().hardware;
+    if (ctx.json) {
+      nlohmann::json j = {{"binding", fresh->hardware().ToString()}, {"components", rows}};
+      if (m) j["matched_weight"] = m->matched_weight, j["bound_weight"] = m->bound_weight;
+      *exit_status = PrintJson(ctx, j);
+      return;
+    }
+    *ctx.out << fmt::format("Hardware binding: {}\n", fresh->hardware().ToString());
+    for (const nlohmann::json& r : rows) {
+      *ctx.out << fmt::format("  {:<8} weight {}  {}{}\n", r["component"].get<std::string>(),
+                              r["weight"].get<int>(), r["hash"].get<std::string>(),
+                              r["changed_since_activation"].get<bool>() ? "  changed" : "");
+    }
+    if (m) {
+      *ctx.out << fmt::format("Matches the activation: {} of {} (at least half keeps it)\n",
+                              m->matched_weight, m->bound_weight);
+    }
+    *exit_status = 0;
+  };
+  auto component = std::make_shared<std::string>();
+  auto value = std::make_shared<std::string>();
+  CLI::App* set = hw->add_subcommand(
+      "set", "Give a component another value (empty: it can no longer be read)");
+  set->add_option("component", *component, "machine, board, network, disk, cpu or host")
+      ->required();
+  set->add_option("value", *value, "The new raw value, e.g. a MAC address")->required();
+  set->callback([run, component, value] {
+    run([&](Installation& inst) -> Status {
+      const std::optional<HardwareComponent> c = ParseHardwareComponent(*component);
+      if (!c) {
+        return UsageError(fmt::format("'{}' is not a hardware component", *component),
+                          "licet lab hardware set {machine|board|network|disk|cpu|host} VALUE");
+      }
+      return client::SetLabHardware(inst, *c, *value);
+    });
+  });
+  hw->add_subcommand("show", "Show the components and which changed since activation")
+      ->callback([run] { run([](Installation&) { return OkStatus(); }); });
+  hw->add_subcommand("reset", "Back to the machine's own hardware")->callback([run] {
+    run([](Installation& inst) { return client::ResetLabHardware(inst); });
+  });
 }
 
 void RegisterKey(CLI::App& lab, CliContext& ctx, int* exit_status) {
@@ -113,6 +211,7 @@ void RegisterLabCommands(CLI::App& app, CliContext& ctx, int* exit_status) {
   lab->require_subcommand(1);
   RegisterClock(*lab, ctx, exit_status);
   RegisterKey(*lab, ctx, exit_status);
+  RegisterHardware(*lab, ctx, exit_status);
 }
 
 }  // namespace licet::cli

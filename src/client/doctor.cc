@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "command_hint.h"
+#include "hardware_probe.h"
 
 namespace licet::client {
 namespace {
@@ -59,6 +60,50 @@ Finding StateFinding(const Installation& inst) {
   }
 }
 
+// Tampering, hardware changes since activation, and what the machine runs in.
+void AddIntegrityFindings(const Installation& inst, std::vector<Finding>& out) {
+  const IntegrityFindings& f = inst.integrity();
+  const std::filesystem::path& root = inst.root();
+  if (f.tampering) {
+    out.push_back(
+        {Severity::kProblem,
+         fmt::format("{} ({} {})", f.tampering_detail, FormatCode(*f.tampering),
+                     LookupError(*f.tampering).symbol),
+         *f.tampering == ErrorCode::kStoreTampered
+             ? fmt::format("{} then {} (or reinstall)", LicetCommand("backup list", root),
+                           LicetCommand("backup restore ID", root))
+             : LicetCommand("slmgr /ato", root)});
+  }
+  if (f.hardware && !f.hardware->changed.empty()) {
+    std::string names;
+    for (const HardwareComponent c : f.hardware->changed)
+      names += (names.empty() ? "" : ", ") + std::string(HardwareComponentDescription(c));
+    const bool beyond = f.hardware->verdict == HardwareVerdict::kOutOfTolerance;
+    out.push_back(
+        {beyond ? Severity::kProblem : Severity::kInfo,
+         fmt::format("the hardware changed since activation: {}; {} of {} of the binding's weight "
+                     "still matches ({}: at least half keeps the activation)",
+                     names, f.hardware->matched_weight, f.hardware->bound_weight,
+                     beyond ? "beyond tolerance, 0xC004F00F" : "within tolerance"),
+         beyond ? LicetCommand("slmgr /ato", root) : ""});
+  }
+  const Virtualization v = DetectVirtualization();
+  if (!v.virtual_machine.empty()) {
+    out.push_back({Severity::kInfo,
+                   fmt::format("this machine is a virtual machine ({}): a copied disk image is "
+                               "a copied installation; generalize images before cloning",
+                               v.virtual_machine),
+                   ""});
+  }
+  if (!v.container.empty()) {
+    out.push_back({Severity::kInfo,
+                   fmt::format("this installation runs in a container ({}): its machine ID and "
+                               "network addresses may change when the container is recreated",
+                               v.container),
+                   ""});
+  }
+}
+
 }  // namespace
 
 std::vector<Finding> Diagnose(const Installation& inst) {
@@ -110,15 +155,23 @@ std::vector<Finding> Diagnose(const Installation& inst) {
                    LicetCommand("events --id 12288", root)});
   }
   const TimePoint clock = inst.ClockNow();
-  if (clock + std::chrono::minutes(5) < r.trusted_time) {
+  const TimePoint trusted = inst.TrustedTime();
+  if (clock + kClockRollbackTolerance < trusted) {
     out.push_back(
-        {Severity::kWarning,
-         fmt::format(
-             "the clock ({}) is behind the trusted time ({}): it was set back; licensing keeps "
-             "counting from the trusted time",
-             FormatHuman(clock), FormatHuman(r.trusted_time)),
+        {Severity::kProblem,
+         fmt::format("the clock ({}) is {} behind the trusted time ({}): it was set back ({}); "
+                     "licensing keeps counting from the trusted time, so no evaluation or grace "
+                     "period gets longer",
+                     FormatHuman(clock), FormatDurationHuman(trusted - clock), FormatHuman(trusted),
+                     FormatCode(ErrorCode::kClockRolledBack)),
          "Synchronise the clock (NTP), e.g. timedatectl set-ntp true"});
+  } else if (clock + std::chrono::minutes(5) < trusted) {
+    out.push_back({Severity::kWarning,
+                   fmt::format("the clock ({}) is slightly behind the trusted time ({})",
+                               FormatHuman(clock), FormatHuman(trusted)),
+                   "Synchronise the clock (NTP), e.g. timedatectl set-ntp true"});
   }
+  AddIntegrityFindings(inst, out);
   if (r.lab_clock_offset_seconds != 0) {
     out.push_back({Severity::kInfo,
                    fmt::format("the lab clock is {} ahead of the machine clock",

@@ -29,6 +29,7 @@ inline constexpr int kRearmStaged = 1020;
 inline constexpr int kRearmApplied = 1021;
 inline constexpr int kBackupRestored = 1030;
 inline constexpr int kLabClockMoved = 1040;
+inline constexpr int kLabHardwareChanged = 1041;
 inline constexpr int kSettingChanged = 1050;
 inline constexpr int kPhoneActivated = 1060;  // slmgr /atp
 inline constexpr int kActivationFailed = 8198;

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include "hardware_probe.h"
+
 namespace licet::client {
 namespace {
 
@@ -26,6 +28,16 @@ Status AdvanceLabClock(Installation& inst, Seconds by) {
   return inst.NoteForcedShutdownIfDue();
 }
 
+Status SetBackLabClock(Installation& inst, Seconds by) {
+  LICET_RETURN_IF_ERROR(RequireLab(inst.catalog(), "the lab clock"));
+  inst.record().lab_clock_offset_seconds -= by.count();
+  LICET_RETURN_IF_ERROR(inst.Save());
+  return inst.Log(event_id::kLabClockMoved, EventLevel::kInformation,
+                  fmt::format("Lab clock set back by {}: the clock reads {}, the trusted time is {}",
+                              FormatDurationHuman(by), FormatHuman(inst.ClockNow()),
+                              FormatHuman(inst.TrustedTime())));
+}
+
 Status ResetLabClock(Installation& inst) {
   LICET_RETURN_IF_ERROR(RequireLab(inst.catalog(), "the lab clock"));
   inst.record().lab_clock_offset_seconds = 0;
@@ -33,6 +45,23 @@ Status ResetLabClock(Installation& inst) {
   LICET_RETURN_IF_ERROR(inst.ResetTrustedTimeForLab());
   return inst.Log(event_id::kLabClockMoved, EventLevel::kInformation,
                   "Lab clock reset to the machine clock");
+}
+
+Status SetLabHardware(Installation& inst, HardwareComponent component, const std::string& value) {
+  LICET_RETURN_IF_ERROR(RequireLab(inst.catalog(), "simulated hardware"));
+  LICET_RETURN_IF_ERROR(client::SetLabHardware(inst.root(), component, value));
+  return inst.Log(event_id::kLabHardwareChanged, EventLevel::kInformation,
+                  value.empty() ? fmt::format("Lab hardware: the {} can no longer be read",
+                                              HardwareComponentDescription(component))
+                                : fmt::format("Lab hardware: the {} is now '{}'",
+                                              HardwareComponentDescription(component), value));
+}
+
+Status ResetLabHardware(Installation& inst) {
+  LICET_RETURN_IF_ERROR(RequireLab(inst.catalog(), "simulated hardware"));
+  LICET_RETURN_IF_ERROR(client::ResetLabHardware(inst.root()));
+  return inst.Log(event_id::kLabHardwareChanged, EventLevel::kInformation,
+                  "Lab hardware reset to the machine's own");
 }
 
 StatusOr<ProductKey> MintLabKey(const Catalog& catalog, std::string_view edition, Channel channel,

@@ -30,8 +30,8 @@ licet_code Record(const Status& s) {
   if (s.ok()) {
     t_message.clear();
   } else {
-    t_message = fmt::format("{} {}: {} Fix: {}", licet::FormatCode(s.code()), s.info().symbol,
-                            s.message(), s.remedy());
+    // The code is licet_last_error_code(); the message says what happened and how to fix it.
+    t_message = fmt::format("{} (fix: {})", s.message(), s.remedy());
   }
   return t_code;
 }
