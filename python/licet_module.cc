@@ -82,9 +82,7 @@ class PyInstallation {
     const licet::sdk::Status s = Get().CheckFeature(feature);
     if (!s.ok()) Raise(s.error());
   }
-  bool FeatureEnabled(const std::string& feature) const {
-    return Get().CheckFeature(feature).ok();
-  }
+  bool FeatureEnabled(const std::string& feature) const { return Get().CheckFeature(feature).ok(); }
   int ApplyPending() {
     licet::sdk::StatusOr<int> n = Get().ApplyPending();
     if (!n.ok()) Raise(n.error());
@@ -155,7 +153,8 @@ class LicetError(Exception):
       .def_property_readonly("tampered", [](const State& s) { return s.has(LICET_FLAG_TAMPERED); })
       .def_property_readonly("virtual_machine",
                              [](const State& s) { return s.has(LICET_FLAG_VIRTUAL_MACHINE); })
-      .def_property_readonly("container", [](const State& s) { return s.has(LICET_FLAG_CONTAINER); })
+      .def_property_readonly("container",
+                             [](const State& s) { return s.has(LICET_FLAG_CONTAINER); })
       .def_property_readonly("pending_changes",
                              [](const State& s) { return s.has(LICET_FLAG_PENDING_CHANGES); })
       .def_property_readonly("now", &State::now)
@@ -164,7 +163,8 @@ class LicetError(Exception):
       .def_property_readonly("shutdown_interval_minutes", &State::shutdown_interval_minutes)
       .def_property_readonly("shutdown_at", &State::shutdown_at)
       .def_property_readonly("shutdown_due", &State::shutdown_due)
-      .def_property_readonly("product_id", [](const State& s) { return std::string(s.product_id()); })
+      .def_property_readonly("product_id",
+                             [](const State& s) { return std::string(s.product_id()); })
       .def_property_readonly("product_name",
                              [](const State& s) { return std::string(s.product_name()); })
       .def_property_readonly("edition", [](const State& s) { return std::string(s.edition()); })
@@ -191,8 +191,9 @@ class LicetError(Exception):
       .def("apply_pending", &PyInstallation::ApplyPending,
            "Applies staged changes (dism /Set-Edition, slmgr /rearm) at start; returns how many.")
       .def("close", &PyInstallation::Close)
-      .def("__enter__", [](PyInstallation& i) -> PyInstallation& { return i; },
-           py::return_value_policy::reference)
+      .def(
+          "__enter__", [](PyInstallation& i) -> PyInstallation& { return i; },
+          py::return_value_policy::reference)
       .def("__exit__", [](PyInstallation& i, py::args) { i.Close(); });
 
   m.def("open", &Open, py::arg("catalog"), py::arg("root") = py::none(),

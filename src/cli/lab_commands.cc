@@ -53,8 +53,7 @@ void RegisterClock(CLI::App& lab, CliContext& ctx, int* exit_status) {
   CLI::App* set_back = clock->add_subcommand(
       "set-back",
       "Set the clock back, as a user changing the system clock would (the trusted time stays)");
-  set_back->add_option("duration", *back, "How far back: a number and s, m, h, d or w")
-      ->required();
+  set_back->add_option("duration", *back, "How far back: a number and s, m, h, d or w")->required();
   set_back->callback([run, back] {
     run([&](Installation& inst) -> Status {
       LICET_ASSIGN_OR_RETURN(const Seconds d, ParseDuration(*back));
@@ -89,7 +88,8 @@ nlohmann::json HardwareRows(const Installation& inst) {
 
 void RegisterHardware(CLI::App& lab, CliContext& ctx, int* exit_status) {
   CLI::App* hw = lab.add_subcommand(
-      "hardware", "Simulate hardware changes (lab catalogs only): show, set COMPONENT VALUE, reset");
+      "hardware",
+      "Simulate hardware changes (lab catalogs only): show, set COMPONENT VALUE, reset");
   hw->require_subcommand(1);
   const auto run = [&ctx, exit_status](const std::function<Status(Installation&)>& fn) {
     StatusOr<Installation> inst =
@@ -128,8 +128,8 @@ void RegisterHardware(CLI::App& lab, CliContext& ctx, int* exit_status) {
   };
   auto component = std::make_shared<std::string>();
   auto value = std::make_shared<std::string>();
-  CLI::App* set = hw->add_subcommand(
-      "set", "Give a component another value (empty: it can no longer be read)");
+  CLI::App* set =
+      hw->add_subcommand("set", "Give a component another value (empty: it can no longer be read)");
   set->add_option("component", *component, "machine, board, network, disk, cpu or host")
       ->required();
   set->add_option("value", *value, "The new raw value, e.g. a MAC address")->required();

@@ -1,4 +1,4 @@
-// install, status, events, doctor, restart, backup list|restore.
+// install, status, events, doctor, restart, backup create|list|restore.
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
@@ -174,8 +174,7 @@ void RegisterRestart(CLI::App& app, CliContext& ctx, int* exit_status) {
 }
 
 void RegisterBackup(CLI::App& app, CliContext& ctx, int* exit_status) {
-  CLI::App* backup =
-      app.add_subcommand("backup", "List or restore the snapshots taken before conversions");
+  CLI::App* backup = app.add_subcommand("backup", "Create, list or restore snapshots of the store");
   backup->require_subcommand(1);
   backup->add_subcommand("list", "List snapshots")->callback([&ctx, exit_status] {
     std::optional<Installation> inst = OpenOrReport(ctx, Access::kReadOnly, exit_status);
@@ -199,6 +198,20 @@ void RegisterBackup(CLI::App& app, CliContext& ctx, int* exit_status) {
     }
     if (all.empty()) *ctx.out << "(no backups)\n";
     *exit_status = 0;
+  });
+  auto reason = std::make_shared<std::string>("made by hand");
+  CLI::App* create = backup->add_subcommand("create", "Take a snapshot of the store now");
+  create->add_option("--reason", *reason, "Why, shown by backup list");
+  create->callback([&ctx, exit_status, reason] {
+    std::optional<Installation> inst = OpenOrReport(ctx, Access::kReadWrite, exit_status);
+    if (!inst) return;
+    StatusOr<std::string> made = client::CreateBackup(*inst, *reason);
+    if (!made.ok()) {
+      *exit_status = ReportFailure(ctx, made.status());
+      return;
+    }
+    *exit_status = ctx.json ? PrintJson(ctx, {{"backup", *made}})
+                            : (*ctx.out << fmt::format("Backup {} created.\n", *made), 0);
   });
   auto id = std::make_shared<std::string>();
   CLI::App* restore = backup->add_subcommand("restore", "Roll the store back to a snapshot");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "http_client.h"
+#include "phone_fixture.h"
 #include "pty_process.h"
 #include "volume_fixture.h"
 
@@ -13,54 +14,12 @@ using nlohmann::json;
 using testing::Cli;
 using testing::CliResult;
 using testing::ErrorCodeOf;
+using testing::Iid;
+using testing::LastLine;
+using testing::Machine;
+using testing::PhoneVendor;
 using testing::RunProgram;
 using testing::TempDir;
-
-struct PhoneVendor {
-  std::filesystem::path data;
-  std::string mak;
-  explicit PhoneVendor(const TempDir& dir, int activations = 5) : data(dir.path() / "vendor") {
-    EXPECT_EQ(RunProgram(testing::kServerBin, {"init", "--catalog", "windows-server-2022", "--data",
-                                               data.string(), "--lab"})
-                  .exit_status,
-              0);
-    const CliResult keys =
-        RunProgram(testing::kServerBin, {"keys", "generate", "--data", data.string(), "--edition",
-                                         "ServerStandard", "--channel", "Volume:MAK", "--count",
-                                         "1", "--activations", std::to_string(activations)});
-    EXPECT_EQ(keys.exit_status, 0) << keys.both();
-    mak = keys.out.substr(0, 29);
-  }
-  // What the support agent reads back: the last line of `phone confirm`, or the failure.
-  CliResult Confirm(const std::string& iid) const {
-    return RunProgram(testing::kServerBin, {"phone", "confirm", "--data", data.string(), iid});
-  }
-};
-
-std::string LastLine(const std::string& text) {
-  std::string t = text;
-  while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
-  std::string line = t.substr(t.rfind('\n') + 1);
-  line.erase(0, line.find_first_not_of(' '));
-  return line;
-}
-
-std::filesystem::path Machine(const TempDir& dir, const std::string& name, const std::string& key) {
-  const std::filesystem::path root = dir.path() / name;
-  EXPECT_EQ(
-      Cli("licet", {"install", "--catalog", "windows-server-2022", "--edition", "ServerStandard"},
-          root)
-          .exit_status,
-      0);
-  EXPECT_EQ(Cli("slmgr", {"/ipk", key}, root).exit_status, 0);
-  return root;
-}
-
-std::string Iid(const std::filesystem::path& root) {
-  const CliResult r = Cli("licet", {"--json", "slmgr", "/dti"}, root);
-  EXPECT_EQ(r.exit_status, 0) << r.both();
-  return json::parse(r.out).value("installation_id", "");
-}
 
 TEST(PhoneActivation, ReadTheIidTypeTheCidLicensed) {
   TempDir dir;
