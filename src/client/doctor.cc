@@ -65,14 +65,13 @@ void AddIntegrityFindings(const Installation& inst, std::vector<Finding>& out) {
   const IntegrityFindings& f = inst.integrity();
   const std::filesystem::path& root = inst.root();
   if (f.tampering) {
-    out.push_back(
-        {Severity::kProblem,
-         fmt::format("{} ({} {})", f.tampering_detail, FormatCode(*f.tampering),
-                     LookupError(*f.tampering).symbol),
-         *f.tampering == ErrorCode::kStoreTampered
-             ? fmt::format("{} then {} (or reinstall)", LicetCommand("backup list", root),
-                           LicetCommand("backup restore ID", root))
-             : LicetCommand("slmgr /ato", root)});
+    out.push_back({Severity::kProblem,
+                   fmt::format("{} ({} {})", f.tampering_detail, FormatCode(*f.tampering),
+                               LookupError(*f.tampering).symbol),
+                   *f.tampering == ErrorCode::kStoreTampered
+                       ? fmt::format("{} then {} (or reinstall)", LicetCommand("backup list", root),
+                                     LicetCommand("backup restore ID", root))
+                       : LicetCommand("slmgr /ato", root)});
   }
   if (f.hardware && !f.hardware->changed.empty()) {
     std::string names;

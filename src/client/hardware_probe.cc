@@ -3,9 +3,14 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#define LICET_HAVE_CPUID 1
+#endif
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -23,9 +28,11 @@ std::string ReadSmall(const char* path, std::size_t max = 256) {
   std::string out(max, '\0');
   std::size_t got = 0;
   while (got < max) {
-    const ssize_t n = ::read(fd, out.data() + got, max - got);
+    const std::size_t want = max - got;
+    const ssize_t n = ::read(fd, out.data() + got, want);
     if (n <= 0) break;
     got += static_cast<std::size_t>(n);
+    if (static_cast<std::size_t>(n) < want) break;  // a short read: the end (saves a syscall)
   }
   ::close(fd);
   out.resize(got);
@@ -76,8 +83,14 @@ std::string BoardValue() {
 std::string NetworkValue() {
   std::vector<std::string> macs;
   for (const std::string& name : DirectoryEntries("/sys/class/net")) {
+    if (name == "lo") continue;
     const std::string base = "/sys/class/net/" + name;
-    if (::access((base + "/device").c_str(), F_OK) != 0) continue;
+    char target[512];
+    const ssize_t n = ::readlink(base.c_str(), target, sizeof target - 1);
+    if (n <= 0 || std::string_view(target, static_cast<std::size_t>(n)).find("/virtual/") !=
+                      std::string_view::npos) {
+      continue;
+    }
     std::string mac = ReadSmall((base + "/address").c_str());
     if (mac.empty() || mac == "00:00:00:00:00:00") continue;
     macs.push_back(std::move(mac));
@@ -94,8 +107,8 @@ std::string DiskValue() {
       continue;
     }
     const std::string base = "/sys/block/" + name;
-    std::string serial = ReadSmall((base + "/device/serial").c_str());
-    if (serial.empty()) serial = ReadSmall((base + "/serial").c_str());
+    std::string serial = ReadSmall((base + "/serial").c_str());                 // virtio
+    if (serial.empty()) serial = ReadSmall((base + "/device/serial").c_str());  // SCSI, NVMe
     if (serial.empty()) serial = ReadSmall((base + "/device/wwid").c_str());
     if (!serial.empty()) serials.push_back(std::move(serial));
   }
@@ -103,7 +116,56 @@ std::string DiskValue() {
   return Joined(serials);
 }
 
+#ifdef LICET_HAVE_CPUID
+// The CPU's brand string from CPUID leaves 0x80000002-4: what /proc/cpuinfo calls "model name",
+// without the kernel computing every CPU's frequency to print it.
+std::string CpuidBrand() {
+  unsigned int max = __get_cpuid_max(0x80000000u, nullptr);
+  if (max < 0x80000004u) return {};
+  char brand[49] = {};
+  for (unsigned int leaf = 0; leaf < 3; ++leaf) {
+    unsigned int regs[4] = {};
+    __get_cpuid(0x80000002u + leaf, &regs[0], &regs[1], &regs[2], &regs[3]);
+    std::memcpy(brand + 16 * leaf, regs, sizeof regs);
+  }
+  std::string out(brand);
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  out.erase(0, out.find_first_not_of(' '));
+  return out;
+}
+
+// The hypervisor's CPUID signature (leaf 0x40000000) when the "hypervisor present" bit is set.
+std::string CpuidHypervisor() {
+  unsigned int a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid(1, &a, &b, &c, &d) == 0 || (c & (1u << 31)) == 0) return {};
+  __cpuid(0x40000000u, a, b, c, d);
+  char sig[13] = {};
+  std::memcpy(sig, &b, 4);
+  std::memcpy(sig + 4, &c, 4);
+  std::memcpy(sig + 8, &d, 4);
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kSignatures = {{
+      {"KVMKVMKVM", "kvm"},
+      {"TCGTCGTCGTCG", "qemu"},
+      {"VMwareVMware", "vmware"},
+      {"VBoxVBoxVBox", "virtualbox"},
+      {"XenVMMXenVMM", "xen"},
+      {"Microsoft Hv", "hyper-v"},
+      {" lrpepyh  vr", "parallels"},
+      {"bhyve bhyve ", "bhyve"},
+      {"ACRNACRNACRN", "acrn"},
+  }};
+  const std::string_view s(sig);
+  for (const auto& [signature, name] : kSignatures) {
+    if (s.starts_with(signature)) return std::string(name);
+  }
+  return "unknown hypervisor";
+}
+#endif
+
 std::string CpuValue() {
+#ifdef LICET_HAVE_CPUID
+  if (std::string brand = CpuidBrand(); !brand.empty()) return brand;
+#endif
   const std::string info = ReadSmall("/proc/cpuinfo", 4096);
   const std::size_t at = info.find("model name");
   if (at == std::string::npos) return {};
@@ -121,16 +183,19 @@ std::string HostValue() {
   return name;
 }
 
-void ApplyLabOverrides(const fs::path& root, HardwareValues& values) {
+// The lab overrides: component -> raw value, for the components lab-hardware.json names.
+std::vector<std::pair<HardwareComponent, std::string>> LabOverrides(const fs::path& root) {
+  std::vector<std::pair<HardwareComponent, std::string>> out;
   const std::string text = ReadSmall(LabHardwarePath(root).c_str(), 8192);
-  if (text.empty()) return;
+  if (text.empty()) return out;
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return;
+  if (!j.is_object()) return out;
   for (std::size_t i = 0; i < kHardwareComponentCount; ++i) {
-    const std::string_view name = HardwareComponentName(static_cast<HardwareComponent>(i));
-    const auto it = j.find(std::string(name));
-    if (it != j.end() && it->is_string()) values[i] = it->get<std::string>();
+    const auto c = static_cast<HardwareComponent>(i);
+    const auto it = j.find(std::string(HardwareComponentName(c)));
+    if (it != j.end() && it->is_string()) out.emplace_back(c, it->get<std::string>());
   }
+  return out;
 }
 
 bool Contains(const std::string& haystack, std::string_view needle) {
@@ -152,7 +217,9 @@ HardwareValues ReadHardwareValues(const fs::path& root, bool lab) {
   v[static_cast<std::size_t>(HardwareComponent::kDisk)] = DiskValue();
   v[static_cast<std::size_t>(HardwareComponent::kCpu)] = CpuValue();
   v[static_cast<std::size_t>(HardwareComponent::kHost)] = HostValue();
-  if (lab) ApplyLabOverrides(root, v);
+  if (lab) {
+    for (auto& [c, value] : LabOverrides(root)) v[static_cast<std::size_t>(c)] = std::move(value);
+  }
   return v;
 }
 
@@ -160,30 +227,46 @@ HardwareBinding CurrentHardware(const fs::path& root, bool lab) {
   return HardwareBinding::FromValues(ReadHardwareValues(root, lab));
 }
 
+HardwareBinding ApplyLabHardware(const fs::path& root, HardwareBinding binding) {
+  for (const auto& [c, value] : LabOverrides(root)) binding = binding.WithValue(c, value);
+  return binding;
+}
+
+std::string ReadBootId() { return ReadSmall("/proc/sys/kernel/random/boot_id", 64); }
+
+std::string Virtualization::ToString() const {
+  if (virtual_machine.empty() || container.empty()) return virtual_machine + container;
+  return virtual_machine + ", " + container;
+}
+
+Virtualization Virtualization::FromParts(const std::string& vm, const std::string& container) {
+  return Virtualization{.virtual_machine = vm, .container = container};
+}
+
 Virtualization DetectVirtualization() {
   Virtualization v;
-  const std::string vendor = Lower(ReadSmall("/sys/class/dmi/id/sys_vendor") + " " +
-                                   ReadSmall("/sys/class/dmi/id/product_name"));
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kVendors = {{
-      {"qemu", "qemu"},
-      {"kvm", "kvm"},
-      {"vmware", "vmware"},
-      {"virtualbox", "virtualbox"},
-      {"xen", "xen"},
-      {"microsoft corporation virtual", "hyper-v"},
-      {"amazon ec2", "amazon"},
-      {"google compute engine", "google"},
-      {"parallels", "parallels"},
-  }};
-  for (const auto& [needle, name] : kVendors) {
-    if (Contains(vendor, needle)) {
-      v.virtual_machine = name;
-      break;
+#ifdef LICET_HAVE_CPUID
+  v.virtual_machine = CpuidHypervisor();
+#endif
+  if (v.virtual_machine.empty() || v.virtual_machine == "unknown hypervisor") {
+    // Without CPUID (or an unknown signature): the firmware's vendor strings.
+    const std::string vendor = Lower(ReadSmall("/sys/class/dmi/id/sys_vendor") + " " +
+                                     ReadSmall("/sys/class/dmi/id/product_name"));
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kVendors = {{
+        {"qemu", "qemu"},
+        {"vmware", "vmware"},
+        {"virtualbox", "virtualbox"},
+        {"xen", "xen"},
+        {"microsoft corporation virtual", "hyper-v"},
+        {"amazon ec2", "amazon"},
+        {"google compute engine", "google"},
+    }};
+    for (const auto& [needle, name] : kVendors) {
+      if (Contains(vendor, needle)) {
+        v.virtual_machine = name;
+        break;
+      }
     }
-  }
-  if (v.virtual_machine.empty()) {
-    const std::string cpuinfo = ReadSmall("/proc/cpuinfo", 8192);
-    if (Contains(cpuinfo, " hypervisor")) v.virtual_machine = "unknown hypervisor";
   }
   if (std::string c = ReadSmall("/run/systemd/container"); !c.empty()) {
     v.container = c;

@@ -25,10 +25,24 @@ namespace licet::client {
 /// ReadHardwareValues hashed into a binding.
 [[nodiscard]] HardwareBinding CurrentHardware(const std::filesystem::path& root, bool lab);
 
+/// `binding` with the components <root>/lab-hardware.json names replaced (lab catalogs only:
+/// callers check).
+[[nodiscard]] HardwareBinding ApplyLabHardware(const std::filesystem::path& root,
+                                               HardwareBinding binding);
+
+/// This boot's ID (/proc/sys/kernel/random/boot_id); empty when unknown. Hardware read earlier in
+/// the same boot can be reused at an application's start (observations.h).
+[[nodiscard]] std::string ReadBootId();
+
 /// What the machine runs in; empty strings when nothing was detected.
 struct Virtualization {
   std::string virtual_machine;  // "kvm", "qemu", "vmware", "virtualbox", "xen", "hyper-v", ...
   std::string container;        // "docker", "podman", "lxc", "kubernetes", "systemd-nspawn", ...
+  /// "kvm", "docker", "kvm, docker" or "".
+  [[nodiscard]] std::string ToString() const;
+  /// Inverse of ToString (for the per-boot cache).
+  [[nodiscard]] static Virtualization FromParts(const std::string& vm,
+                                                const std::string& container);
 };
 [[nodiscard]] Virtualization DetectVirtualization();
 

@@ -32,10 +32,11 @@ Status SetBackLabClock(Installation& inst, Seconds by) {
   LICET_RETURN_IF_ERROR(RequireLab(inst.catalog(), "the lab clock"));
   inst.record().lab_clock_offset_seconds -= by.count();
   LICET_RETURN_IF_ERROR(inst.Save());
-  return inst.Log(event_id::kLabClockMoved, EventLevel::kInformation,
-                  fmt::format("Lab clock set back by {}: the clock reads {}, the trusted time is {}",
-                              FormatDurationHuman(by), FormatHuman(inst.ClockNow()),
-                              FormatHuman(inst.TrustedTime())));
+  return inst.Log(
+      event_id::kLabClockMoved, EventLevel::kInformation,
+      fmt::format("Lab clock set back by {}: the clock reads {}, the trusted time is {}",
+                  FormatDurationHuman(by), FormatHuman(inst.ClockNow()),
+                  FormatHuman(inst.TrustedTime())));
 }
 
 Status ResetLabClock(Installation& inst) {

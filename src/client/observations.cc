@@ -17,7 +17,7 @@ Observations ReadObservations(const fs::path& root) {
   // Plain read: applications do this at every start.
   const int fd = ::open(ObservationsPath(root).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return o;
-  char buf[1024];
+  char buf[2048];
   const ssize_t n = ::read(fd, buf, sizeof buf);
   ::close(fd);
   if (n <= 0) return o;
@@ -32,8 +32,15 @@ Observations ReadObservations(const fs::path& root) {
   };
   o.trusted_time = time("trusted_time").value_or(TimePoint{});
   o.out_of_tolerance_since = time("out_of_tolerance_since");
-  if (const auto it = j.find("out_of_tolerance_token"); it != j.end() && it->is_string())
-    o.out_of_tolerance_token = it->get<std::string>();
+  const auto text = [&j](const char* key) -> std::string {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  o.out_of_tolerance_token = text("out_of_tolerance_token");
+  o.boot_id = text("boot_id");
+  o.hardware = text("hardware");
+  o.virtual_machine = text("virtual_machine");
+  o.container = text("container");
   return o;
 }
 
@@ -43,7 +50,11 @@ Status WriteObservations(const fs::path& root, const Observations& o) {
       {"out_of_tolerance_since", o.out_of_tolerance_since
                                      ? nlohmann::json(FormatIso8601(*o.out_of_tolerance_since))
                                      : nlohmann::json(nullptr)},
-      {"out_of_tolerance_token", o.out_of_tolerance_token}};
+      {"out_of_tolerance_token", o.out_of_tolerance_token},
+      {"boot_id", o.boot_id},
+      {"hardware", o.hardware},
+      {"virtual_machine", o.virtual_machine},
+      {"container", o.container}};
   return WriteFileAtomically(ObservationsPath(root), j.dump() + "\n", FileMode::kOwnerOnly);
 }
 

@@ -3,7 +3,9 @@
 //  - the trusted-time high-water mark (also in store.json and, signed by the vendor or volume host,
 //    in the license token): the installation's clock never runs behind the highest of them;
 //  - when the hardware was first seen beyond the activation's tolerance, for which activation (so
-//    the out-of-tolerance grace starts once, not at every start).
+//    the out-of-tolerance grace starts once, not at every start);
+//  - the hardware binding and virtualization read in this boot, so an application's first check
+//    need not read them again (its watcher re-reads them at once, in the background).
 // Written atomically by whoever can write the store; readers treat a missing or damaged file as
 // empty. Format: docs/formats/store.md.
 #pragma once
@@ -21,6 +23,10 @@ struct Observations {
   TimePoint trusted_time{};
   std::optional<TimePoint> out_of_tolerance_since;
   std::string out_of_tolerance_token;  // ContentDigest of the activation token it was seen for
+  std::string boot_id;                 // the boot the three fields below were read in
+  std::string hardware;                // the binding read then, without lab overrides
+  std::string virtual_machine;
+  std::string container;
 };
 
 [[nodiscard]] std::filesystem::path ObservationsPath(const std::filesystem::path& root);

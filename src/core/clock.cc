@@ -48,11 +48,14 @@ int ParseFixed(std::string_view text, size_t pos, size_t width) {
 }  // namespace
 
 StatusOr<TimePoint> ParseIso8601(std::string_view text) {
-  const Status bad(ErrorCode::kInvalidArgument,
-                   fmt::format("'{}' is not a UTC time of the form 2026-01-31T23:59:59Z", text));
+  // Built only on failure: stores hold a dozen times, each parsed at every application start.
+  const auto bad = [text] {
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("'{}' is not a UTC time of the form 2026-01-31T23:59:59Z", text));
+  };
   if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
       text[16] != ':' || text[19] != 'Z') {
-    return bad;
+    return bad();
   }
   const int year = ParseFixed(text, 0, 4), month = ParseFixed(text, 5, 2),
             day = ParseFixed(text, 8, 2);
@@ -60,12 +63,12 @@ StatusOr<TimePoint> ParseIso8601(std::string_view text) {
             second = ParseFixed(text, 17, 2);
   if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
       second < 0 || second > 59) {
-    return bad;
+    return bad();
   }
   const std::chrono::year_month_day ymd{std::chrono::year(year),
                                         std::chrono::month(static_cast<unsigned>(month)),
                                         std::chrono::day(static_cast<unsigned>(day))};
-  if (!ymd.ok()) return bad;
+  if (!ymd.ok()) return bad();
   return TimePoint(std::chrono::sys_days(ymd)) + std::chrono::hours(hour) +
          std::chrono::minutes(minute) + Seconds(second);
 }

@@ -60,20 +60,32 @@ std::optional<HardwareComponent> ParseHardwareComponent(std::string_view name) {
   return std::nullopt;
 }
 
-HardwareBinding HardwareBinding::FromValues(const HardwareValues& values) {
+namespace {
+
+std::optional<std::uint32_t> HashValue(std::size_t component, const std::string& value) {
+  if (value.empty()) return std::nullopt;
   core_internal::EnsureSodiumInitialized();
+  const std::string material = fmt::format("licet/hw/v2/{}|{}", kNames[component], value);
+  unsigned char digest[16];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(material.data()),
+                     material.size(), nullptr, 0);
+  std::uint32_t v = 0;
+  for (int k = 0; k < 4; ++k) v = (v << 8) | digest[k];
+  return v;
+}
+
+}  // namespace
+
+HardwareBinding HardwareBinding::FromValues(const HardwareValues& values) {
   HardwareBinding b;
-  for (std::size_t i = 0; i < kHardwareComponentCount; ++i) {
-    if (values[i].empty()) continue;
-    const std::string material = fmt::format("licet/hw/v2/{}|{}", kNames[i], values[i]);
-    unsigned char digest[16];
-    crypto_generichash(digest, sizeof digest,
-                       reinterpret_cast<const unsigned char*>(material.data()), material.size(),
-                       nullptr, 0);
-    std::uint32_t v = 0;
-    for (int k = 0; k < 4; ++k) v = (v << 8) | digest[k];
-    b.hashes_[i] = v;
-  }
+  for (std::size_t i = 0; i < kHardwareComponentCount; ++i) b.hashes_[i] = HashValue(i, values[i]);
+  return b;
+}
+
+HardwareBinding HardwareBinding::WithValue(HardwareComponent c, const std::string& value) const {
+  HardwareBinding b = *this;
+  const auto i = static_cast<std::size_t>(c);
+  b.hashes_[i] = HashValue(i, value);
   return b;
 }
 

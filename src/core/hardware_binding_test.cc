@@ -27,10 +27,10 @@ TEST(HardwareBinding, TextRoundTripsAndOnlyTheExactFormParses) {
   EXPECT_EQ(text.substr(0, 4), "hw2.");
   EXPECT_NE(text.find(".-."), std::string::npos);  // the missing board
   EXPECT_EQ(HardwareBinding::Parse(text), b);
-  for (const char* bad : {"", "hw2", "hw1.00000000.-.-.-.-.-", "hw2.00000000.-.-.-.-",
-                          "hw2.00000000.-.-.-.-.-.-", "hw2.0000000.-.-.-.-.-",
-                          "hw2.0000000G.-.-.-.-.-", "hw2.00000000.-.-.-.-.-.", "hw2..-.-.-.-.-",
-                          "hw2.ABCDEF01.-.-.-.-.-"}) {
+  for (const char* bad :
+       {"", "hw2", "hw1.00000000.-.-.-.-.-", "hw2.00000000.-.-.-.-", "hw2.00000000.-.-.-.-.-.-",
+        "hw2.0000000.-.-.-.-.-", "hw2.0000000G.-.-.-.-.-", "hw2.00000000.-.-.-.-.-.",
+        "hw2..-.-.-.-.-", "hw2.ABCDEF01.-.-.-.-.-"}) {
     EXPECT_FALSE(HardwareBinding::Parse(bad)) << bad;
   }
 }
@@ -40,7 +40,8 @@ TEST(HardwareBinding, ToleranceFollowsTheWeights) {
   EXPECT_EQ(MatchHardware(bound, bound).verdict, HardwareVerdict::kSame);
 
   // A new network card (3 of 16): kept.
-  HardwareMatch m = MatchHardware(bound, With({{HardwareComponent::kNetwork, "02:00:00:00:00:09"}}));
+  HardwareMatch m =
+      MatchHardware(bound, With({{HardwareComponent::kNetwork, "02:00:00:00:00:09"}}));
   EXPECT_EQ(m.verdict, HardwareVerdict::kWithinTolerance);
   EXPECT_EQ(m.matched_weight, 13);
   ASSERT_EQ(m.changed.size(), 1u);
@@ -60,7 +61,8 @@ TEST(HardwareBinding, ToleranceFollowsTheWeights) {
   EXPECT_EQ(m.changed.size(), 3u);
 
   // A component that can no longer be read counts as changed.
-  m = MatchHardware(bound, With({{HardwareComponent::kMachine, ""}, {HardwareComponent::kBoard, ""}}));
+  m = MatchHardware(bound,
+                    With({{HardwareComponent::kMachine, ""}, {HardwareComponent::kBoard, ""}}));
   EXPECT_EQ(m.verdict, HardwareVerdict::kWithinTolerance);
   EXPECT_EQ(m.matched_weight, 8);
 

@@ -59,7 +59,7 @@ StatusOr<std::string> ReadFile(const std::filesystem::path& path, std::size_t ma
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() > max) break;
+    if (out.size() > max || static_cast<std::size_t>(n) < sizeof buf) break;  // short read: end
   }
   ::close(fd);
   if (out.size() > max) return Status(ErrorCode::kStoreCorrupt, path.string() + " is too large");
@@ -105,15 +105,19 @@ StatusOr<std::unique_ptr<LicenseChecker>> LicenseChecker::Open(CheckerOptions op
                   "licet_open needs the catalog (product ID) the application belongs to");
   }
   std::unique_ptr<LicenseChecker> c(new LicenseChecker(std::move(options)));
-  // Watch first, then load: a change made while loading bumps the generation and is re-read.
+  // Without a watcher, remember store.json's identity; a change is reloaded by the next check.
+  const std::uint64_t generation = c->options_.watch ? 0 : c->CurrentGeneration();
+  LICET_ASSIGN_OR_RETURN(Snapshot snapshot, c->Load(/*at_start=*/true));
+  c->PersistObservations(snapshot);
+  {
+    std::unique_lock lock(c->mutex_);
+    c->snapshot_ = std::move(snapshot);
+    c->snapshot_generation_ = 1;
+    c->loaded_generation_ = generation;
+    c->Render(c->ClockNow());
+  }
+  // The watcher's first act is a full reload (hardware, catalog digest): see the file comment.
   if (c->options_.watch) c->StartWatcher();
-  const std::uint64_t generation = c->CurrentGeneration();
-  LICET_ASSIGN_OR_RETURN(Snapshot snapshot, c->Load());
-  c->snapshot_ = std::move(snapshot);
-  c->snapshot_generation_ = generation;
-  c->virtualization_ = client::DetectVirtualization();
-  std::unique_lock lock(c->mutex_);
-  c->Render(c->ClockNow());
   return c;
 }
 
@@ -132,7 +136,6 @@ LicenseChecker::FileIdentity LicenseChecker::StoreIdentity() const {
 }
 
 std::uint64_t LicenseChecker::CurrentGeneration() {
-  if (watcher_.joinable()) return generation_.load(std::memory_order_acquire);
   const FileIdentity now = StoreIdentity();
   const FileIdentity seen{.mtime_ns = seen_mtime_ns_.load(std::memory_order_relaxed),
                           .inode = seen_inode_.load(std::memory_order_relaxed),
@@ -146,7 +149,7 @@ std::uint64_t LicenseChecker::CurrentGeneration() {
   return generation_.load(std::memory_order_acquire);
 }
 
-StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load() const {
+StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load(bool at_start) const {
   const std::filesystem::path& root = options_.root;
   LICET_ASSIGN_OR_RETURN(const std::string store_text, ReadFile(root / "store.json", 1 << 20));
   LICET_ASSIGN_OR_RETURN(client::InstallRecord record,
@@ -169,13 +172,37 @@ StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load() const {
                               "this application trusts",
                               root.string(), record.vendor_key_id));
   }
-  StatusOr<std::string> catalog_text = ReadFile(root / "catalog.toml", 1 << 20);
-  const bool catalog_matches =
-      catalog_text.ok() && ContentDigest(*catalog_text) == record.profile.catalog_digest;
   Snapshot s;
+  s.observations = client::ReadObservations(root);
+  // The hardware: reused from earlier in this boot at start, else read now (without the lab
+  // overrides, which apply on top either way).
+  const std::string boot_id = client::ReadBootId();
+  std::optional<HardwareBinding> hardware;
+  if (at_start && !boot_id.empty() && s.observations.boot_id == boot_id) {
+    hardware = HardwareBinding::Parse(s.observations.hardware);
+    s.virtualization =
+        client::Virtualization::FromParts(s.observations.virtual_machine, s.observations.container);
+  }
+  if (!hardware) {
+    hardware = HardwareBinding::FromValues(client::ReadHardwareValues(root, /*lab=*/false));
+    s.virtualization = client::DetectVirtualization();
+    s.fresh_hardware = true;
+    s.observations.boot_id = boot_id;
+    s.observations.hardware = hardware->ToString();
+    s.observations.virtual_machine = s.virtualization.virtual_machine;
+    s.observations.container = s.virtualization.container;
+  }
+  if (record.profile.lab) hardware = client::ApplyLabHardware(root, *hardware);
+  // catalog.toml is not used by checks; that it still is the store's catalog is checked by the
+  // watcher's full load.
+  bool catalog_matches = true;
+  if (!at_start) {
+    StatusOr<std::string> catalog_text = ReadFile(root / "catalog.toml", 1 << 20);
+    catalog_matches =
+        catalog_text.ok() && ContentDigest(*catalog_text) == record.profile.catalog_digest;
+  }
   const bool sealed =
       client::StoreSealMatches(store_text, record.seal, record.cmid, record.vendor_public_key);
-  const HardwareBinding hardware = client::CurrentHardware(root, record.profile.lab);
   s.integrity = client::CheckIntegrity(
       client::IntegritySubject{.record = &record,
                                .seal_matches = sealed,
@@ -183,22 +210,47 @@ StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load() const {
                                .product_id = record.product_id,
                                .vendor_public_key = key,
                                .phone_public_key = record.profile.phone_public_key},
-      hardware);
-  s.observations = client::ReadObservations(root);
+      *hardware);
   s.record = std::move(record);
   return s;
 }
 
-void LicenseChecker::PersistObservations(const client::FactsInput& in, TimePoint now) {
-  const client::Observations updated = client::UpdatedObservations(in, now);
-  const client::Observations& was = *in.observations;
-  const bool oot_changed = updated.out_of_tolerance_since != was.out_of_tolerance_since ||
-                           updated.out_of_tolerance_token != was.out_of_tolerance_token;
-  if (!oot_changed && updated.trusted_time - was.trusted_time < kObservationWriteInterval) return;
-  if (snapshot_->integrity.tampering) return;  // nothing to keep from a store that is not genuine
-  // Best effort: a read-only store still works, its marks are only kept in memory.
-  (void)client::WriteObservations(options_.root, updated);
-  snapshot_->observations = updated;
+void LicenseChecker::Reload(bool at_start) {
+  StatusOr<Snapshot> loaded = Load(at_start);
+  if (loaded.ok()) PersistObservations(*loaded);
+  std::unique_lock lock(mutex_);
+  if (loaded.ok()) {
+    snapshot_ = std::move(*loaded);
+    snapshot_error_ = OkStatus();
+  } else {
+    snapshot_.reset();
+    snapshot_error_ = loaded.status();
+  }
+  ++snapshot_generation_;
+}
+
+void LicenseChecker::PersistObservations(Snapshot& s) {
+  if (s.integrity.tampering) return;  // nothing to keep from a store that is not genuine
+  const client::FactsInput in{.record = &s.record,
+                              .evaluation_edition = s.record.profile.evaluation,
+                              .integrity = &s.integrity,
+                              .observations = &s.observations,
+                              .clock_now = ClockNow() + Seconds(s.record.lab_clock_offset_seconds)};
+  const client::Observations updated = client::UpdatedObservations(in, client::LicensingNow(in));
+  const client::Observations on_disk = client::ReadObservations(options_.root);
+  const bool oot_changed = updated.out_of_tolerance_since != on_disk.out_of_tolerance_since ||
+                           updated.out_of_tolerance_token != on_disk.out_of_tolerance_token;
+  const bool hardware_changed =
+      s.fresh_hardware &&
+      (on_disk.hardware != updated.hardware || on_disk.boot_id != updated.boot_id ||
+       on_disk.container != updated.container ||
+       on_disk.virtual_machine != updated.virtual_machine);
+  if (oot_changed || hardware_changed ||
+      updated.trusted_time - on_disk.trusted_time >= kObservationWriteInterval) {
+    // Best effort: a read-only store still works, its marks are then only kept in memory.
+    (void)client::WriteObservations(options_.root, updated);
+  }
+  s.observations = updated;
 }
 
 void LicenseChecker::Render(TimePoint system_now) {
@@ -225,7 +277,6 @@ void LicenseChecker::Render(TimePoint system_now) {
                         .integrity = &snapshot_->integrity,
                         .observations = &snapshot_->observations,
                         .clock_now = clock};
-  PersistObservations(in, client::LicensingNow(in));
   const TimePoint now = client::LicensingNow(in);
   const LicenseFacts facts = client::BuildLicenseFacts(in);
   const LicenseState st = EvaluateLicense(facts, rec.profile.policy, now);
@@ -243,15 +294,11 @@ void LicenseChecker::Render(TimePoint system_now) {
     out.flags |= LICET_FLAG_HARDWARE_CHANGED;
     CopyText(out.changed_hardware, client::ChangedComponents(*integrity.hardware));
   }
-  if (!virtualization_.virtual_machine.empty()) out.flags |= LICET_FLAG_VIRTUAL_MACHINE;
-  if (!virtualization_.container.empty()) out.flags |= LICET_FLAG_CONTAINER;
+  const client::Virtualization& virt = snapshot_->virtualization;
+  if (!virt.virtual_machine.empty()) out.flags |= LICET_FLAG_VIRTUAL_MACHINE;
+  if (!virt.container.empty()) out.flags |= LICET_FLAG_CONTAINER;
   if (rec.pending) out.flags |= LICET_FLAG_PENDING_CHANGES;
-  CopyText(
-      out.virtualization,
-      virtualization_.virtual_machine +
-          (virtualization_.virtual_machine.empty() || virtualization_.container.empty() ? ""
-                                                                                        : ", ") +
-          virtualization_.container);
+  CopyText(out.virtualization, virt.ToString());
 
   TimePoint valid_until = kForever;
   if (st.ends) {
@@ -294,32 +341,35 @@ void LicenseChecker::Render(TimePoint system_now) {
 }
 
 Status LicenseChecker::Check(licet_state& out) {
-  const std::uint64_t generation = CurrentGeneration();
+  const std::uint64_t generation = watcher_.joinable() ? 0 : CurrentGeneration();
   const TimePoint system_now = ClockNow();
   {
     std::shared_lock lock(mutex_);
     const Rendered& r = rendered_;
     const TimePoint clock = system_now + r.lab_offset;
     const TimePoint now = std::max(clock, r.trusted);
-    if (r.generation == generation && clock >= r.clock_from && now < r.valid_until) {
+    const bool current = r.generation == snapshot_generation_ &&
+                         (watcher_.joinable() || loaded_generation_ == generation);
+    if (current && clock >= r.clock_from && now < r.valid_until) {
       out = r.state;
       if (r.error.ok()) out.now = Unix(now);
       return r.error;
     }
   }
-  std::unique_lock lock(mutex_);
-  const std::uint64_t latest = CurrentGeneration();
-  if (snapshot_generation_ != latest) {
-    StatusOr<Snapshot> loaded = Load();
-    snapshot_generation_ = latest;
-    if (loaded.ok()) {
-      snapshot_ = std::move(*loaded);
-      snapshot_error_ = OkStatus();
-    } else {
-      snapshot_.reset();
-      snapshot_error_ = loaded.status();
+  if (!watcher_.joinable()) {
+    // No watcher: this thread reloads when store.json changed.
+    std::unique_lock lock(mutex_);
+    if (loaded_generation_ != generation) {
+      lock.unlock();
+      Reload(/*at_start=*/false);
+      lock.lock();
+      loaded_generation_ = generation;
     }
+    Render(ClockNow());
+    out = rendered_.state;
+    return rendered_.error;
   }
+  std::unique_lock lock(mutex_);
   Render(ClockNow());
   out = rendered_.state;
   return rendered_.error;
@@ -362,7 +412,11 @@ StatusOr<int> LicenseChecker::ApplyPending() {
     LICET_ASSIGN_OR_RETURN(const client::RestartResult result, client::Restart(inst));
     applied = static_cast<int>(result.applied.size());
   }
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+  if (watcher_.joinable()) {
+    Reload(/*at_start=*/false);  // do not wait for the watcher to see the restart
+  } else {
+    generation_.fetch_add(1, std::memory_order_acq_rel);
+  }
   return applied;
 }
 
@@ -412,7 +466,7 @@ void LicenseChecker::WatchLoop() {
         }
       }
     }
-    if (relevant) generation_.fetch_add(1, std::memory_order_acq_rel);
+    if (relevant) Reload(/*at_start=*/false);
   }
 }
 

@@ -3,10 +3,15 @@
 //
 // A check is a memory read: the state rendered at the last change stays valid until a deadline
 // (the next minute of a countdown, the end of a status, a forced-shutdown time) or until the store
-// changes. Changes are noticed by a watcher thread (inotify on the store directory, plus a wake-up
-// every minute to re-read the hardware and raise the trusted-time mark), which bumps a generation
-// counter; the next check then reloads. Loading never parses the TOML catalog: store.json carries
-// the catalog profile it needs (client/catalog_profile.h), sealed with the record.
+// changes. A watcher thread does all the reading after open: it reloads the store when inotify
+// reports a change in its directory, and every minute re-reads the hardware and raises the
+// trusted-time mark; checks never wait on I/O. Loading never parses the TOML catalog: store.json
+// carries the catalog profile it needs (client/catalog_profile.h), sealed with the record.
+//
+// Opening is the one synchronous load, kept short for application start: the store, its seal, the
+// token's signature and observed.json, with the hardware and virtualization read earlier in the
+// same boot (observed.json) when there are; the watcher then re-reads everything (hardware,
+// catalog.toml digest) at once, and a difference shows in the next check.
 //
 // Thread-safe: checks share a reader lock; reloads and renders take the writer lock.
 #pragma once
@@ -60,6 +65,8 @@ class LicenseChecker {
     client::InstallRecord record;
     client::IntegrityFindings integrity;
     client::Observations observations;
+    client::Virtualization virtualization;
+    bool fresh_hardware = false;  // read now, not reused from observed.json
   };
   // The state rendered at one instant, and the span of licensing time it stays true for.
   struct Rendered {
@@ -74,23 +81,30 @@ class LicenseChecker {
 
   explicit LicenseChecker(CheckerOptions options);
 
-  [[nodiscard]] StatusOr<Snapshot> Load() const;
+  // `at_start`: reuse this boot's hardware from observed.json and skip the catalog digest.
+  [[nodiscard]] StatusOr<Snapshot> Load(bool at_start) const;
+  // Loads and installs a new snapshot (the watcher, or a check without one).
+  void Reload(bool at_start);
   void Render(TimePoint clock_now);  // requires the writer lock
   [[nodiscard]] TimePoint ClockNow() const;
+  // No-watcher mode: a new value when store.json's identity changed since the last call.
   [[nodiscard]] std::uint64_t CurrentGeneration();
   void StartWatcher();
   void WatchLoop();
-  void PersistObservations(const client::FactsInput& in, TimePoint now);
+  // Raises the trusted-time mark, records the out-of-tolerance start and this boot's hardware in
+  // observed.json when they moved (best effort), and keeps them in `s`.
+  void PersistObservations(Snapshot& s);
 
   CheckerOptions options_;
-  client::Virtualization virtualization_;
 
+  // Without a watcher: bumped when store.json's identity changes.
   std::atomic<std::uint64_t> generation_{1};
   mutable std::shared_mutex mutex_;
-  std::optional<Snapshot> snapshot_;  // guarded by mutex_
-  std::uint64_t snapshot_generation_ = 0;
+  std::optional<Snapshot> snapshot_;       // guarded by mutex_
+  std::uint64_t snapshot_generation_ = 0;  // guarded by mutex_; a new value for every snapshot
   Status snapshot_error_;
-  Rendered rendered_;                               // guarded by mutex_
+  std::uint64_t loaded_generation_ = 0;  // guarded by mutex_; no watcher: generation_ loaded
+  Rendered rendered_;                    // guarded by mutex_
   std::optional<TimePoint> forced_shutdown_since_;  // first render with forced shutdown
 
   // Without a watcher: store.json's identity, compared on every check.

@@ -51,6 +51,9 @@ class HardwareBinding {
   /// Parses the "hw2.…" text form; nullopt when it is not exactly that form.
   [[nodiscard]] static std::optional<HardwareBinding> Parse(std::string_view text);
 
+  /// This binding with one component's raw value replaced (empty: could not be read).
+  [[nodiscard]] HardwareBinding WithValue(HardwareComponent c, const std::string& value) const;
+
   [[nodiscard]] std::string ToString() const;
   [[nodiscard]] std::optional<std::uint32_t> Hash(HardwareComponent c) const {
     return hashes_[static_cast<std::size_t>(c)];

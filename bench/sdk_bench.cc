@@ -1,0 +1,231 @@
+// The cost of an application's license check through the SDK's C API (include/licet/licet.h):
+//  - first check in a fresh process: licet_open + the first licet_check (read the store, verify
+//    the seal and the token's signature, read the hardware, compute the state), measured inside
+//    each of N new processes; baseline in the same run: the same processes doing one libsodium
+//    init and one Ed25519 verification (the least a verified first check can cost);
+//  - repeated check in a running application: licet_check on an open handle, with the watcher and
+//    without it (a stat of store.json per check); baseline: reading the clock and copying a
+//    licet_state, the least any check returns;
+//  - noticing a changed store: time from the store being replaced to a check that reflects it.
+// Usage: licet_sdk_bench --root DIR [--processes 200] [--checks 5000000] [--first-only]
+//        (DIR: an activated installation, e.g. made by bench/run-sdk-bench)
+#include <fmt/format.h>
+#include <sodium.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "licet/licet.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+
+// Child mode: one measurement, printed in microseconds.
+int Child(const std::string& mode, const std::string& root) {
+  const auto start = Clock::now();
+  if (mode == "check" || mode == "check-nowatch") {
+    licet_open_options o{};
+    o.struct_size = sizeof o;
+    o.root = root.c_str();
+    o.catalog = "windows-server-2022";
+    if (mode == "check-nowatch") o.flags = LICET_OPEN_NO_WATCH;
+    licet_installation* inst = nullptr;
+    if (licet_open(&o, &inst) != LICET_OK) {
+      fmt::print(stderr, "licet_open: {}\n", licet_last_error_message());
+      return 1;
+    }
+    licet_state st{};
+    st.struct_size = sizeof st;
+    if (licet_check(inst, &st) != LICET_OK || st.status != LICET_STATUS_LICENSED) return 1;
+    const auto end = Clock::now();
+    fmt::print("{:.1f}\n", Micros(end - start));
+    std::fflush(stdout);
+    std::_Exit(0);  // the watcher thread's teardown is not part of a check
+  }
+  // Baseline: sodium_init and one Ed25519 verification of a 400-byte message (the key pair and
+  // the signature are made between the two timed parts).
+  if (sodium_init() < 0) return 1;
+  const auto init_end = Clock::now();
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+  unsigned char sk[crypto_sign_SECRETKEYBYTES];
+  unsigned char msg[400] = {};
+  unsigned char sig[crypto_sign_BYTES];
+  crypto_sign_seed_keypair(pk, sk, msg);
+  crypto_sign_detached(sig, nullptr, msg, sizeof msg, sk);
+  const auto verify_start = Clock::now();
+  if (crypto_sign_verify_detached(sig, msg, sizeof msg, pk) != 0) return 1;
+  const auto end = Clock::now();
+  fmt::print("{:.1f}\n", Micros(init_end - start) + Micros(end - verify_start));
+  return 0;
+}
+
+std::vector<double> RunChildren(const char* self, const std::string& mode, const std::string& root,
+                                int n) {
+  std::vector<double> out;
+  for (int i = 0; i < n; ++i) {
+    int pipefd[2];
+    if (::pipe(pipefd) != 0) break;
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::dup2(pipefd[1], 1);
+      ::close(pipefd[0]);
+      ::execl(self, self, "--child", mode.c_str(), "--root", root.c_str(), nullptr);
+      ::_exit(127);
+    }
+    ::close(pipefd[1]);
+    char buf[64] = {};
+    const ssize_t got = ::read(pipefd[0], buf, sizeof buf - 1);
+    ::close(pipefd[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (got > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) out.push_back(std::atof(buf));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  return sorted[static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1))];
+}
+
+licet_installation* OpenHandle(const std::string& root, std::uint32_t flags) {
+  licet_open_options o{};
+  o.struct_size = sizeof o;
+  o.root = root.c_str();
+  o.catalog = "windows-server-2022";
+  o.flags = flags;
+  licet_installation* inst = nullptr;
+  if (licet_open(&o, &inst) != LICET_OK) {
+    fmt::print(stderr, "licet_open: {}\n", licet_last_error_message());
+    std::exit(1);
+  }
+  return inst;
+}
+
+// ns per licet_check on an open handle.
+double RepeatedCheckNs(licet_installation* inst, long checks) {
+  licet_state st{};
+  st.struct_size = sizeof st;
+  long licensed = 0;
+  const auto start = Clock::now();
+  for (long i = 0; i < checks; ++i) {
+    licet_check(inst, &st);
+    licensed += st.status == LICET_STATUS_LICENSED ? 1 : 0;
+  }
+  const auto end = Clock::now();
+  if (licensed != checks) fmt::print(stderr, "warning: not every check said licensed\n");
+  return std::chrono::duration<double, std::nano>(end - start).count() /
+         static_cast<double>(checks);
+}
+
+// The least a check can do: read the clock and copy a licet_state.
+double BaselineNs(long checks) {
+  licet_state src{};
+  licet_state dst{};
+  src.struct_size = sizeof src;
+  long sum = 0;
+  const auto start = Clock::now();
+  for (long i = 0; i < checks; ++i) {
+    timespec ts{};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    src.now = ts.tv_sec;
+    std::memcpy(&dst, &src, sizeof dst);
+    asm volatile("" : : "r"(&dst) : "memory");
+    sum += dst.now;
+  }
+  const auto end = Clock::now();
+  if (sum == 42) fmt::print(" ");
+  return std::chrono::duration<double, std::nano>(end - start).count() /
+         static_cast<double>(checks);
+}
+
+// Microseconds from replacing store.json (as `licet` does: write a temp file, rename it) to the
+// first check that sees the change, with the watcher.
+double NoticeMicros(const std::string& root, licet_installation* inst) {
+  const std::filesystem::path store = std::filesystem::path(root) / "store.json";
+  std::ifstream in(store);
+  const std::string good((std::istreambuf_iterator<char>(in)), {});
+  std::vector<double> samples;
+  licet_state st{};
+  st.struct_size = sizeof st;
+  for (int i = 0; i < 50; ++i) {
+    const bool corrupt = i % 2 == 0;
+    const std::filesystem::path tmp = store.string() + ".bench";
+    std::ofstream(tmp, std::ios::trunc) << (corrupt ? std::string("{") : good);
+    const auto start = Clock::now();
+    std::filesystem::rename(tmp, store);
+    for (;;) {
+      const licet_code c = licet_check(inst, &st);
+      if ((c != LICET_OK) == corrupt) break;
+      if (Clock::now() - start > std::chrono::seconds(5)) break;
+    }
+    samples.push_back(Micros(Clock::now() - start));
+  }
+  std::sort(samples.begin(), samples.end());
+  return Percentile(samples, 0.5);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app("Licet SDK check cost");
+  std::string root;
+  std::string child;
+  int processes = 200;
+  long checks = 5'000'000;
+  bool first_only = false;
+  app.add_option("--root", root, "An activated installation")->required();
+  app.add_option("--child", child, "internal: measure once in this process (check|baseline)");
+  app.add_option("--processes", processes, "Fresh processes per measurement");
+  app.add_option("--checks", checks, "Repeated checks per measurement");
+  app.add_flag("--first-only", first_only, "Measure only the first check in fresh processes");
+  CLI11_PARSE(app, argc, argv);
+  if (!child.empty()) return Child(child, root);
+
+  const std::vector<double> first = RunChildren(argv[0], "check", root, processes);
+  const std::vector<double> base = RunChildren(argv[0], "baseline", root, processes);
+  if (first.empty() || base.empty()) {
+    fmt::print(stderr, "the child processes failed (is {} an activated installation?)\n", root);
+    return 1;
+  }
+  fmt::print("first check in a fresh process (open + check), {} processes:\n", first.size());
+  fmt::print("  licet          p50 {:8.1f} us   p90 {:8.1f} us\n", Percentile(first, 0.5),
+             Percentile(first, 0.9));
+  fmt::print(
+      "  baseline       p50 {:8.1f} us   p90 {:8.1f} us  (sodium_init + one Ed25519 verify)\n",
+      Percentile(base, 0.5), Percentile(base, 0.9));
+  fmt::print("  ratio          {:.2f}\n", Percentile(first, 0.5) / Percentile(base, 0.5));
+
+  if (first_only) return 0;
+
+  licet_installation* watched = OpenHandle(root, 0);
+  licet_installation* unwatched = OpenHandle(root, LICET_OPEN_NO_WATCH);
+  const double baseline = BaselineNs(checks);
+  const double with_watcher = RepeatedCheckNs(watched, checks);
+  const double with_stat = RepeatedCheckNs(unwatched, checks / 10);
+  fmt::print("repeated check on an open handle, {} checks:\n", checks);
+  fmt::print("  licet (watcher)      {:7.1f} ns   ratio {:.2f}\n", with_watcher,
+             with_watcher / baseline);
+  fmt::print("  licet (no watcher)   {:7.1f} ns   ratio {:.2f}  (stat of store.json each check)\n",
+             with_stat, with_stat / baseline);
+  fmt::print("  baseline             {:7.1f} ns   (clock_gettime + copy a licet_state)\n",
+             baseline);
+  fmt::print("store replaced -> first check that sees it (watcher): p50 {:.0f} us\n",
+             NoticeMicros(root, watched));
+  licet_close(watched);
+  licet_close(unwatched);
+  return 0;
+}
