@@ -174,6 +174,8 @@ StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load(bool at_start) const {
   }
   Snapshot s;
   s.observations = client::ReadObservations(root);
+  s.hardware_on_disk = s.observations.boot_id + "|" + s.observations.hardware + "|" +
+                       s.observations.virtual_machine + "|" + s.observations.container;
   // The hardware: reused from earlier in this boot at start, else read now (without the lab
   // overrides, which apply on top either way).
   const std::string boot_id = client::ReadBootId();
@@ -237,14 +239,15 @@ void LicenseChecker::PersistObservations(Snapshot& s) {
                               .observations = &s.observations,
                               .clock_now = ClockNow() + Seconds(s.record.lab_clock_offset_seconds)};
   const client::Observations updated = client::UpdatedObservations(in, client::LicensingNow(in));
-  const client::Observations on_disk = client::ReadObservations(options_.root);
+  const client::Observations& on_disk = s.observations;  // as Load read it (but the hardware)
   const bool oot_changed = updated.out_of_tolerance_since != on_disk.out_of_tolerance_since ||
                            updated.out_of_tolerance_token != on_disk.out_of_tolerance_token;
+  // Load put a fresh reading of the hardware into s.observations; it goes to disk when it is not
+  // what the file held.
   const bool hardware_changed =
-      s.fresh_hardware &&
-      (on_disk.hardware != updated.hardware || on_disk.boot_id != updated.boot_id ||
-       on_disk.container != updated.container ||
-       on_disk.virtual_machine != updated.virtual_machine);
+      s.fresh_hardware && s.hardware_on_disk != updated.boot_id + "|" + updated.hardware + "|" +
+                                                    updated.virtual_machine + "|" +
+                                                    updated.container;
   if (oot_changed || hardware_changed ||
       updated.trusted_time - on_disk.trusted_time >= kObservationWriteInterval) {
     // Best effort: a read-only store still works, its marks are then only kept in memory.

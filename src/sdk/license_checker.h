@@ -66,7 +66,8 @@ class LicenseChecker {
     client::IntegrityFindings integrity;
     client::Observations observations;
     client::Virtualization virtualization;
-    bool fresh_hardware = false;  // read now, not reused from observed.json
+    bool fresh_hardware = false;   // read now, not reused from observed.json
+    std::string hardware_on_disk;  // observed.json's boot|hardware|vm|container as read
   };
   // The state rendered at one instant, and the span of licensing time it stays true for.
   struct Rendered {
