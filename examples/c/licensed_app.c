@@ -53,11 +53,16 @@ int main(int argc, char** argv) {
   long interval_ms = 200;
   long ticks = -1; /* forever */
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (strcmp(argv[i], "--root") == 0) options.root = argv[i + 1];
-    else if (strcmp(argv[i], "--catalog") == 0) options.catalog = argv[i + 1];
-    else if (strcmp(argv[i], "--feature") == 0) feature = argv[i + 1];
-    else if (strcmp(argv[i], "--interval-ms") == 0) interval_ms = atol(argv[i + 1]);
-    else if (strcmp(argv[i], "--ticks") == 0) ticks = atol(argv[i + 1]);
+    if (strcmp(argv[i], "--root") == 0)
+      options.root = argv[i + 1];
+    else if (strcmp(argv[i], "--catalog") == 0)
+      options.catalog = argv[i + 1];
+    else if (strcmp(argv[i], "--feature") == 0)
+      feature = argv[i + 1];
+    else if (strcmp(argv[i], "--interval-ms") == 0)
+      interval_ms = atol(argv[i + 1]);
+    else if (strcmp(argv[i], "--ticks") == 0)
+      ticks = atol(argv[i + 1]);
     else {
       fprintf(stderr, "unknown option %s\n", argv[i]);
       return 1;

@@ -58,7 +58,7 @@ typedef enum licet_license_status {
 typedef enum licet_coarse_status {
   LICET_COARSE_UNLICENSED = 0,
   LICET_COARSE_LICENSED = 1,
-  LICET_COARSE_GRACE = 2, /* works; show minutes_left */
+  LICET_COARSE_GRACE = 2,       /* works; show minutes_left */
   LICET_COARSE_NOTIFICATION = 3 /* apply `enforcement` */
 } licet_coarse_status;
 
@@ -70,16 +70,23 @@ typedef enum licet_enforcement {
 } licet_enforcement;
 
 /* licet_state.flags */
-#define LICET_FLAG_EVALUATION 0x01u       /* an evaluation edition */
-#define LICET_FLAG_CLOCK_SET_BACK 0x02u   /* the clock runs behind the trusted time */
-#define LICET_FLAG_HARDWARE_CHANGED 0x04u /* some bound components changed (see changed_hardware) */
-#define LICET_FLAG_TAMPERED 0x08u         /* the store or its token is not genuine (see reason) */
-#define LICET_FLAG_VIRTUAL_MACHINE 0x10u  /* runs in a virtual machine (see virtualization) */
-#define LICET_FLAG_CONTAINER 0x20u        /* runs in a container (see virtualization) */
-#define LICET_FLAG_PENDING_CHANGES 0x40u  /* a conversion or rearm waits: licet_apply_pending() */
+/* An evaluation edition. */
+#define LICET_FLAG_EVALUATION 0x01u
+/* The clock runs behind the trusted time beyond the tolerance. */
+#define LICET_FLAG_CLOCK_SET_BACK 0x02u
+/* Some components bound at activation changed (see changed_hardware). */
+#define LICET_FLAG_HARDWARE_CHANGED 0x04u
+/* The store or its token is not genuine (see reason). */
+#define LICET_FLAG_TAMPERED 0x08u
+/* Runs in a virtual machine (see virtualization). */
+#define LICET_FLAG_VIRTUAL_MACHINE 0x10u
+/* Runs in a container (see virtualization). */
+#define LICET_FLAG_CONTAINER 0x20u
+/* A conversion or rearm waits for licet_apply_pending(). */
+#define LICET_FLAG_PENDING_CHANGES 0x40u
 
 /* licet_open_options.flags */
-/* No background watcher thread: each check then stats store.json to notice changes (~1 µs more). */
+/* No background watcher thread: each check then stats store.json to notice changes (a few µs). */
 #define LICET_OPEN_NO_WATCH 0x01u
 
 typedef struct licet_open_options {
@@ -96,26 +103,26 @@ typedef struct licet_open_options {
 } licet_open_options;
 
 typedef struct licet_state {
-  uint32_t struct_size;   /* sizeof(licet_state), set by the caller */
-  int32_t status;         /* licet_license_status */
-  int32_t coarse;         /* licet_coarse_status */
-  int32_t enforcement;    /* licet_enforcement */
-  licet_code reason;      /* why: an informational or error code (0 when simply licensed) */
-  uint32_t flags;         /* LICET_FLAG_* */
-  int64_t now;            /* Unix seconds the state was computed at (the trusted time) */
-  int64_t ends;           /* Unix seconds the current status ends at; 0 if it does not */
-  int64_t minutes_left;   /* until `ends` (grace, evaluation, volume expiry); 0 if none */
+  uint32_t struct_size; /* sizeof(licet_state), set by the caller */
+  int32_t status;       /* licet_license_status */
+  int32_t coarse;       /* licet_coarse_status */
+  int32_t enforcement;  /* licet_enforcement */
+  licet_code reason;    /* why: an informational or error code (0 when simply licensed) */
+  uint32_t flags;       /* LICET_FLAG_* */
+  int64_t now;          /* Unix seconds the state was computed at (the trusted time) */
+  int64_t ends;         /* Unix seconds the current status ends at; 0 if it does not */
+  int64_t minutes_left; /* until `ends` (grace, evaluation, volume expiry); 0 if none */
   int64_t shutdown_interval_minutes; /* LICET_ENFORCE_FORCED_SHUTDOWN: e.g. 60 */
-  int64_t shutdown_at;    /* LICET_ENFORCE_FORCED_SHUTDOWN: the deadline (Unix seconds) */
-  int32_t shutdown_due;   /* 1 when now >= shutdown_at: shut down now */
+  int64_t shutdown_at;  /* LICET_ENFORCE_FORCED_SHUTDOWN: the deadline (Unix seconds) */
+  int32_t shutdown_due; /* 1 when now >= shutdown_at: shut down now */
   int32_t reserved;
   char product_id[64];
   char product_name[128];
-  char edition[64];       /* "ServerStandard" */
-  char edition_name[128]; /* "Windows Server 2022 Standard" */
-  char channel[32];       /* "Retail", "Volume:MAK", "Retail:TB:Eval", ... ("" without a key) */
-  char features[512];     /* the features the edition allows, comma-separated */
-  char explanation[512];  /* one sentence in the administrator's terms */
+  char edition[64];           /* "ServerStandard" */
+  char edition_name[128];     /* "Windows Server 2022 Standard" */
+  char channel[32];           /* "Retail", "Volume:MAK", "Retail:TB:Eval", ... ("" without a key) */
+  char features[512];         /* the features the edition allows, comma-separated */
+  char explanation[512];      /* one sentence in the administrator's terms */
   char changed_hardware[128]; /* "network, disk" when LICET_FLAG_HARDWARE_CHANGED */
   char virtualization[64];    /* "kvm", "docker", "kvm, docker" */
 } licet_state;
@@ -126,7 +133,7 @@ LICET_API uint32_t licet_sdk_version(void);
 /* Opens the installation at options->root for the application's catalog. Reads and verifies the
  * store (seal, token signature, hardware, trusted time) and starts a watcher that notices changes
  * to it. Errors: LICET_E_NOT_INSTALLED, LICET_E_STORE_CORRUPT, LICET_E_CATALOG_UNTRUSTED,
- * LICET_E_INVALID_ARGUMENT. */
+ * E_INVALIDARG (a missing or malformed argument). */
 LICET_API licet_code licet_open(const licet_open_options* options, licet_installation** out);
 
 /* Stops the watcher and frees the handle. NULL is ignored. */

@@ -2,6 +2,7 @@
 // thread-local last errors, and no exception ever crossing into C.
 #include <fmt/format.h>
 
+#include <cstddef>
 #include <cstring>
 #include <new>
 
@@ -21,9 +22,16 @@ using licet::Status;
 thread_local licet_code t_code = LICET_OK;
 thread_local std::string t_message;
 
-// The smallest licet_state / licet_open_options this library accepts: version 1 of each.
-constexpr std::size_t kStateV1Size = sizeof(licet_state);
-constexpr std::size_t kOpenOptionsV1Size = sizeof(licet_open_options);
+// The smallest licet_state / licet_open_options this library accepts: version 1 of each. The ABI
+// is frozen: later versions only append members, so these sizes and offsets never change.
+constexpr std::size_t kStateV1Size = 1704;
+constexpr std::size_t kOpenOptionsV1Size = 40;
+static_assert(sizeof(licet_state) >= kStateV1Size && offsetof(licet_state, product_id) == 72 &&
+                  offsetof(licet_state, virtualization) == 1640,
+              "licet_state version 1 layout changed: that breaks the ABI");
+static_assert(sizeof(licet_open_options) >= kOpenOptionsV1Size &&
+                  offsetof(licet_open_options, flags) == 32,
+              "licet_open_options version 1 layout changed: that breaks the ABI");
 
 licet_code Record(const Status& s) {
   t_code = static_cast<licet_code>(s.code());
