@@ -44,30 +44,6 @@ std::vector<std::string> Split(std::string_view text) {
   return out;
 }
 
-const char* CoarseName(licet_coarse_status c) {
-  switch (c) {
-    case LICET_COARSE_LICENSED:
-      return "licensed";
-    case LICET_COARSE_GRACE:
-      return "grace";
-    case LICET_COARSE_NOTIFICATION:
-      return "notification";
-    default:
-      return "unlicensed";
-  }
-}
-
-const char* EnforcementName(licet_enforcement e) {
-  switch (e) {
-    case LICET_ENFORCE_NAG:
-      return "nag";
-    case LICET_ENFORCE_FORCED_SHUTDOWN:
-      return "forced-shutdown";
-    default:
-      return "none";
-  }
-}
-
 // An opened installation; `close()` or leaving a `with` block releases it.
 class PyInstallation {
  public:
@@ -138,9 +114,11 @@ class LicetError(Exception):
   py::class_<State>(m, "State", "One license check: what the application must do now.")
       .def_property_readonly("status", [](const State& s) { return std::string(s.status_name()); })
       .def_property_readonly("status_code", [](const State& s) { return int(s.status()); })
-      .def_property_readonly("coarse", [](const State& s) { return CoarseName(s.coarse()); })
-      .def_property_readonly("enforcement",
-                             [](const State& s) { return EnforcementName(s.enforcement()); })
+      .def_property_readonly(
+          "coarse", [](const State& s) { return std::string(licet_coarse_name(s.coarse())); })
+      .def_property_readonly(
+          "enforcement",
+          [](const State& s) { return std::string(licet_enforcement_name(s.enforcement())); })
       .def_property_readonly("reason", &State::reason)
       .def_property_readonly("reason_symbol", &State::reason_symbol)
       .def_property_readonly("flags", [](const State& s) { return s.raw().flags; })

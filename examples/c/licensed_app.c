@@ -18,30 +18,6 @@
 #include <string.h>
 #include <time.h>
 
-static const char* EnforcementName(int32_t e) {
-  switch (e) {
-    case LICET_ENFORCE_NAG:
-      return "nag";
-    case LICET_ENFORCE_FORCED_SHUTDOWN:
-      return "forced-shutdown";
-    default:
-      return "none";
-  }
-}
-
-static const char* CoarseName(int32_t c) {
-  switch (c) {
-    case LICET_COARSE_LICENSED:
-      return "licensed";
-    case LICET_COARSE_GRACE:
-      return "grace";
-    case LICET_COARSE_NOTIFICATION:
-      return "notification";
-    default:
-      return "unlicensed";
-  }
-}
-
 static void SleepMs(long ms) {
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
   nanosleep(&ts, NULL);
@@ -93,8 +69,8 @@ int main(int argc, char** argv) {
                         strcmp(st.edition, last.edition) != 0;
     if (changed) {
       printf("state %s status=%s edition=%s minutes_left=%lld enforcement=%s reason=0x%08X\n",
-             CoarseName(st.coarse), licet_status_name(st.status), st.edition,
-             (long long)st.minutes_left, EnforcementName(st.enforcement), st.reason);
+             licet_coarse_name(st.coarse), licet_status_name(st.status), st.edition,
+             (long long)st.minutes_left, licet_enforcement_name(st.enforcement), st.reason);
       if (feature != NULL) {
         const licet_code code = licet_check_feature(inst, feature);
         printf("feature %s: %s (0x%08X)\n", feature, code == LICET_OK ? "yes" : "no", code);

@@ -16,30 +16,6 @@
 
 namespace {
 
-const char* EnforcementName(licet_enforcement e) {
-  switch (e) {
-    case LICET_ENFORCE_NAG:
-      return "nag";
-    case LICET_ENFORCE_FORCED_SHUTDOWN:
-      return "forced-shutdown";
-    default:
-      return "none";
-  }
-}
-
-const char* CoarseName(licet_coarse_status c) {
-  switch (c) {
-    case LICET_COARSE_LICENSED:
-      return "licensed";
-    case LICET_COARSE_GRACE:
-      return "grace";
-    case LICET_COARSE_NOTIFICATION:
-      return "notification";
-    default:
-      return "unlicensed";
-  }
-}
-
 bool Differs(const licet::sdk::State& a, const std::optional<licet::sdk::State>& b) {
   return !b || a.status() != b->status() || a.minutes_left() != b->minutes_left() ||
          a.enforcement() != b->enforcement() || a.reason() != b->reason() ||
@@ -90,10 +66,10 @@ int main(int argc, char** argv) {
     if (Differs(st, last)) {
       char reason[16];
       std::snprintf(reason, sizeof reason, "0x%08X", st.reason());
-      std::cout << "state " << CoarseName(st.coarse()) << " status=" << st.status_name()
+      std::cout << "state " << licet_coarse_name(st.coarse()) << " status=" << st.status_name()
                 << " edition=" << st.edition() << " minutes_left=" << st.minutes_left()
-                << " enforcement=" << EnforcementName(st.enforcement()) << " reason=" << reason
-                << "\n";
+                << " enforcement=" << licet_enforcement_name(st.enforcement())
+                << " reason=" << reason << "\n";
       if (!feature.empty()) {
         const licet::sdk::Status f = inst->CheckFeature(feature);
         std::snprintf(reason, sizeof reason, "0x%08X", f.code());

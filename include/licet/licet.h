@@ -161,8 +161,12 @@ LICET_API const char* licet_last_error_message(void);
 
 /* "SL_E_GRACE_TIME_EXPIRED" for 0xC004F009 ("" for unknown codes); a static string. */
 LICET_API const char* licet_code_symbol(licet_code code);
-/* "licensed", "initial_grace", ... for a licet_license_status; a static string. */
+/* "licensed", "initial_grace", ... for a licet_license_status; a static string ("" if unknown). */
 LICET_API const char* licet_status_name(int32_t status);
+/* "unlicensed", "licensed", "grace", "notification" for a licet_coarse_status. */
+LICET_API const char* licet_coarse_name(int32_t coarse);
+/* "none", "nag", "forced-shutdown" for a licet_enforcement. */
+LICET_API const char* licet_enforcement_name(int32_t enforcement);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -13,6 +13,20 @@ namespace {
 using client::Access;
 using client::Installation;
 
+// Opens the installation for writing and applies `fn`; on failure reports it, sets the exit status
+// and returns nothing.
+std::optional<Installation> ApplyToStore(CliContext& ctx, int* exit_status,
+                                         const std::function<Status(Installation&)>& fn) {
+  StatusOr<Installation> inst =
+      Installation::Open(client::DefaultRoot(ctx.root_flag), Access::kReadWrite, *ctx.clock);
+  const Status s = inst.ok() ? fn(*inst) : inst.status();
+  if (!s.ok()) {
+    *exit_status = ReportFailure(ctx, s);
+    return std::nullopt;
+  }
+  return std::move(*inst);
+}
+
 void RegisterClock(CLI::App& lab, CliContext& ctx, int* exit_status) {
   CLI::App* clock = lab.add_subcommand(
       "clock", "The lab clock: move the installation's time (lab catalogs only)");
@@ -22,13 +36,8 @@ void RegisterClock(CLI::App& lab, CliContext& ctx, int* exit_status) {
       clock->add_subcommand("advance", "Move the clock forward, e.g. 181d, 12h, 90m, 2w");
   advance->add_option("duration", *by, "How far: a number and s, m, h, d or w")->required();
   const auto run = [&ctx, exit_status](const std::function<Status(Installation&)>& fn) {
-    StatusOr<Installation> inst =
-        Installation::Open(client::DefaultRoot(ctx.root_flag), Access::kReadWrite, *ctx.clock);
-    Status s = inst.ok() ? fn(*inst) : inst.status();
-    if (!s.ok()) {
-      *exit_status = ReportFailure(ctx, s);
-      return;
-    }
+    const std::optional<Installation> inst = ApplyToStore(ctx, exit_status, fn);
+    if (!inst) return;
     const TimePoint now = inst->Now();
     if (ctx.json) {
       *exit_status = PrintJson(ctx, {{"now", FormatIso8601(now)},
@@ -92,13 +101,7 @@ void RegisterHardware(CLI::App& lab, CliContext& ctx, int* exit_status) {
       "Simulate hardware changes (lab catalogs only): show, set COMPONENT VALUE, reset");
   hw->require_subcommand(1);
   const auto run = [&ctx, exit_status](const std::function<Status(Installation&)>& fn) {
-    StatusOr<Installation> inst =
-        Installation::Open(client::DefaultRoot(ctx.root_flag), Access::kReadWrite, *ctx.clock);
-    Status s = inst.ok() ? fn(*inst) : inst.status();
-    if (!s.ok()) {
-      *exit_status = ReportFailure(ctx, s);
-      return;
-    }
+    if (!ApplyToStore(ctx, exit_status, fn)) return;
     // Read again: the binding now, with the override applied.
     StatusOr<Installation> fresh =
         Installation::Open(client::DefaultRoot(ctx.root_flag), Access::kReadOnly, *ctx.clock);

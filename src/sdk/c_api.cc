@@ -7,6 +7,7 @@
 #include <new>
 
 #include "license_checker.h"
+#include "licet/core/catalog.h"
 #include "licet/core/encoding.h"
 #include "licet/licet.h"
 
@@ -32,6 +33,15 @@ static_assert(sizeof(licet_state) >= kStateV1Size && offsetof(licet_state, produ
 static_assert(sizeof(licet_open_options) >= kOpenOptionsV1Size &&
                   offsetof(licet_open_options, flags) == 32,
               "licet_open_options version 1 layout changed: that breaks the ABI");
+
+// The C enums are the core's values, one for one.
+static_assert(LICET_STATUS_EXTENDED_GRACE ==
+              static_cast<int>(licet::LicenseStatus::kExtendedGrace));
+static_assert(LICET_COARSE_NOTIFICATION == static_cast<int>(licet::CoarseStatus::kNotification));
+static_assert(LICET_COARSE_GRACE == static_cast<int>(licet::CoarseStatus::kGrace));
+static_assert(LICET_ENFORCE_FORCED_SHUTDOWN ==
+              static_cast<int>(licet::Enforcement::kForcedShutdown));
+static_assert(LICET_ENFORCE_NAG == static_cast<int>(licet::Enforcement::kNag));
 
 licet_code Record(const Status& s) {
   t_code = static_cast<licet_code>(s.code());
@@ -168,6 +178,16 @@ const char* licet_code_symbol(licet_code code) {
 const char* licet_status_name(int32_t status) {
   if (status < 0 || status > LICET_STATUS_EXTENDED_GRACE) return "";
   return licet::LicenseStatusId(static_cast<licet::LicenseStatus>(status)).data();
+}
+
+const char* licet_coarse_name(int32_t coarse) {
+  if (coarse < LICET_COARSE_UNLICENSED || coarse > LICET_COARSE_NOTIFICATION) return "";
+  return licet::CoarseStatusId(static_cast<licet::CoarseStatus>(coarse)).data();
+}
+
+const char* licet_enforcement_name(int32_t enforcement) {
+  if (enforcement < LICET_ENFORCE_NONE || enforcement > LICET_ENFORCE_FORCED_SHUTDOWN) return "";
+  return licet::EnforcementName(static_cast<licet::Enforcement>(enforcement)).data();
 }
 
 }  // extern "C"

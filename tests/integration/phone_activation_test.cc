@@ -16,7 +16,6 @@ using testing::CliResult;
 using testing::ErrorCodeOf;
 using testing::Iid;
 using testing::LastLine;
-using testing::Machine;
 using testing::PhoneVendor;
 using testing::RunProgram;
 using testing::TempDir;
@@ -24,7 +23,7 @@ using testing::TempDir;
 TEST(PhoneActivation, ReadTheIidTypeTheCidLicensed) {
   TempDir dir;
   PhoneVendor vendor(dir);
-  const std::filesystem::path m = Machine(dir, "m1", vendor.mak);
+  const std::filesystem::path m = testing::StandardMachine(dir, "m1", vendor.mak);
   const std::string iid = Iid(m);
   EXPECT_EQ(iid.size(), 41u) << iid;  // 6 groups of 6 digits
   EXPECT_EQ(Iid(m), iid);             // stable while nothing changes
@@ -41,7 +40,7 @@ TEST(PhoneActivation, ReadTheIidTypeTheCidLicensed) {
 TEST(PhoneActivation, ATypoInEachGroupIsCaughtAndNamed) {
   TempDir dir;
   PhoneVendor vendor(dir);
-  const std::filesystem::path m = Machine(dir, "m1", vendor.mak);
+  const std::filesystem::path m = testing::StandardMachine(dir, "m1", vendor.mak);
   const std::string cid = LastLine(vendor.Confirm(Iid(m)).out);
   for (int group = 1; group <= 15; ++group) {
     std::string typo = cid;
@@ -63,8 +62,8 @@ TEST(PhoneActivation, ATypoInEachGroupIsCaughtAndNamed) {
 TEST(PhoneActivation, ACidForAnotherMachineOrKeyIsRefused) {
   TempDir dir;
   PhoneVendor vendor(dir);
-  const std::filesystem::path a = Machine(dir, "a", vendor.mak);
-  const std::filesystem::path b = Machine(dir, "b", vendor.mak);
+  const std::filesystem::path a = testing::StandardMachine(dir, "a", vendor.mak);
+  const std::filesystem::path b = testing::StandardMachine(dir, "b", vendor.mak);
   const std::string cid_for_a = LastLine(vendor.Confirm(Iid(a)).out);
   EXPECT_EQ(ErrorCodeOf(Cli("licet", {"--json", "slmgr", "/atp", cid_for_a}, b)), "0xC004F031");
   // The key changed after the IID was read: 0xC004F07E.
@@ -76,18 +75,18 @@ TEST(PhoneActivation, ACidForAnotherMachineOrKeyIsRefused) {
   ASSERT_EQ(Cli("slmgr", {"/ipk", retail}, a).exit_status, 0);
   EXPECT_EQ(ErrorCodeOf(Cli("licet", {"--json", "slmgr", "/atp", cid_for_a}, a)), "0xC004F07E");
   // A GVLK does not activate by phone.
-  const std::filesystem::path g = Machine(dir, "g", testing::kStandardGvlk);
+  const std::filesystem::path g = testing::StandardMachine(dir, "g", testing::kStandardGvlk);
   EXPECT_EQ(ErrorCodeOf(Cli("licet", {"--json", "slmgr", "/dti"}, g)), "0x80070032");
 }
 
 TEST(PhoneActivation, MakCountsAreHonouredAndTheSameMachineCountsOnce) {
   TempDir dir;
   PhoneVendor vendor(dir, /*activations=*/1);
-  const std::filesystem::path a = Machine(dir, "a", vendor.mak);
+  const std::filesystem::path a = testing::StandardMachine(dir, "a", vendor.mak);
   const std::string iid = Iid(a);
   ASSERT_EQ(vendor.Confirm(iid).exit_status, 0);
   ASSERT_EQ(vendor.Confirm(iid).exit_status, 0);  // read twice: still one activation
-  const std::filesystem::path b = Machine(dir, "b", vendor.mak);
+  const std::filesystem::path b = testing::StandardMachine(dir, "b", vendor.mak);
   const CliResult r = vendor.Confirm(Iid(b));
   EXPECT_NE(r.exit_status, 0);
   EXPECT_NE(r.err.find("0xC004C020"), std::string::npos) << r.err;
@@ -97,7 +96,7 @@ TEST(PhoneActivation, TheHttpApiAnswersWithACidThatDeposits) {
   TempDir dir;
   PhoneVendor vendor(dir);
   testing::ServerProcess server(testing::kServerBin, vendor.data);
-  const std::filesystem::path m = Machine(dir, "m1", vendor.mak);
+  const std::filesystem::path m = testing::StandardMachine(dir, "m1", vendor.mak);
   StatusOr<client::HttpReply> reply = client::PostJson(server.url() + "/v1/phone-activations",
                                                        json{{"installation_id", Iid(m)}}.dump());
   ASSERT_TRUE(reply.ok()) << reply.status().message();
@@ -122,7 +121,7 @@ TEST(PhoneActivation, ProxyExportFulfilImportAcrossSeveralRoots) {
   PhoneVendor vendor(dir, /*activations=*/3);
   std::vector<std::string> roots;
   for (const char* name : {"site-a", "site-b", "site-c"})
-    roots.push_back(Machine(dir, name, vendor.mak).string());
+    roots.push_back(testing::StandardMachine(dir, name, vendor.mak).string());
   const std::filesystem::path empty = dir.path() / "no-key";
   ASSERT_EQ(
       Cli("licet", {"install", "--catalog", "windows-server-2022", "--edition", "ServerStandard"},
@@ -174,7 +173,7 @@ std::vector<std::string> Groups(const std::string& id) {
 TEST(PhoneActivation, TheSlui4WizardAtATerminalChecksEachGroupAsItIsTyped) {
   TempDir dir;
   PhoneVendor vendor(dir);
-  const std::filesystem::path m = Machine(dir, "m1", vendor.mak);
+  const std::filesystem::path m = testing::StandardMachine(dir, "m1", vendor.mak);
   const std::string iid = Iid(m);
   const std::vector<std::string> cid = Groups(LastLine(vendor.Confirm(iid).out));
   ASSERT_EQ(cid.size(), 15u);
@@ -206,8 +205,8 @@ TEST(PhoneActivation, TheSlui4WizardAtATerminalChecksEachGroupAsItIsTyped) {
 TEST(PhoneActivation, TheSlui4WizardTakesPipedInputAndRefusesACidForAnotherMachine) {
   TempDir dir;
   PhoneVendor vendor(dir);
-  const std::filesystem::path a = Machine(dir, "a", vendor.mak);
-  const std::filesystem::path b = Machine(dir, "b", vendor.mak);
+  const std::filesystem::path a = testing::StandardMachine(dir, "a", vendor.mak);
+  const std::filesystem::path b = testing::StandardMachine(dir, "b", vendor.mak);
   std::string cid_for_a = LastLine(vendor.Confirm(Iid(a)).out);
   std::replace(cid_for_a.begin(), cid_for_a.end(), '-', ' ');
   CliResult r = RunProgram(testing::kCliDir + "slui", {"4"}, {"LICET_ROOT=" + b.string()},

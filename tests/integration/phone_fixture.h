@@ -1,5 +1,5 @@
 // Phone activation set-up shared by the tests: a vendor (licet-server data with the lab catalog
-// and a MAK), a ServerStandard machine with that key, and the IID -> CID -> /atp round trip.
+// and a MAK) and the IID -> CID -> /atp round trip (machines: StandardMachine in volume_fixture.h).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -38,18 +38,6 @@ inline std::string LastLine(const std::string& text) {
   std::string line = t.substr(t.rfind('\n') + 1);
   line.erase(0, line.find_first_not_of(' '));
   return line;
-}
-
-inline std::filesystem::path Machine(const TempDir& dir, const std::string& name,
-                                     const std::string& key) {
-  const std::filesystem::path root = dir.path() / name;
-  EXPECT_EQ(
-      Cli("licet", {"install", "--catalog", "windows-server-2022", "--edition", "ServerStandard"},
-          root)
-          .exit_status,
-      0);
-  EXPECT_EQ(Cli("slmgr", {"/ipk", key}, root).exit_status, 0);
-  return root;
 }
 
 inline std::string Iid(const std::filesystem::path& root) {

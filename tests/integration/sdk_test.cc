@@ -182,7 +182,7 @@ TEST(Sdk, ACatalogThatNagsNagsInsteadOfShuttingDown) {
 TEST(Sdk, HardwareChangesWithinToleranceKeepTheActivationBeyondItStartTheGrace) {
   TempDir dir;
   testing::PhoneVendor vendor(dir);
-  const auto root = testing::Machine(dir, "m", vendor.mak);
+  const auto root = testing::StandardMachine(dir, "m", vendor.mak);
   testing::PinLabHardware(root);  // machine 4, board 4, network 3, disk 3, cpu 1, host 1
   testing::ActivateByPhone(vendor, root);
 
@@ -313,7 +313,7 @@ TEST(Sdk, AnEditedStoreIsTamperedAndTheCliWillNotLaunderIt) {
 TEST(Sdk, ASwappedTokenAndAnotherMachinesStoreAreNamed) {
   TempDir dir;
   testing::PhoneVendor vendor(dir);
-  const auto a = testing::Machine(dir, "a", vendor.mak);
+  const auto a = testing::StandardMachine(dir, "a", vendor.mak);
   testing::PinLabHardware(a);
   testing::ActivateByPhone(vendor, a);
 
@@ -336,7 +336,7 @@ TEST(Sdk, ASwappedTokenAndAnotherMachinesStoreAreNamed) {
                                {"lab", "key", "--catalog", "windows-server-2022", "--edition",
                                 "ServerStandard", "--channel", "Retail"},
                                dir.path());
-  const auto c = testing::Machine(dir, "c", retail.out.substr(0, 29));
+  const auto c = testing::StandardMachine(dir, "c", retail.out.substr(0, 29));
   const nlohmann::json a_store = nlohmann::json::parse(ReadText(a / "store.json"));
   nlohmann::json c_store = nlohmann::json::parse(ReadText(c / "store.json"));
   c_store["activation"] = a_store["activation"];
@@ -424,6 +424,9 @@ TEST(Sdk, TheApiRefusesMisuseWithAClearError) {
   EXPECT_EQ(std::string(licet_status_name(LICET_STATUS_OUT_OF_TOLERANCE_GRACE)),
             "out_of_tolerance_grace");
   EXPECT_EQ(std::string(licet_status_name(99)), "");
+  EXPECT_EQ(std::string(licet_coarse_name(LICET_COARSE_GRACE)), "grace");
+  EXPECT_EQ(std::string(licet_enforcement_name(LICET_ENFORCE_FORCED_SHUTDOWN)), "forced-shutdown");
+  EXPECT_EQ(std::string(licet_enforcement_name(-1)), "");
 }
 
 TEST(Sdk, ManyThreadsCheckWhileTheStoreChanges) {

@@ -176,17 +176,24 @@ class Host {
   std::unique_ptr<ServerProcess> process_;
 };
 
+/// A ServerStandard installation at dir/name with `key` installed.
+inline std::filesystem::path StandardMachine(const TempDir& dir, const std::string& name,
+                                             const std::string& key) {
+  const std::filesystem::path root = dir.path() / name;
+  const CliResult install =
+      Cli("licet", {"install", "--catalog", "windows-server-2022", "--edition", "ServerStandard"},
+          root);
+  EXPECT_EQ(install.exit_status, 0) << install.both();
+  const CliResult ipk = Cli("slmgr", {"/ipk", key}, root);
+  EXPECT_EQ(ipk.exit_status, 0) << ipk.both();
+  return root;
+}
+
 /// A ServerStandard installation with the public GVLK. `setup` are slmgr/config commands.
 inline std::filesystem::path GvlkMachine(const TempDir& dir, const std::string& name,
                                          const std::vector<std::vector<std::string>>& slmgr = {},
                                          const std::string& dns_server = "") {
-  const std::filesystem::path root = dir.path() / name;
-  EXPECT_EQ(
-      Cli("licet", {"install", "--catalog", "windows-server-2022", "--edition", "ServerStandard"},
-          root)
-          .exit_status,
-      0);
-  EXPECT_EQ(Cli("slmgr", {"/ipk", kStandardGvlk}, root).exit_status, 0);
+  const std::filesystem::path root = StandardMachine(dir, name, kStandardGvlk);
   if (!dns_server.empty()) {
     EXPECT_EQ(Cli("licet", {"config", "set", "dns-server", dns_server}, root).exit_status, 0);
   }
