@@ -144,6 +144,35 @@ TEST(Sdk, AConversionAppliesAtStartThenGraceCountsDownThenNotification) {
   EXPECT_EQ(licet_check_feature(app.get(), "Hyper-V"), LICET_OK);  // works until it shuts down
 }
 
+TEST(Sdk, WithoutAKeyTheInstallationIsUnlicensedAndSaysWhy) {
+  TempDir dir;
+  const auto root = dir.path() / "m";
+  ASSERT_EQ(
+      Cli("licet", {"install", "--catalog", "windows-server-2022", "--edition", "ServerStandard"},
+          root)
+          .exit_status,
+      0);
+  SdkHandle app(root);
+  ASSERT_EQ(app.open_code(), LICET_OK) << licet_last_error_message();
+  licet_state st = app.Check();
+  EXPECT_EQ(st.status, LICET_STATUS_UNLICENSED);
+  EXPECT_EQ(st.coarse, LICET_COARSE_UNLICENSED);
+  EXPECT_EQ(st.reason, 0xC004F014u);  // SL_E_PKEY_NOT_INSTALLED
+  EXPECT_EQ(testing::Text(st.channel), "");
+  EXPECT_EQ(licet_check_feature(app.get(), "Hyper-V"), 0xC004F014u);
+  EXPECT_NE(std::string(licet_last_error_message()).find("no product key"), std::string::npos);
+
+  // A key installed while the application runs: initial grace, noticed without a restart.
+  const CliResult key =
+      Cli("licet", {"lab", "key", "--edition", "ServerStandard", "--channel", "Retail"}, root);
+  ASSERT_EQ(Cli("slmgr", {"/ipk", key.out.substr(0, 29)}, root).exit_status, 0);
+  st = app.WaitFor([](const licet_state& s) { return s.status == LICET_STATUS_INITIAL_GRACE; },
+                   "initial grace");
+  EXPECT_EQ(st.reason, kOobGrace);
+  EXPECT_EQ(testing::Text(st.channel), "Retail");
+  EXPECT_EQ(licet_check_feature(app.get(), "Hyper-V"), LICET_OK);
+}
+
 TEST(Sdk, ACatalogThatNagsNagsInsteadOfShuttingDown) {
   TempDir dir;
   // The lab catalog with notification_enforcement = "nag", signed with the lab root key.
