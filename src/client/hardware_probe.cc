@@ -120,7 +120,7 @@ std::string DiskValue() {
 // The CPU's brand string from CPUID leaves 0x80000002-4: what /proc/cpuinfo calls "model name",
 // without the kernel computing every CPU's frequency to print it.
 std::string CpuidBrand() {
-  unsigned int max = __get_cpuid_max(0x80000000u, nullptr);
+  const auto max = static_cast<unsigned int>(__get_cpuid_max(0x80000000u, nullptr));
   if (max < 0x80000004u) return {};
   char brand[49] = {};
   for (unsigned int leaf = 0; leaf < 3; ++leaf) {
