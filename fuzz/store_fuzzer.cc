@@ -24,19 +24,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string again = client::SerializeRecord(*record);
   const StatusOr<client::InstallRecord> reparsed = client::ParseRecord(again, "fuzz");
   LICET_CHECK(reparsed.ok(), "a serialised record parses");
-  LICET_CHECK(client::StoreSealMatches(again, reparsed->seal, reparsed->cmid,
-                                       reparsed->vendor_public_key),
-              "a serialised record is sealed");
+  LICET_CHECK(
+      client::StoreSealMatches(again, reparsed->seal, reparsed->cmid, reparsed->vendor_public_key),
+      "a serialised record is sealed");
   LICET_CHECK(client::SerializeRecord(*reparsed) == again, "a record round-trips");
   static const std::array<std::uint8_t, 32> kVendorKey = {1, 2, 3};
-  const client::IntegrityFindings f = client::CheckIntegrity(
-      {.record = &*record,
-       .seal_matches = sealed,
-       .catalog_matches = true,
-       .product_id = record->product_id,
-       .vendor_public_key = kVendorKey,
-       .phone_public_key = record->profile.phone_public_key},
-      HardwareBinding::FromValues({"m", "b", "n", "d", "c", "h"}));
+  const client::IntegrityFindings f =
+      client::CheckIntegrity({.record = &*record,
+                              .seal_matches = sealed,
+                              .catalog_matches = true,
+                              .product_id = record->product_id,
+                              .vendor_public_key = kVendorKey,
+                              .phone_public_key = record->profile.phone_public_key},
+                             HardwareBinding::FromValues({"m", "b", "n", "d", "c", "h"}));
   LICET_CHECK(!record->activation || f.tampering.has_value(),
               "no activation made without the vendor's key is genuine");
   return 0;
