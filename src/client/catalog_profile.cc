@@ -2,12 +2,16 @@
 
 #include <stdexcept>
 
+#include "json_fields.h"
 #include "licet/core/encoding.h"
 
 namespace licet::client {
 namespace {
 
 using nlohmann::json;
+
+// Days or minutes in a policy: anything larger is not a policy but a damaged file.
+constexpr int kMaxPolicyValue = 10'000'000;
 
 Enforcement EnforcementFrom(const json& j) {
   const std::string name = j.get<std::string>();
@@ -73,17 +77,26 @@ CatalogProfile ProfileFromJson(const json& j) {
   }
   const json& q = j.at("policy");
   Policy& o = p.policy;
-  o.evaluation_days = q.at("evaluation_days").get<int>();
-  o.rearm_count = q.at("rearm_count").get<int>();
-  o.initial_grace_days = q.at("initial_grace_days").get<int>();
-  o.out_of_tolerance_grace_days = q.at("out_of_tolerance_grace_days").get<int>();
-  o.non_genuine_grace_days = q.at("non_genuine_grace_days").get<int>();
+  o.evaluation_days =
+      JsonInteger<int>(q.at("evaluation_days"), "evaluation_days", 0, kMaxPolicyValue);
+  o.rearm_count = JsonInteger<int>(q.at("rearm_count"), "rearm_count", 0, kMaxPolicyValue);
+  o.initial_grace_days =
+      JsonInteger<int>(q.at("initial_grace_days"), "initial_grace_days", 0, kMaxPolicyValue);
+  o.out_of_tolerance_grace_days = JsonInteger<int>(
+      q.at("out_of_tolerance_grace_days"), "out_of_tolerance_grace_days", 0, kMaxPolicyValue);
+  o.non_genuine_grace_days = JsonInteger<int>(q.at("non_genuine_grace_days"),
+                                              "non_genuine_grace_days", 0, kMaxPolicyValue);
   o.notification_enforcement = EnforcementFrom(q.at("notification_enforcement"));
   o.evaluation_expired_enforcement = EnforcementFrom(q.at("evaluation_expired_enforcement"));
-  o.forced_shutdown_interval_minutes = q.at("forced_shutdown_interval_minutes").get<int>();
-  o.volume_validity_days = q.at("volume_validity_days").get<int>();
-  o.volume_renewal_minutes = q.at("volume_renewal_minutes").get<int>();
-  o.volume_retry_minutes = q.at("volume_retry_minutes").get<int>();
+  o.forced_shutdown_interval_minutes =
+      JsonInteger<int>(q.at("forced_shutdown_interval_minutes"), "forced_shutdown_interval_minutes",
+                       0, kMaxPolicyValue);
+  o.volume_validity_days =
+      JsonInteger<int>(q.at("volume_validity_days"), "volume_validity_days", 0, kMaxPolicyValue);
+  o.volume_renewal_minutes = JsonInteger<int>(q.at("volume_renewal_minutes"),
+                                              "volume_renewal_minutes", 0, kMaxPolicyValue);
+  o.volume_retry_minutes =
+      JsonInteger<int>(q.at("volume_retry_minutes"), "volume_retry_minutes", 0, kMaxPolicyValue);
   return p;
 }
 

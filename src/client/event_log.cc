@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_fields.h"
 #include "licet/core/atomic_file.h"
 
 namespace licet::client {
@@ -25,7 +26,7 @@ std::optional<Event> ParseEventLine(std::string_view line) {
     if (!t.ok() || !level) return std::nullopt;
     e.time = *t;
     e.level = *level;
-    e.id = j.at("id").get<int>();
+    e.id = JsonInteger<int>(j.at("id"), "id");
     e.message = j.at("message").get<std::string>();
     if (j.contains("code")) {
       const std::string code = j.at("code").get<std::string>();

@@ -6,12 +6,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_fields.h"
 #include "store_seal.h"
 
 namespace licet::client {
 namespace {
 
 using nlohmann::json;
+
+constexpr std::int64_t kCenturySeconds = 100LL * 366 * 24 * 3600;
 
 json TimeJson(TimePoint t) { return FormatIso8601(t); }
 
@@ -132,7 +135,7 @@ std::string SerializeRecord(const InstallRecord& r) {
 StatusOr<InstallRecord> ParseRecord(std::string_view text, std::string_view source) {
   try {
     const json j = json::parse(text);
-    const int format = j.at("format").get<int>();
+    const int format = JsonInteger<int>(j.at("format"), "format");
     if (format != InstallRecord::kFormat) {
       return Status(ErrorCode::kStoreCorrupt,
                     fmt::format("{} has format {}, this Licet reads format {}", source, format,
@@ -151,26 +154,30 @@ StatusOr<InstallRecord> ParseRecord(std::string_view text, std::string_view sour
     if (!j.at("product_key").is_null()) r.key = KeyFrom(j.at("product_key"));
     if (!j.at("activation").is_null()) r.activation = ActivationFrom(j.at("activation"));
     if (!j.at("pending").is_null()) r.pending = PendingFrom(j.at("pending"));
-    r.rearm_remaining = j.at("rearm_remaining").get<int>();
+    r.rearm_remaining = JsonInteger<int>(j.at("rearm_remaining"), "rearm_remaining", 0, 1000);
     const json& v = j.at("volume");
-    r.volume = VolumeClientSettings{.host = v.at("host").get<std::string>(),
-                                    .port = v.at("port").get<std::uint16_t>(),
-                                    .domain = v.at("domain").get<std::string>(),
-                                    .host_caching = v.at("host_caching").get<bool>(),
-                                    // Added with volume activation: optional.
-                                    .dns_server = v.value("dns_server", ""),
-                                    .cached_host = v.value("cached_host", ""),
-                                    .last_attempt_at = OptionalTime(v, "last_attempt_at"),
-                                    .last_result = v.value("last_result", ""),
-                                    .retry_minutes = v.value("retry_minutes", 0u),
-                                    .duplicate_cmid_host = v.value("duplicate_cmid_host", "")};
+    r.volume = VolumeClientSettings{
+        .host = v.at("host").get<std::string>(),
+        .port = JsonInteger<std::uint16_t>(v.at("port"), "port"),
+        .domain = v.at("domain").get<std::string>(),
+        .host_caching = v.at("host_caching").get<bool>(),
+        // Added with volume activation: optional.
+        .dns_server = v.value("dns_server", ""),
+        .cached_host = v.value("cached_host", ""),
+        .last_attempt_at = OptionalTime(v, "last_attempt_at"),
+        .last_result = v.value("last_result", ""),
+        .retry_minutes = OptionalJsonInteger<std::uint32_t>(v, "retry_minutes", 0u),
+        .duplicate_cmid_host = v.value("duplicate_cmid_host", "")};
     r.activation_url = j.at("activation_url").get<std::string>();
     r.ca_file = j.value("ca_file", "");  // added after format 1 shipped: optional
     r.trusted_time = TimeFrom(j.at("trusted_time"));
-    r.lab_clock_offset_seconds = j.at("lab_clock_offset_seconds").get<std::int64_t>();
+    // Within a century either way: time arithmetic must never overflow.
+    r.lab_clock_offset_seconds =
+        JsonInteger<std::int64_t>(j.at("lab_clock_offset_seconds"), "lab_clock_offset_seconds",
+                                  -kCenturySeconds, kCenturySeconds);
     r.last_shutdown_notice_at = OptionalTime(j, "last_shutdown_notice_at");
     // Added with phone activation: optional.
-    r.phone_nonce = j.value("phone_nonce", 0u);
+    r.phone_nonce = OptionalJsonInteger<std::uint32_t>(j, "phone_nonce", 0u, 0u, 0xfffffu);
     r.phone_iid_key = j.value("phone_iid_key", "");
     r.profile = ProfileFromJson(j.at("profile"));
     r.seal = j.value("seal", "");  // checked by the reader (store_seal.h), not here

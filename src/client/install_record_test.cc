@@ -98,3 +98,28 @@ TEST(StoreSealTest, AnyEditedByteBreaksTheSealAndTheSealItselfCannotBeReused) {
 
 }  // namespace
 }  // namespace licet::client
+
+namespace licet::client {
+namespace {
+
+TEST(InstallRecordTest, NumbersOutOfRangeOrNotIntegersAreStoreCorruptNotUndefinedBehaviour) {
+  const std::string good = SerializeRecord(Sample());
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"\"rearm_remaining\": 3", "\"rearm_remaining\": 2.1e85"},
+           {"\"rearm_remaining\": 3", "\"rearm_remaining\": -1"},
+           {"\"port\": 1688", "\"port\": 70000"},
+           {"\"lab_clock_offset_seconds\": 86400",
+            "\"lab_clock_offset_seconds\": 9223372036854775807"},
+           {"\"phone_nonce\": 0", "\"phone_nonce\": 1.8e123"},
+           {"\"evaluation_days\": 180", "\"evaluation_days\": 1e300"},
+       }) {
+    std::string bad = good;
+    const std::size_t at = bad.find(from);
+    ASSERT_NE(at, std::string::npos) << "not in the sample: " << from;
+    bad.replace(at, from.size(), to);
+    EXPECT_EQ(ParseRecord(bad, "t").status().code(), ErrorCode::kStoreCorrupt) << to;
+  }
+}
+
+}  // namespace
+}  // namespace licet::client

@@ -7,6 +7,7 @@
 
 #include "command_hint.h"
 #include "http_client.h"
+#include "json_fields.h"
 #include "licet/core/atomic_file.h"
 #include "licet/core/encoding.h"
 #include "licet/core/license_token.h"
@@ -103,8 +104,12 @@ StatusOr<OnlineActivationResult> ActivateOnline(Installation& inst) {
   LICET_RETURN_IF_ERROR(inst.Save());
   OnlineActivationResult result{.server = url};
   if (body.contains("activation") && body["activation"].is_object()) {
-    result.used = body["activation"].value("used", 0u);
-    result.limit = body["activation"].value("limit", 0u);
+    try {
+      result.used = OptionalJsonInteger<std::uint32_t>(body["activation"], "used", 0u);
+      result.limit = OptionalJsonInteger<std::uint32_t>(body["activation"], "limit", 0u);
+    } catch (const std::invalid_argument&) {
+      // The counts are information for the administrator; the token is what matters.
+    }
     result.reused = body["activation"].value("reused", false);
   }
   return result;
