@@ -1,8 +1,5 @@
 #include "observations.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 
 #include "licet/core/atomic_file.h"
@@ -14,15 +11,9 @@ fs::path ObservationsPath(const fs::path& root) { return root / "observed.json";
 
 Observations ReadObservations(const fs::path& root) {
   Observations o;
-  // Plain read: applications do this at every start.
-  const int fd = ::open(ObservationsPath(root).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return o;
-  char buf[2048];
-  const ssize_t n = ::read(fd, buf, sizeof buf);
-  ::close(fd);
-  if (n <= 0) return o;
-  const nlohmann::json j =
-      nlohmann::json::parse(std::string_view(buf, static_cast<std::size_t>(n)), nullptr, false);
+  const StatusOr<std::string> file = ReadWholeFile(ObservationsPath(root), 2048);
+  if (!file.ok()) return o;
+  const nlohmann::json j = nlohmann::json::parse(*file, nullptr, false);
   if (!j.is_object()) return o;
   const auto time = [&j](const char* key) -> std::optional<TimePoint> {
     const auto it = j.find(key);
@@ -37,10 +28,10 @@ Observations ReadObservations(const fs::path& root) {
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
   };
   o.out_of_tolerance_token = text("out_of_tolerance_token");
-  o.boot_id = text("boot_id");
-  o.hardware = text("hardware");
-  o.virtual_machine = text("virtual_machine");
-  o.container = text("container");
+  o.boot.boot_id = text("boot_id");
+  o.boot.hardware = text("hardware");
+  o.boot.virtual_machine = text("virtual_machine");
+  o.boot.container = text("container");
   return o;
 }
 
@@ -51,10 +42,10 @@ Status WriteObservations(const fs::path& root, const Observations& o) {
                                      ? nlohmann::json(FormatIso8601(*o.out_of_tolerance_since))
                                      : nlohmann::json(nullptr)},
       {"out_of_tolerance_token", o.out_of_tolerance_token},
-      {"boot_id", o.boot_id},
-      {"hardware", o.hardware},
-      {"virtual_machine", o.virtual_machine},
-      {"container", o.container}};
+      {"boot_id", o.boot.boot_id},
+      {"hardware", o.boot.hardware},
+      {"virtual_machine", o.boot.virtual_machine},
+      {"container", o.boot.container}};
   return WriteFileAtomically(ObservationsPath(root), j.dump() + "\n", FileMode::kOwnerOnly);
 }
 

@@ -19,14 +19,20 @@
 
 namespace licet::client {
 
+/// The hardware and virtualization read in one boot (reused by the next start in that boot).
+struct BootHardware {
+  std::string boot_id;   // the boot the fields below were read in
+  std::string hardware;  // the binding read then, without lab overrides
+  std::string virtual_machine;
+  std::string container;
+  friend bool operator==(const BootHardware&, const BootHardware&) = default;
+};
+
 struct Observations {
   TimePoint trusted_time{};
   std::optional<TimePoint> out_of_tolerance_since;
   std::string out_of_tolerance_token;  // ContentDigest of the activation token it was seen for
-  std::string boot_id;                 // the boot the three fields below were read in
-  std::string hardware;                // the binding read then, without lab overrides
-  std::string virtual_machine;
-  std::string container;
+  BootHardware boot;
 };
 
 [[nodiscard]] std::filesystem::path ObservationsPath(const std::filesystem::path& root);

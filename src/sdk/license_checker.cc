@@ -1,6 +1,5 @@
 #include "license_checker.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <pthread.h>
@@ -17,6 +16,7 @@
 #include <mutex>
 
 #include "installation.h"
+#include "licet/core/atomic_file.h"
 #include "licet/core/encoding.h"
 #include "restart.h"
 #include "store_seal.h"
@@ -42,28 +42,14 @@ void CopyText(char (&dst)[N], std::string_view text) {
 
 std::int64_t Unix(TimePoint t) { return t.time_since_epoch().count(); }
 
-// Plain open/read of a whole small file (applications do this at start).
-StatusOr<std::string> ReadFile(const std::filesystem::path& path, std::size_t max) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) {
-      return Status(ErrorCode::kNotInstalled,
-                    "no Licet installation: " + path.string() + " does not exist");
-    }
-    return Status(ErrorCode::kIoError, path.string() + ": " + std::strerror(errno));
+// store.json (or catalog.toml) of the installation; a missing file is a missing installation.
+StatusOr<std::string> ReadStoreFile(const std::filesystem::path& path) {
+  StatusOr<std::string> text = ReadWholeFile(path, 1 << 20);
+  if (!text.ok() && text.status().code() == ErrorCode::kNotFound) {
+    return Status(ErrorCode::kNotInstalled,
+                  "no Licet installation: " + path.string() + " does not exist");
   }
-  std::string out;
-  char buf[16384];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() > max || static_cast<std::size_t>(n) < sizeof buf) break;  // short read: end
-  }
-  ::close(fd);
-  if (out.size() > max) return Status(ErrorCode::kStoreCorrupt, path.string() + " is too large");
-  return out;
+  return text;
 }
 
 std::string ChannelOf(const client::InstallRecord& r) {
@@ -151,7 +137,7 @@ std::uint64_t LicenseChecker::CurrentGeneration() {
 
 StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load(bool at_start) const {
   const std::filesystem::path& root = options_.root;
-  LICET_ASSIGN_OR_RETURN(const std::string store_text, ReadFile(root / "store.json", 1 << 20));
+  LICET_ASSIGN_OR_RETURN(const std::string store_text, ReadStoreFile(root / "store.json"));
   LICET_ASSIGN_OR_RETURN(client::InstallRecord record,
                          client::ParseRecord(store_text, (root / "store.json").string()));
   if (record.product_id != options_.catalog) {
@@ -174,32 +160,30 @@ StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load(bool at_start) const {
   }
   Snapshot s;
   s.observations = client::ReadObservations(root);
-  s.hardware_on_disk = s.observations.boot_id + "|" + s.observations.hardware + "|" +
-                       s.observations.virtual_machine + "|" + s.observations.container;
+  s.boot_on_disk = s.observations.boot;
   // The hardware: reused from earlier in this boot at start, else read now (without the lab
   // overrides, which apply on top either way).
   const std::string boot_id = client::ReadBootId();
   std::optional<HardwareBinding> hardware;
-  if (at_start && !boot_id.empty() && s.observations.boot_id == boot_id) {
-    hardware = HardwareBinding::Parse(s.observations.hardware);
-    s.virtualization =
-        client::Virtualization::FromParts(s.observations.virtual_machine, s.observations.container);
+  const client::BootHardware& seen = s.observations.boot;
+  if (at_start && !boot_id.empty() && seen.boot_id == boot_id) {
+    hardware = HardwareBinding::Parse(seen.hardware);
+    s.virtualization = client::Virtualization::FromParts(seen.virtual_machine, seen.container);
   }
   if (!hardware) {
     hardware = HardwareBinding::FromValues(client::ReadHardwareValues(root, /*lab=*/false));
     s.virtualization = client::DetectVirtualization();
-    s.fresh_hardware = true;
-    s.observations.boot_id = boot_id;
-    s.observations.hardware = hardware->ToString();
-    s.observations.virtual_machine = s.virtualization.virtual_machine;
-    s.observations.container = s.virtualization.container;
+    s.observations.boot = client::BootHardware{.boot_id = boot_id,
+                                               .hardware = hardware->ToString(),
+                                               .virtual_machine = s.virtualization.virtual_machine,
+                                               .container = s.virtualization.container};
   }
   if (record.profile.lab) hardware = client::ApplyLabHardware(root, *hardware);
   // catalog.toml is not used by checks; that it still is the store's catalog is checked by the
   // watcher's full load.
   bool catalog_matches = true;
   if (!at_start) {
-    StatusOr<std::string> catalog_text = ReadFile(root / "catalog.toml", 1 << 20);
+    StatusOr<std::string> catalog_text = ReadStoreFile(root / "catalog.toml");
     catalog_matches =
         catalog_text.ok() && ContentDigest(*catalog_text) == record.profile.catalog_digest;
   }
@@ -239,15 +223,11 @@ void LicenseChecker::PersistObservations(Snapshot& s) {
                               .observations = &s.observations,
                               .clock_now = ClockNow() + Seconds(s.record.lab_clock_offset_seconds)};
   const client::Observations updated = client::UpdatedObservations(in, client::LicensingNow(in));
-  const client::Observations& on_disk = s.observations;  // as Load read it (but the hardware)
+  const client::Observations& on_disk = s.observations;  // as Load read it (but `boot`)
   const bool oot_changed = updated.out_of_tolerance_since != on_disk.out_of_tolerance_since ||
                            updated.out_of_tolerance_token != on_disk.out_of_tolerance_token;
-  // Load put a fresh reading of the hardware into s.observations; it goes to disk when it is not
-  // what the file held.
-  const bool hardware_changed =
-      s.fresh_hardware && s.hardware_on_disk != updated.boot_id + "|" + updated.hardware + "|" +
-                                                    updated.virtual_machine + "|" +
-                                                    updated.container;
+  // A fresh reading of the hardware that differs from what observed.json held goes to disk.
+  const bool hardware_changed = updated.boot != s.boot_on_disk;
   if (oot_changed || hardware_changed ||
       updated.trusted_time - on_disk.trusted_time >= kObservationWriteInterval) {
     // Best effort: a read-only store still works, its marks are then only kept in memory.

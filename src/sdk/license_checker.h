@@ -66,8 +66,7 @@ class LicenseChecker {
     client::IntegrityFindings integrity;
     client::Observations observations;
     client::Virtualization virtualization;
-    bool fresh_hardware = false;   // read now, not reused from observed.json
-    std::string hardware_on_disk;  // observed.json's boot|hardware|vm|container as read
+    client::BootHardware boot_on_disk;  // observations.boot as observed.json held it
   };
   // The state rendered at one instant, and the span of licensing time it stays true for.
   struct Rendered {
