@@ -11,7 +11,7 @@ namespace licet::client {
 namespace {
 
 struct TokenView {
-  std::string cmid;  // empty for phone activations (an IID carries no CMID)
+  std::string cmid;  // phone activations: the installation's own (an IID carries no CMID)
   std::string product_id;
   std::string activation_id;
   std::string hardware;
