@@ -173,7 +173,6 @@ void Installation::Refresh() {
 IntegritySubject Installation::Subject() const {
   return IntegritySubject{.record = &record_,
                           .seal_matches = seal_matches_,
-                          .catalog_matches = record_.profile.catalog_digest == catalog_digest_,
                           .product_id = catalog_.product().id,
                           .vendor_public_key = catalog_.vendor().public_key,
                           .phone_public_key = catalog_.vendor().phone_public_key};

@@ -23,9 +23,8 @@ namespace licet::client {
 /// What the analysis looks at.
 struct IntegritySubject {
   const InstallRecord* record = nullptr;
-  bool seal_matches = false;     // StoreSealMatches over the file's bytes
-  bool catalog_matches = false;  // catalog.toml's digest is the one in the store's profile
-  std::string product_id;        // the catalog's
+  bool seal_matches = false;  // StoreSealMatches over the file's bytes
+  std::string product_id;     // the catalog's
   std::array<std::uint8_t, 32> vendor_public_key{};
   std::optional<std::array<std::uint8_t, 21>> phone_public_key;
 };

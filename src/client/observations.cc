@@ -32,6 +32,7 @@ Observations ReadObservations(const fs::path& root) {
   o.boot.hardware = text("hardware");
   o.boot.virtual_machine = text("virtual_machine");
   o.boot.container = text("container");
+  o.boot.seal = text("boot_seal");
   return o;
 }
 
@@ -45,7 +46,8 @@ Status WriteObservations(const fs::path& root, const Observations& o) {
       {"boot_id", o.boot.boot_id},
       {"hardware", o.boot.hardware},
       {"virtual_machine", o.boot.virtual_machine},
-      {"container", o.boot.container}};
+      {"container", o.boot.container},
+      {"boot_seal", o.boot.seal}};
   return WriteFileAtomically(ObservationsPath(root), j.dump() + "\n", FileMode::kOwnerOnly);
 }
 

@@ -5,7 +5,8 @@
 //  - when the hardware was first seen beyond the activation's tolerance, for which activation (so
 //    the out-of-tolerance grace starts once, not at every start);
 //  - the hardware binding and virtualization read in this boot, so an application's first check
-//    need not read them again (its watcher re-reads them at once, in the background).
+//    need not read them again (its watcher re-reads them, in the background); sealed, because a
+//    first check trusts them.
 // Written atomically by whoever can write the store; readers treat a missing or damaged file as
 // empty. Format: docs/formats/store.md.
 #pragma once
@@ -25,6 +26,7 @@ struct BootHardware {
   std::string hardware;  // the binding read then, without lab overrides
   std::string virtual_machine;
   std::string container;
+  std::string seal;  // SideSeal of the fields above (sdk/license_checker.cc writes and checks it)
   friend bool operator==(const BootHardware&, const BootHardware&) = default;
 };
 

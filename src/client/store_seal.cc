@@ -8,14 +8,15 @@ namespace licet::client {
 namespace {
 
 constexpr std::string_view kSealKey = "\"seal\": \"";
+constexpr std::string_view kStorePurpose = "licet/store-seal/v1";
 
-std::string SealOf(std::string_view text, std::string_view cmid,
+std::string SealOf(std::string_view purpose, std::string_view text, std::string_view cmid,
                    std::string_view vendor_public_key) {
   unsigned char key[crypto_generichash_KEYBYTES];
   crypto_generichash_state kst;
   crypto_generichash_init(&kst, nullptr, 0, sizeof key);
   for (const std::string_view part :
-       {std::string_view("licet/store-seal/v1|"), cmid, std::string_view("|"), vendor_public_key}) {
+       {purpose, std::string_view("|"), cmid, std::string_view("|"), vendor_public_key}) {
     crypto_generichash_update(&kst, reinterpret_cast<const unsigned char*>(part.data()),
                               part.size());
   }
@@ -41,7 +42,7 @@ std::size_t SealOffset(std::string_view text) {
 void SealStoreText(std::string& text, std::string_view cmid, std::string_view vendor_public_key) {
   const std::size_t at = SealOffset(text);
   if (at == std::string::npos) return;
-  const std::string seal = SealOf(text, cmid, vendor_public_key);
+  const std::string seal = SealOf(kStorePurpose, text, cmid, vendor_public_key);
   text.replace(at, seal.size(), seal);
 }
 
@@ -52,8 +53,13 @@ bool StoreSealMatches(std::string_view text, std::string_view seal, std::string_
   if (at == std::string_view::npos || text.substr(at, seal.size()) != seal) return false;
   std::string unsealed(text);
   unsealed.replace(at, kSealPlaceholder.size(), kSealPlaceholder);
-  const std::string expected = SealOf(unsealed, cmid, vendor_public_key);
+  const std::string expected = SealOf(kStorePurpose, unsealed, cmid, vendor_public_key);
   return sodium_memcmp(expected.data(), seal.data(), seal.size()) == 0;
+}
+
+std::string SideSeal(std::string_view purpose, std::string_view data, std::string_view cmid,
+                     std::string_view vendor_public_key) {
+  return SealOf(purpose, data, cmid, vendor_public_key);
 }
 
 }  // namespace licet::client

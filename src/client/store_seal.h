@@ -21,4 +21,10 @@ void SealStoreText(std::string& text, std::string_view cmid, std::string_view ve
 [[nodiscard]] bool StoreSealMatches(std::string_view text, std::string_view seal,
                                     std::string_view cmid, std::string_view vendor_public_key);
 
+/// The seal of a record kept beside store.json (observed.json's boot hardware): the same keyed
+/// BLAKE2b over `data`, keyed for `purpose` (e.g. "licet/boot-hardware/v1") so that one seal can
+/// never stand for another. 64 hex digits.
+[[nodiscard]] std::string SideSeal(std::string_view purpose, std::string_view data,
+                                   std::string_view cmid, std::string_view vendor_public_key);
+
 }  // namespace licet::client

@@ -42,7 +42,7 @@ void CopyText(char (&dst)[N], std::string_view text) {
 
 std::int64_t Unix(TimePoint t) { return t.time_since_epoch().count(); }
 
-// store.json (or catalog.toml) of the installation; a missing file is a missing installation.
+// store.json of the installation; a missing file is a missing installation.
 StatusOr<std::string> ReadStoreFile(const std::filesystem::path& path) {
   StatusOr<std::string> text = ReadWholeFile(path, 1 << 20);
   if (!text.ok() && text.status().code() == ErrorCode::kNotFound) {
@@ -62,6 +62,15 @@ std::string Joined(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& i : items) out += (out.empty() ? "" : ",") + i;
   return out;
+}
+
+// The seal of this boot's hardware in observed.json: a first check trusts those values instead of
+// reading the machine, so an edit (say, another machine's boot ID pasted in) must show.
+std::string BootHardwareSeal(const client::BootHardware& b, const client::InstallRecord& r) {
+  return client::SideSeal(
+      "licet/boot-hardware/v1",
+      fmt::format("{}\n{}\n{}\n{}", b.boot_id, b.hardware, b.virtual_machine, b.container), r.cmid,
+      r.vendor_public_key);
 }
 
 bool SameFeature(std::string_view a, std::string_view b) {
@@ -91,8 +100,8 @@ StatusOr<std::unique_ptr<LicenseChecker>> LicenseChecker::Open(CheckerOptions op
                   "licet_open needs the catalog (product ID) the application belongs to");
   }
   std::unique_ptr<LicenseChecker> c(new LicenseChecker(std::move(options)));
-  // Without a watcher, remember store.json's identity; a change is reloaded by the next check.
-  const std::uint64_t generation = c->options_.watch ? 0 : c->CurrentGeneration();
+  // Until a watcher runs, remember store.json's identity; a change is reloaded by the next check.
+  const std::uint64_t generation = c->CurrentGeneration();
   LICET_ASSIGN_OR_RETURN(Snapshot snapshot, c->Load(/*at_start=*/true));
   c->PersistObservations(snapshot);
   {
@@ -102,8 +111,6 @@ StatusOr<std::unique_ptr<LicenseChecker>> LicenseChecker::Open(CheckerOptions op
     c->loaded_generation_ = generation;
     c->Render(c->ClockNow());
   }
-  // The watcher's first act is a full reload (hardware, catalog digest): see the file comment.
-  if (c->options_.watch) c->StartWatcher();
   return c;
 }
 
@@ -166,7 +173,8 @@ StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load(bool at_start) const {
   const std::string boot_id = client::ReadBootId();
   std::optional<HardwareBinding> hardware;
   const client::BootHardware& seen = s.observations.boot;
-  if (at_start && !boot_id.empty() && seen.boot_id == boot_id) {
+  if (at_start && !boot_id.empty() && seen.boot_id == boot_id &&
+      seen.seal == BootHardwareSeal(seen, record)) {
     hardware = HardwareBinding::Parse(seen.hardware);
     s.virtualization = client::Virtualization::FromParts(seen.virtual_machine, seen.container);
   }
@@ -177,22 +185,14 @@ StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load(bool at_start) const {
                                                .hardware = hardware->ToString(),
                                                .virtual_machine = s.virtualization.virtual_machine,
                                                .container = s.virtualization.container};
+    s.observations.boot.seal = BootHardwareSeal(s.observations.boot, record);
   }
   if (record.profile.lab) hardware = client::ApplyLabHardware(root, *hardware);
-  // catalog.toml is not used by checks; that it still is the store's catalog is checked by the
-  // watcher's full load.
-  bool catalog_matches = true;
-  if (!at_start) {
-    StatusOr<std::string> catalog_text = ReadStoreFile(root / "catalog.toml");
-    catalog_matches =
-        catalog_text.ok() && ContentDigest(*catalog_text) == record.profile.catalog_digest;
-  }
   const bool sealed =
       client::StoreSealMatches(store_text, record.seal, record.cmid, record.vendor_public_key);
   s.integrity = client::CheckIntegrity(
       client::IntegritySubject{.record = &record,
                                .seal_matches = sealed,
-                               .catalog_matches = catalog_matches,
                                .product_id = record.product_id,
                                .vendor_public_key = key,
                                .phone_public_key = record.profile.phone_public_key},
@@ -324,22 +324,30 @@ void LicenseChecker::Render(TimePoint system_now) {
 }
 
 Status LicenseChecker::Check(licet_state& out) {
-  const std::uint64_t generation = watcher_.joinable() ? 0 : CurrentGeneration();
+  if (options_.watch && !watching_.load(std::memory_order_acquire) &&
+      answered_once_.load(std::memory_order_relaxed)) {
+    std::call_once(watcher_once_, [this] { StartWatcher(); });
+  }
+  const bool watching = watching_.load(std::memory_order_acquire);
+  if (!watching && !answered_once_.load(std::memory_order_relaxed)) {
+    answered_once_.store(true, std::memory_order_relaxed);
+  }
+  const std::uint64_t generation = watching ? 0 : CurrentGeneration();
   const TimePoint system_now = ClockNow();
   {
     std::shared_lock lock(mutex_);
     const Rendered& r = rendered_;
     const TimePoint clock = system_now + r.lab_offset;
     const TimePoint now = std::max(clock, r.trusted);
-    const bool current = r.generation == snapshot_generation_ &&
-                         (watcher_.joinable() || loaded_generation_ == generation);
+    const bool current =
+        r.generation == snapshot_generation_ && (watching || loaded_generation_ == generation);
     if (current && clock >= r.clock_from && now < r.valid_until) {
       out = r.state;
       if (r.error.ok()) out.now = Unix(now);
       return r.error;
     }
   }
-  if (!watcher_.joinable()) {
+  if (!watching) {
     // No watcher: this thread reloads when store.json changed.
     std::unique_lock lock(mutex_);
     if (loaded_generation_ != generation) {
@@ -395,7 +403,7 @@ StatusOr<int> LicenseChecker::ApplyPending() {
     LICET_ASSIGN_OR_RETURN(const client::RestartResult result, client::Restart(inst));
     applied = static_cast<int>(result.applied.size());
   }
-  if (watcher_.joinable()) {
+  if (watching_.load(std::memory_order_acquire)) {
     Reload(/*at_start=*/false);  // do not wait for the watcher to see the restart
   } else {
     generation_.fetch_add(1, std::memory_order_acq_rel);
@@ -422,11 +430,15 @@ void LicenseChecker::StartWatcher() {
   pthread_sigmask(SIG_BLOCK, &all, &previous);
   watcher_ = std::thread([this] { WatchLoop(); });
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  watching_.store(true, std::memory_order_release);
 }
 
 void LicenseChecker::WatchLoop() {
-  static constexpr std::array<std::string_view, 4> kWatched = {
-      "store.json", "catalog.toml", "observed.json", "lab-hardware.json"};
+  static constexpr std::array<std::string_view, 3> kWatched = {"store.json", "observed.json",
+                                                               "lab-hardware.json"};
+  // Open trusted this boot's hardware as observed.json recorded it, and the store may have changed
+  // before the watch began: read everything now.
+  Reload(/*at_start=*/false);
   for (;;) {
     pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
     const int n = ::poll(fds, 2, kWatcherPeriodMs);

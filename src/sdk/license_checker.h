@@ -3,15 +3,18 @@
 //
 // A check is a memory read: the state rendered at the last change stays valid until a deadline
 // (the next minute of a countdown, the end of a status, a forced-shutdown time) or until the store
-// changes. A watcher thread does all the reading after open: it reloads the store when inotify
-// reports a change in its directory, and every minute re-reads the hardware and raises the
-// trusted-time mark; checks never wait on I/O. Loading never parses the TOML catalog: store.json
-// carries the catalog profile it needs (client/catalog_profile.h), sealed with the record.
+// changes. A watcher thread does the reading once the application checks a second time (a one-shot
+// check, as a command-line tool makes, never pays for a thread): its first act is a full reload,
+// then it reloads when inotify reports a change in the store's directory, and every minute
+// re-reads the hardware and raises the trusted-time mark; checks never wait on I/O. Until it runs,
+// a check stats store.json as a handle opened without a watcher does. Loading never reads the TOML
+// catalog: store.json carries the catalog profile it needs (client/catalog_profile.h), sealed with
+// the record (the CLI, which does load catalog.toml, verifies its vendor signature).
 //
 // Opening is the one synchronous load, kept short for application start: the store, its seal, the
 // token's signature and observed.json, with the hardware and virtualization read earlier in the
-// same boot (observed.json) when there are; the watcher then re-reads everything (hardware,
-// catalog.toml digest) at once, and a difference shows in the next check.
+// same boot when observed.json holds them under a valid seal; the watcher's full reload reads the
+// hardware again, and a difference shows in the next check.
 //
 // Thread-safe: checks share a reader lock; reloads and renders take the writer lock.
 #pragma once
@@ -21,6 +24,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -81,7 +85,7 @@ class LicenseChecker {
 
   explicit LicenseChecker(CheckerOptions options);
 
-  // `at_start`: reuse this boot's hardware from observed.json and skip the catalog digest.
+  // `at_start`: reuse this boot's hardware from observed.json (when its seal holds).
   [[nodiscard]] StatusOr<Snapshot> Load(bool at_start) const;
   // Loads and installs a new snapshot (the watcher, or a check without one).
   void Reload(bool at_start);
@@ -89,6 +93,7 @@ class LicenseChecker {
   [[nodiscard]] TimePoint ClockNow() const;
   // No-watcher mode: a new value when store.json's identity changed since the last call.
   [[nodiscard]] std::uint64_t CurrentGeneration();
+  // Starts the watcher once (from the second check); sets watching_ when it runs.
   void StartWatcher();
   void WatchLoop();
   // Raises the trusted-time mark, records the out-of-tolerance start and this boot's hardware in
@@ -119,6 +124,9 @@ class LicenseChecker {
   std::atomic<std::uint64_t> seen_inode_{0};
   std::atomic<std::int64_t> seen_size_{0};
 
+  std::atomic<bool> answered_once_{false};  // a check has returned: the next one starts the watcher
+  std::once_flag watcher_once_;
+  std::atomic<bool> watching_{false};  // the watcher runs: checks need not stat store.json
   int inotify_fd_ = -1;
   int stop_fd_ = -1;
   std::thread watcher_;

@@ -39,6 +39,13 @@ std::string ReadText(const std::filesystem::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// How many threads this process runs now.
+int ThreadCount() {
+  int n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+  return n;
+}
+
 void WriteText(const std::filesystem::path& p, const std::string& text) {
   std::ofstream(p, std::ios::trunc) << text;
 }
@@ -505,6 +512,55 @@ TEST(Sdk, WithoutTheWatcherTheNextCheckSeesAChange) {
   EXPECT_EQ(app.Check().status, LICET_STATUS_LICENSED);
   LabClock(root, "advance", "181d");
   EXPECT_EQ(app.Check().status, LICET_STATUS_NOTIFICATION);  // at once, no waiting
+}
+
+TEST(Sdk, AOneShotCheckStartsNoThreadAndTheSecondCheckStartsTheWatcher) {
+  TempDir dir;
+  const auto root = InstallEvaluation(dir, "m");
+  const int before = ThreadCount();
+  SdkHandle app(root);
+  ASSERT_EQ(app.open_code(), LICET_OK) << licet_last_error_message();
+  // A change between open and the first check is seen by that check (it stats store.json).
+  LabClock(root, "advance", "90d");
+  EXPECT_NEAR(static_cast<double>(app.Check().minutes_left), 90 * 24 * 60, 2);
+  EXPECT_EQ(ThreadCount(), before);
+  (void)app.Check();
+  EXPECT_EQ(ThreadCount(), before + 1);
+  // The watcher, not the checks, sees the next change.
+  LabClock(root, "advance", "89d");
+  (void)app.WaitFor([](const licet_state& s) { return s.minutes_left <= 24 * 60; }, "one day left");
+  EXPECT_EQ(ThreadCount(), before + 1);
+}
+
+TEST(Sdk, AnEditedBootHardwareRecordIsNotTrustedByAFirstCheck) {
+  TempDir dir;
+  testing::PhoneVendor vendor(dir);
+  const auto root = testing::StandardMachine(dir, "m", vendor.mak);
+  testing::ActivateByPhone(vendor, root);  // bound to this machine's real hardware
+  {
+    SdkHandle first(root);  // records this boot's hardware in observed.json, sealed
+    ASSERT_EQ(first.open_code(), LICET_OK) << licet_last_error_message();
+    EXPECT_EQ(first.Check().status, LICET_STATUS_LICENSED);
+  }
+  nlohmann::json observed = nlohmann::json::parse(ReadText(root / "observed.json"));
+  ASSERT_FALSE(observed.value("boot_seal", "").empty()) << observed.dump();
+
+  // This boot's record rewritten with another machine's hardware: were it trusted, the first
+  // check would call the token another machine's (0xA1CE0017).
+  observed["hardware"] = "hw2.0badf00d.0badf00d.0badf00d.0badf00d.0badf00d.0badf00d";
+  WriteText(root / "observed.json", observed.dump() + "\n");
+  SdkHandle edited(root);
+  ASSERT_EQ(edited.open_code(), LICET_OK) << licet_last_error_message();
+  licet_state st = edited.Check();
+  EXPECT_EQ(st.status, LICET_STATUS_LICENSED) << st.explanation;
+  EXPECT_EQ(st.flags & (LICET_FLAG_HARDWARE_CHANGED | LICET_FLAG_TAMPERED), 0u);
+
+  // The same rewrite of a record whose seal is gone.
+  observed.erase("boot_seal");
+  WriteText(root / "observed.json", observed.dump() + "\n");
+  SdkHandle unsealed(root);
+  st = unsealed.Check();
+  EXPECT_EQ(st.status, LICET_STATUS_LICENSED) << st.explanation;
 }
 
 }  // namespace
