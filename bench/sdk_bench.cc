@@ -1,14 +1,18 @@
 // The cost of an application's license check through the SDK's C API (include/licet/licet.h):
 //  - first check in a fresh process: licet_open + the first licet_check (read the store, verify
 //    the seal and the token's signature, read the hardware, compute the state), measured inside
-//    each of N new processes; baseline in the same run: the same processes doing one libsodium
-//    init and one Ed25519 verification (the least a verified first check can cost);
+//    each of N new processes; two baselines in the same run, in the same kind of processes: one
+//    libsodium init and one Ed25519 verification (the crypto any verified first check needs), and
+//    the floor: that plus reading the three files a first check must read (store.json,
+//    observed.json, the kernel's boot ID) with bare open/read/close and hashing the store (its
+//    seal), with no parsing at all; also the second check, which starts the watcher thread;
 //  - repeated check in a running application: licet_check on an open handle, with the watcher and
 //    without it (a stat of store.json per check); baseline: reading the clock and copying a
 //    licet_state, the least any check returns;
 //  - noticing a changed store: time from the store being replaced to a check that reflects it.
 // Usage: licet_sdk_bench --root DIR [--processes 200] [--checks 5000000] [--first-only]
 //        (DIR: an activated installation, e.g. made by bench/run-sdk-bench)
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sodium.h>
 #include <sys/wait.h>
@@ -50,15 +54,38 @@ int Child(const std::string& mode, const std::string& root) {
     st.struct_size = sizeof st;
     if (licet_check(inst, &st) != LICET_OK || st.status != LICET_STATUS_LICENSED) return 1;
     const auto end = Clock::now();
+    // The second check starts the watcher thread (paid once by an application that checks again).
+    if (licet_check(inst, &st) != LICET_OK) return 1;
+    const auto second_end = Clock::now();
     // The same again in the same process: what the first check costs once the code and the
     // allocator are warm (the difference is this machine's page faults and first-use costs).
     licet_installation* again = nullptr;
     const auto warm_start = Clock::now();
     if (licet_open(&o, &again) != LICET_OK || licet_check(again, &st) != LICET_OK) return 1;
     const auto warm_end = Clock::now();
-    fmt::print("{:.1f} {:.1f}\n", Micros(end - start), Micros(warm_end - warm_start));
+    fmt::print("{:.1f} {:.1f} {:.1f}\n", Micros(end - start), Micros(warm_end - warm_start),
+               Micros(second_end - end));
     std::fflush(stdout);
     std::_Exit(0);  // the watcher thread's teardown is not part of a check
+  }
+  // The floor adds the reads a first check cannot avoid and the seal's hash, without parsing.
+  std::size_t store_size = 0;
+  unsigned char store[1 << 14];
+  if (mode == "floor") {
+    const auto read_small = [](const std::string& path, unsigned char* buf, std::size_t cap) {
+      const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return std::size_t{0};
+      const ssize_t n = ::read(fd, buf, cap);
+      ::close(fd);
+      return n > 0 ? static_cast<std::size_t>(n) : std::size_t{0};
+    };
+    unsigned char observed[4096];
+    unsigned char boot_id[64];
+    store_size = read_small(root + "/store.json", store, sizeof store);
+    if (store_size == 0 || read_small(root + "/observed.json", observed, sizeof observed) == 0 ||
+        read_small("/proc/sys/kernel/random/boot_id", boot_id, sizeof boot_id) == 0) {
+      return 1;
+    }
   }
   // Baseline: sodium_init and one Ed25519 verification of a 400-byte message (the key pair and
   // the signature are made between the two timed parts).
@@ -72,15 +99,21 @@ int Child(const std::string& mode, const std::string& root) {
   crypto_sign_detached(sig, nullptr, msg, sizeof msg, sk);
   const auto verify_start = Clock::now();
   if (crypto_sign_verify_detached(sig, msg, sizeof msg, pk) != 0) return 1;
+  if (mode == "floor") {
+    unsigned char seal[32];
+    crypto_generichash(seal, sizeof seal, store, store_size, pk, sizeof pk);
+    asm volatile("" : : "r"(seal) : "memory");
+  }
   const auto end = Clock::now();
   fmt::print("{:.1f}\n", Micros(init_end - start) + Micros(end - verify_start));
   return 0;
 }
 
-// Runs `n` children in `mode`; each prints one or two figures (microseconds). The first figures are
-// returned sorted; the second ones, if any, go to `second` sorted.
+// Runs `n` children in `mode`; each prints one to three figures (microseconds). The first figures
+// are returned sorted; the second and third ones, if any, go to `second` and `third` sorted.
 std::vector<double> RunChildren(const char* self, const std::string& mode, const std::string& root,
-                                int n, std::vector<double>* second = nullptr) {
+                                int n, std::vector<double>* second = nullptr,
+                                std::vector<double>* third = nullptr) {
   std::vector<double> out;
   for (int i = 0; i < n; ++i) {
     int pipefd[2];
@@ -101,11 +134,15 @@ std::vector<double> RunChildren(const char* self, const std::string& mode, const
     if (got > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
       char* rest = nullptr;
       out.push_back(std::strtod(buf, &rest));
-      if (second != nullptr && rest != nullptr && *rest == ' ') second->push_back(std::atof(rest));
+      for (std::vector<double>* more : {second, third}) {
+        if (more == nullptr || rest == nullptr || *rest != ' ') break;
+        more->push_back(std::strtod(rest, &rest));
+      }
     }
   }
-  std::sort(out.begin(), out.end());
-  if (second != nullptr) std::sort(second->begin(), second->end());
+  for (std::vector<double>* v : {&out, second, third}) {
+    if (v != nullptr) std::sort(v->begin(), v->end());
+  }
   return out;
 }
 
@@ -201,7 +238,8 @@ int main(int argc, char** argv) {
   long checks = 5'000'000;
   bool first_only = false;
   app.add_option("--root", root, "An activated installation")->required();
-  app.add_option("--child", child, "internal: measure once in this process (check|baseline)");
+  app.add_option("--child", child,
+                 "internal: measure once in this process (check|check-nowatch|baseline|floor)");
   app.add_option("--processes", processes, "Fresh processes per measurement");
   app.add_option("--checks", checks, "Repeated checks per measurement");
   app.add_flag("--first-only", first_only, "Measure only the first check in fresh processes");
@@ -209,9 +247,11 @@ int main(int argc, char** argv) {
   if (!child.empty()) return Child(child, root);
 
   std::vector<double> warm;
-  const std::vector<double> first = RunChildren(argv[0], "check", root, processes, &warm);
+  std::vector<double> second;
+  const std::vector<double> first = RunChildren(argv[0], "check", root, processes, &warm, &second);
   const std::vector<double> base = RunChildren(argv[0], "baseline", root, processes);
-  if (first.empty() || base.empty()) {
+  const std::vector<double> floor = RunChildren(argv[0], "floor", root, processes);
+  if (first.empty() || base.empty() || floor.empty()) {
     fmt::print(stderr, "the child processes failed (is {} an activated installation?)\n", root);
     return 1;
   }
@@ -221,7 +261,15 @@ int main(int argc, char** argv) {
   fmt::print(
       "  baseline       p50 {:8.1f} us   p90 {:8.1f} us  (sodium_init + one Ed25519 verify)\n",
       Percentile(base, 0.5), Percentile(base, 0.9));
-  fmt::print("  ratio          {:.2f}\n", Percentile(first, 0.5) / Percentile(base, 0.5));
+  fmt::print(
+      "  floor          p50 {:8.1f} us   p90 {:8.1f} us  (that + read store.json, observed.json, "
+      "boot_id + hash the store)\n",
+      Percentile(floor, 0.5), Percentile(floor, 0.9));
+  fmt::print("  ratio          {:.2f} to the baseline, {:.2f} to the floor\n",
+             Percentile(first, 0.5) / Percentile(base, 0.5),
+             Percentile(first, 0.5) / Percentile(floor, 0.5));
+  fmt::print("  licet, the second check (starts the watcher thread): p50 {:.1f} us\n",
+             Percentile(second, 0.5));
   fmt::print("  licet, a second open + check in the same process: p50 {:.1f} us\n",
              Percentile(warm, 0.5));
 
