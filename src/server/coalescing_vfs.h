@@ -3,8 +3,8 @@
 // and on a virtual machine a system call costs as much as the SQLite work around it. This VFS wraps
 // the default one; on a WAL file, a write that continues the previous one is kept in memory, and
 // the gathered bytes reach the kernel in one write before anything that could observe them: a sync,
-// a read, a truncate, a size query, a close, a write elsewhere in the file, or 128 KiB pending. Every
-// other file, and every other method, goes straight to the default VFS.
+// a read, a truncate, a size query, a close, a write elsewhere in the file, or 128 KiB pending.
+// Every other file, and every other method, goes straight to the default VFS.
 //
 // Guarantees are SQLite's own: SQLite never counts a write as durable before xSync, and the server
 // runs with synchronous = FULL, where a commit syncs the WAL before the wal-index makes its frames
