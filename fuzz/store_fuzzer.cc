@@ -32,7 +32,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const client::IntegrityFindings f =
       client::CheckIntegrity({.record = &*record,
                               .seal_matches = sealed,
-                              .catalog_matches = true,
                               .product_id = record->product_id,
                               .vendor_public_key = kVendorKey,
                               .phone_public_key = record->profile.phone_public_key},
