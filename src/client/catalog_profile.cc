@@ -77,26 +77,21 @@ CatalogProfile ProfileFromJson(const json& j) {
   }
   const json& q = j.at("policy");
   Policy& o = p.policy;
-  o.evaluation_days =
-      JsonInteger<int>(q.at("evaluation_days"), "evaluation_days", 0, kMaxPolicyValue);
-  o.rearm_count = JsonInteger<int>(q.at("rearm_count"), "rearm_count", 0, kMaxPolicyValue);
-  o.initial_grace_days =
-      JsonInteger<int>(q.at("initial_grace_days"), "initial_grace_days", 0, kMaxPolicyValue);
-  o.out_of_tolerance_grace_days = JsonInteger<int>(
-      q.at("out_of_tolerance_grace_days"), "out_of_tolerance_grace_days", 0, kMaxPolicyValue);
-  o.non_genuine_grace_days = JsonInteger<int>(q.at("non_genuine_grace_days"),
-                                              "non_genuine_grace_days", 0, kMaxPolicyValue);
+  // Every number of the policy: a count of days or minutes, named in the error.
+  const auto number = [&q](const char* name) {
+    return JsonInteger<int>(q.at(name), name, 0, kMaxPolicyValue);
+  };
+  o.evaluation_days = number("evaluation_days");
+  o.rearm_count = number("rearm_count");
+  o.initial_grace_days = number("initial_grace_days");
+  o.out_of_tolerance_grace_days = number("out_of_tolerance_grace_days");
+  o.non_genuine_grace_days = number("non_genuine_grace_days");
   o.notification_enforcement = EnforcementFrom(q.at("notification_enforcement"));
   o.evaluation_expired_enforcement = EnforcementFrom(q.at("evaluation_expired_enforcement"));
-  o.forced_shutdown_interval_minutes =
-      JsonInteger<int>(q.at("forced_shutdown_interval_minutes"), "forced_shutdown_interval_minutes",
-                       0, kMaxPolicyValue);
-  o.volume_validity_days =
-      JsonInteger<int>(q.at("volume_validity_days"), "volume_validity_days", 0, kMaxPolicyValue);
-  o.volume_renewal_minutes = JsonInteger<int>(q.at("volume_renewal_minutes"),
-                                              "volume_renewal_minutes", 0, kMaxPolicyValue);
-  o.volume_retry_minutes =
-      JsonInteger<int>(q.at("volume_retry_minutes"), "volume_retry_minutes", 0, kMaxPolicyValue);
+  o.forced_shutdown_interval_minutes = number("forced_shutdown_interval_minutes");
+  o.volume_validity_days = number("volume_validity_days");
+  o.volume_renewal_minutes = number("volume_renewal_minutes");
+  o.volume_retry_minutes = number("volume_retry_minutes");
   return p;
 }
 

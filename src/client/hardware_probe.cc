@@ -239,10 +239,6 @@ std::string Virtualization::ToString() const {
   return virtual_machine + ", " + container;
 }
 
-Virtualization Virtualization::FromParts(const std::string& vm, const std::string& container) {
-  return Virtualization{.virtual_machine = vm, .container = container};
-}
-
 Virtualization DetectVirtualization() {
   Virtualization v;
 #ifdef LICET_HAVE_CPUID

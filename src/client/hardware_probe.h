@@ -40,9 +40,6 @@ struct Virtualization {
   std::string container;        // "docker", "podman", "lxc", "kubernetes", "systemd-nspawn", ...
   /// "kvm", "docker", "kvm, docker" or "".
   [[nodiscard]] std::string ToString() const;
-  /// Inverse of ToString (for the per-boot cache).
-  [[nodiscard]] static Virtualization FromParts(const std::string& vm,
-                                                const std::string& container);
 };
 [[nodiscard]] Virtualization DetectVirtualization();
 

@@ -102,12 +102,9 @@ StatusOr<std::unique_ptr<LicenseChecker>> LicenseChecker::Open(CheckerOptions op
   std::unique_ptr<LicenseChecker> c(new LicenseChecker(std::move(options)));
   // Until a watcher runs, remember store.json's identity; a change is reloaded by the next check.
   const std::uint64_t generation = c->CurrentGeneration();
-  LICET_ASSIGN_OR_RETURN(Snapshot snapshot, c->Load(/*at_start=*/true));
-  c->PersistObservations(snapshot);
+  LICET_RETURN_IF_ERROR(c->Reload(/*at_start=*/true));
   {
     std::unique_lock lock(c->mutex_);
-    c->snapshot_ = std::move(snapshot);
-    c->snapshot_generation_ = 1;
     c->loaded_generation_ = generation;
     c->Render(c->ClockNow());
   }
@@ -176,10 +173,10 @@ StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load(bool at_start) const {
   if (at_start && !boot_id.empty() && seen.boot_id == boot_id &&
       seen.seal == BootHardwareSeal(seen, record)) {
     hardware = HardwareBinding::Parse(seen.hardware);
-    s.virtualization = client::Virtualization::FromParts(seen.virtual_machine, seen.container);
+    s.virtualization = {.virtual_machine = seen.virtual_machine, .container = seen.container};
   }
   if (!hardware) {
-    hardware = HardwareBinding::FromValues(client::ReadHardwareValues(root, /*lab=*/false));
+    hardware = client::CurrentHardware(root, /*lab=*/false);
     s.virtualization = client::DetectVirtualization();
     s.observations.boot = client::BootHardware{.boot_id = boot_id,
                                                .hardware = hardware->ToString(),
@@ -201,7 +198,7 @@ StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load(bool at_start) const {
   return s;
 }
 
-void LicenseChecker::Reload(bool at_start) {
+Status LicenseChecker::Reload(bool at_start) {
   StatusOr<Snapshot> loaded = Load(at_start);
   if (loaded.ok()) PersistObservations(*loaded);
   std::unique_lock lock(mutex_);
@@ -213,15 +210,20 @@ void LicenseChecker::Reload(bool at_start) {
     snapshot_error_ = loaded.status();
   }
   ++snapshot_generation_;
+  return snapshot_error_;
+}
+
+client::FactsInput LicenseChecker::FactsInputOf(const Snapshot& s, TimePoint system_now) {
+  return client::FactsInput{.record = &s.record,
+                            .evaluation_edition = s.record.profile.evaluation,
+                            .integrity = &s.integrity,
+                            .observations = &s.observations,
+                            .clock_now = system_now + Seconds(s.record.lab_clock_offset_seconds)};
 }
 
 void LicenseChecker::PersistObservations(Snapshot& s) {
   if (s.integrity.tampering) return;  // nothing to keep from a store that is not genuine
-  const client::FactsInput in{.record = &s.record,
-                              .evaluation_edition = s.record.profile.evaluation,
-                              .integrity = &s.integrity,
-                              .observations = &s.observations,
-                              .clock_now = ClockNow() + Seconds(s.record.lab_clock_offset_seconds)};
+  const client::FactsInput in = FactsInputOf(s, ClockNow());
   const client::Observations updated = client::UpdatedObservations(in, client::LicensingNow(in));
   const client::Observations& on_disk = s.observations;  // as Load read it (but `boot`)
   const bool oot_changed = updated.out_of_tolerance_since != on_disk.out_of_tolerance_since ||
@@ -254,12 +256,8 @@ void LicenseChecker::Render(TimePoint system_now) {
     return;
   }
   const client::InstallRecord& rec = snapshot_->record;
-  const TimePoint clock = system_now + Seconds(rec.lab_clock_offset_seconds);
-  client::FactsInput in{.record = &rec,
-                        .evaluation_edition = rec.profile.evaluation,
-                        .integrity = &snapshot_->integrity,
-                        .observations = &snapshot_->observations,
-                        .clock_now = clock};
+  const client::FactsInput in = FactsInputOf(*snapshot_, system_now);
+  const TimePoint clock = in.clock_now;
   const TimePoint now = client::LicensingNow(in);
   const LicenseFacts facts = client::BuildLicenseFacts(in);
   const LicenseState st = EvaluateLicense(facts, rec.profile.policy, now);
@@ -352,7 +350,7 @@ Status LicenseChecker::Check(licet_state& out) {
     std::unique_lock lock(mutex_);
     if (loaded_generation_ != generation) {
       lock.unlock();
-      Reload(/*at_start=*/false);
+      (void)Reload(/*at_start=*/false);  // a failure is kept for the render below
       lock.lock();
       loaded_generation_ = generation;
     }
@@ -404,7 +402,7 @@ StatusOr<int> LicenseChecker::ApplyPending() {
     applied = static_cast<int>(result.applied.size());
   }
   if (watching_.load(std::memory_order_acquire)) {
-    Reload(/*at_start=*/false);  // do not wait for the watcher to see the restart
+    (void)Reload(/*at_start=*/false);  // do not wait for the watcher to see the restart
   } else {
     generation_.fetch_add(1, std::memory_order_acq_rel);
   }
@@ -437,8 +435,8 @@ void LicenseChecker::WatchLoop() {
   static constexpr std::array<std::string_view, 3> kWatched = {"store.json", "observed.json",
                                                                "lab-hardware.json"};
   // Open trusted this boot's hardware as observed.json recorded it, and the store may have changed
-  // before the watch began: read everything now.
-  Reload(/*at_start=*/false);
+  // before the watch began: read everything now. (Failures are kept for the checks to report.)
+  (void)Reload(/*at_start=*/false);
   for (;;) {
     pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
     const int n = ::poll(fds, 2, kWatcherPeriodMs);
@@ -461,7 +459,7 @@ void LicenseChecker::WatchLoop() {
         }
       }
     }
-    if (relevant) Reload(/*at_start=*/false);
+    if (relevant) (void)Reload(/*at_start=*/false);
   }
 }
 

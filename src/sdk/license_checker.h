@@ -87,8 +87,9 @@ class LicenseChecker {
 
   // `at_start`: reuse this boot's hardware from observed.json (when its seal holds).
   [[nodiscard]] StatusOr<Snapshot> Load(bool at_start) const;
-  // Loads and installs a new snapshot (the watcher, or a check without one).
-  void Reload(bool at_start);
+  // Loads and installs a new snapshot (open, the watcher, or a check without one); returns why it
+  // could not be loaded, which checks then report.
+  Status Reload(bool at_start);
   void Render(TimePoint clock_now);  // requires the writer lock
   [[nodiscard]] TimePoint ClockNow() const;
   // No-watcher mode: a new value when store.json's identity changed since the last call.
@@ -96,6 +97,8 @@ class LicenseChecker {
   // Starts the watcher once (from the second check); sets watching_ when it runs.
   void StartWatcher();
   void WatchLoop();
+  // The inputs of the license facts of `s` when the machine clock reads `system_now`.
+  [[nodiscard]] static client::FactsInput FactsInputOf(const Snapshot& s, TimePoint system_now);
   // Raises the trusted-time mark, records the out-of-tolerance start and this boot's hardware in
   // observed.json when they moved (best effort), and keeps them in `s`.
   void PersistObservations(Snapshot& s);
