@@ -1,8 +1,13 @@
 #include "coalescing_vfs.h"
 
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
+#include <cstring>
 #include <mutex>
 #include <new>
 #include <string>
@@ -21,6 +26,13 @@ struct GatheringFile {
   bool wal = false;
   sqlite3_int64 gathered_at = 0;  // file offset of gathered[0]
   std::string gathered;           // bytes written but not yet handed to the kernel
+  const char* name = nullptr;     // valid until close (SQLite's promise)
+  // Deferred commit syncs (WalSync below): on while the writer commits; never defers the file's
+  // first sync (it also syncs the directory that holds the new WAL) nor the one after a new WAL
+  // header (a restart: out-of-order writes could otherwise revive checkpointed frames).
+  bool defer_sync = false;
+  bool synced_once = false;
+  bool header_written = false;  // since the last real sync
 };
 
 constexpr std::size_t kRealFileOffset = (sizeof(GatheringFile) + alignof(std::max_align_t) - 1) /
@@ -56,6 +68,7 @@ int Read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
 int Write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
   GatheringFile* f = Self(file);
   if (!f->wal) return RealMethods(f)->xWrite(f->real, data, amount, offset);
+  if (offset == 0) f->header_written = true;
   const auto size = static_cast<sqlite3_int64>(f->gathered.size());
   const bool continues = !f->gathered.empty() && offset == f->gathered_at + size;
   if (!continues || f->gathered.size() + static_cast<std::size_t>(amount) > kMaxGathered) {
@@ -80,7 +93,13 @@ int Truncate(sqlite3_file* file, sqlite3_int64 size) {
 int Sync(sqlite3_file* file, int flags) {
   GatheringFile* f = Self(file);
   if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return RealMethods(f)->xSync(f->real, flags);
+  if (f->defer_sync && f->synced_once && !f->header_written) return SQLITE_OK;  // WalSync::Sync
+  const int rc = RealMethods(f)->xSync(f->real, flags);
+  if (rc == SQLITE_OK) {
+    f->synced_once = true;
+    f->header_written = false;
+  }
+  return rc;
 }
 
 int FileSize(sqlite3_file* file, sqlite3_int64* size) {
@@ -171,6 +190,7 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int*
   auto* f = new (file) GatheringFile();
   f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + kRealFileOffset);
   f->wal = (flags & SQLITE_OPEN_WAL) != 0;
+  f->name = name;
   const int rc = RealVfs(vfs)->xOpen(RealVfs(vfs), name, f->real, flags, out_flags);
   if (rc != SQLITE_OK || f->real->pMethods == nullptr) {
     // SQLite calls xClose only on files whose pMethods is set.
@@ -181,6 +201,16 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int*
   }
   f->base.pMethods = &kMethods;
   return SQLITE_OK;
+}
+
+// The WAL file of `db`'s main database if this VFS opened it.
+GatheringFile* WalOf(sqlite3* db) {
+  sqlite3_file* journal = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &journal) != SQLITE_OK ||
+      journal == nullptr || journal->pMethods != &kMethods || !Self(journal)->wal) {
+    return nullptr;
+  }
+  return Self(journal);
 }
 
 // Everything else: the default VFS.
@@ -248,6 +278,58 @@ Status RegisterCoalescingVfs() {
     return Status(ErrorCode::kInternal, "cannot register the SQLite write-gathering VFS");
   }
   return OkStatus();
+}
+
+StatusOr<std::unique_ptr<WalSync>> WalSync::Attach(sqlite3* db, int checkpoint_frames) {
+  const GatheringFile* wal = WalOf(db);
+  if (wal == nullptr || wal->name == nullptr) {
+    return Status(ErrorCode::kIoError,
+                  fmt::format("{} has no write-ahead log opened through {}",
+                              sqlite3_db_filename(db, "main"), kCoalescingVfsName));
+  }
+  const int fd = ::open(wal->name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return Status(ErrorCode::kIoError,
+                  fmt::format("cannot open {}: {}", wal->name, std::strerror(errno)));
+  }
+  std::unique_ptr<WalSync> sync(new WalSync(db, fd, checkpoint_frames));
+  sqlite3_wal_hook(db, &WalSync::CheckpointHook, sync.get());
+  return sync;
+}
+
+WalSync::~WalSync() {
+  SetDeferred(false);
+  sqlite3_wal_autocheckpoint(db_, checkpoint_frames_);  // removes our hook
+  ::close(fd_);
+}
+
+void WalSync::SetDeferred(bool deferred) {
+  deferred_ = deferred;
+  if (GatheringFile* wal = WalOf(db_)) wal->defer_sync = deferred;
+}
+
+Status WalSync::Sync() const {
+  while (::fdatasync(fd_) != 0) {
+    if (errno != EINTR) {
+      return Status(ErrorCode::kIoError,
+                    fmt::format("the disk did not confirm the activation log's writes: {}",
+                                std::strerror(errno)),
+                    "Check the disk and its free space, then restart licet-server");
+    }
+  }
+  return OkStatus();
+}
+
+// Runs inside the COMMIT that filled the WAL past the threshold (as SQLite's own auto-checkpoint
+// does), with deferral off: a checkpoint must sync the WAL before copying it into the database.
+int WalSync::CheckpointHook(void* self, sqlite3* db, const char* schema, int frames) {
+  auto* sync = static_cast<WalSync*>(self);
+  if (frames < sync->checkpoint_frames_) return SQLITE_OK;
+  const bool deferred = sync->deferred_;
+  sync->SetDeferred(false);
+  (void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  sync->SetDeferred(deferred);
+  return SQLITE_OK;
 }
 
 }  // namespace licet::server

@@ -1,13 +1,16 @@
 // ServerStore on SQLite: one file, WAL mode, synchronous=FULL (a commit is on disk before it
-// returns), one connection guarded by a mutex (SQLite serialises writers anyway), BEGIN IMMEDIATE
-// for every read-modify-write so two activations never race on a count. Schema versions in PRAGMA
+// returns, except the group commit's, which a syncer thread confirms before anyone is answered),
+// one connection guarded by a mutex (SQLite serialises writers anyway), BEGIN IMMEDIATE for every
+// read-modify-write so two activations never race on a count. Schema versions in PRAGMA
 // user_version.
 #include <fmt/format.h>
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <future>
+#include <iterator>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -72,11 +75,14 @@ class Stmt {
 
 std::string TokenHash(const std::string& token) { return ContentDigest(token); }
 
+// SQLite's default auto-checkpoint threshold, in WAL frames (pages).
+constexpr int kCheckpointFrames = 1000;
+
 class SqliteStore final : public ServerStore {
  public:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
   ~SqliteStore() override {
-    StopCommitter();
+    StopWriters();
     cache_.clear();  // finalize statements before closing
     sqlite3_close(db_);
   }
@@ -181,9 +187,11 @@ class SqliteStore final : public ServerStore {
   }
 
   // Group commit: activations queue up and one committer thread writes everything queued in one
-  // transaction (one fsync); a refused request writes nothing, so it does not undo the others.
-  // Callbacks run only after that COMMIT returned: nothing is acknowledged before it is
-  // durable. HTTP workers never block on the disk.
+  // transaction; a refused request writes nothing, so it does not undo the others. The commit
+  // leaves its fdatasync to the syncer thread (WalSync), so the next batch is written while the
+  // disk confirms this one; callbacks run only after that sync: nothing is acknowledged (nor
+  // refused on the strength of an earlier batch) before it is durable. HTTP workers never block on
+  // the disk.
   void RecordActivationAsync(ActivationAttempt attempt, std::string token,
                              ActivationCallback done) override {
     {
@@ -196,7 +204,8 @@ class SqliteStore final : public ServerStore {
     queue_cv_.notify_one();
   }
 
-  void StartCommitter() {
+  Status StartWriters() {
+    LICET_ASSIGN_OR_RETURN(wal_sync_, WalSync::Attach(db_, kCheckpointFrames));
     committer_ = std::thread([this] {
       std::unique_lock lock(queue_mu_);
       while (true) {
@@ -205,20 +214,46 @@ class SqliteStore final : public ServerStore {
         std::vector<Pending> batch;
         batch.swap(queue_);
         lock.unlock();
-        CommitBatch(batch);
-        for (Pending& p : batch) p.done(std::move(p.result));
+        if (CommitBatch(batch)) {
+          HandToSyncer(std::move(batch));
+        } else {
+          for (Pending& p : batch) p.done(std::move(p.result));  // nothing of it was written
+        }
         lock.lock();
       }
     });
+    syncer_ = std::thread([this] {
+      std::unique_lock lock(sync_mu_);
+      while (true) {
+        sync_cv_.wait(lock, [this] { return sync_stopping_ || !unsynced_.empty(); });
+        if (unsynced_.empty()) return;
+        std::vector<Pending> committed;
+        committed.swap(unsynced_);
+        lock.unlock();
+        // Begins after every commit in `committed` returned, so it covers them all.
+        const Status synced = wal_sync_->Sync();
+        if (!synced.ok()) disk_failed_ = true;
+        for (Pending& p : committed) p.done(synced.ok() ? std::move(p.result) : synced);
+        lock.lock();
+      }
+    });
+    return OkStatus();
   }
 
-  void StopCommitter() {
+  void StopWriters() {
     {
       std::lock_guard lock(queue_mu_);
       stopping_ = true;
     }
     queue_cv_.notify_one();
     if (committer_.joinable()) committer_.join();
+    {
+      std::lock_guard lock(sync_mu_);
+      sync_stopping_ = true;
+    }
+    sync_cv_.notify_one();
+    if (syncer_.joinable()) syncer_.join();
+    wal_sync_.reset();
   }
 
   StatusOr<std::string> CreateAdminToken(AdminRole role, TimePoint now) override {
@@ -263,11 +298,21 @@ class SqliteStore final : public ServerStore {
     StatusOr<ActivationOutcome> result;
   };
 
-  void CommitBatch(std::vector<Pending>& batch) {
+  // Runs the batch in one transaction and commits it without waiting for the disk. Returns
+  // whether it committed (the results then wait for a sync); otherwise every result is an error.
+  bool CommitBatch(std::vector<Pending>& batch) {
     std::lock_guard lock(mu_);
+    if (disk_failed_) {
+      for (Pending& p : batch) {
+        p.result = Status(ErrorCode::kIoError,
+                          "an earlier write of the activation log failed to reach the disk",
+                          "Check the disk, then restart licet-server");
+      }
+      return false;
+    }
     if (const Status begin = Exec("BEGIN IMMEDIATE"); !begin.ok()) {
       for (Pending& p : batch) p.result = begin;
-      return;
+      return false;
     }
     // No savepoints: RecordLocked writes only after every check passed (see there).
     batch_broken_ = false;
@@ -275,13 +320,30 @@ class SqliteStore final : public ServerStore {
     if (batch_broken_) {
       (void)Exec("ROLLBACK");
       for (Pending& p : batch) p.result = Error("counting an activation");
-      return;
+      return false;
     }
     for (auto& [sql, stmt] : cache_) stmt->Reset();  // no statement in progress at COMMIT
-    if (const Status commit = Exec("COMMIT"); !commit.ok()) {
+    wal_sync_->SetDeferred(true);
+    const Status commit = Exec("COMMIT");
+    wal_sync_->SetDeferred(false);
+    if (!commit.ok()) {
       (void)Exec("ROLLBACK");
       for (Pending& p : batch) p.result = commit;  // nothing of this batch is acknowledged
+      return false;
     }
+    return true;
+  }
+
+  void HandToSyncer(std::vector<Pending> batch) {
+    {
+      std::lock_guard lock(sync_mu_);
+      if (unsynced_.empty()) {
+        unsynced_ = std::move(batch);
+      } else {
+        std::move(batch.begin(), batch.end(), std::back_inserter(unsynced_));
+      }
+    }
+    sync_cv_.notify_one();
   }
 
   StatusOr<ActivationOutcome> RecordLocked(const ActivationAttempt& a, const std::string& token) {
@@ -377,6 +439,13 @@ class SqliteStore final : public ServerStore {
   std::vector<Pending> queue_;
   bool stopping_ = false;
   std::thread committer_;
+  std::unique_ptr<WalSync> wal_sync_;  // the committer's commits leave their fdatasync to...
+  std::thread syncer_;                 // ...this thread, which then answers them
+  std::mutex sync_mu_;                 // the committed batches below
+  std::condition_variable sync_cv_;
+  std::vector<Pending> unsynced_;  // committed, waiting for a sync
+  bool sync_stopping_ = false;
+  std::atomic<bool> disk_failed_ = false;  // a sync failed: refuse every later batch
 };
 
 }  // namespace
@@ -419,7 +488,7 @@ StatusOr<std::unique_ptr<ServerStore>> OpenSqliteStore(const std::string& path) 
     }
   }
   LICET_RETURN_IF_ERROR(store->Migrate());
-  store->StartCommitter();
+  LICET_RETURN_IF_ERROR(store->StartWriters());
   return std::unique_ptr<ServerStore>(std::move(store));
 }
 
