@@ -2,6 +2,7 @@
 #include "http_server.h"
 
 #include <fmt/format.h>
+#include <pthread.h>
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -192,7 +193,12 @@ class BeastServer final : public HttpServer {
       return Status(ErrorCode::kIoError,
                     fmt::format("cannot listen on {}:{}: {}", host, port, ec.message()));
     Accept();
-    for (int i = 0; i < threads_; ++i) pool_.emplace_back([this] { ioc_.run(); });
+    for (int i = 0; i < threads_; ++i) {
+      pool_.emplace_back([this] {
+        pthread_setname_np(pthread_self(), "licet-http");
+        ioc_.run();
+      });
+    }
     return OkStatus();
   }
 

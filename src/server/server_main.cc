@@ -317,9 +317,8 @@ int main(int argc, char** argv) {
   CLI::App* serve = app.add_subcommand("serve", "Serve the activation API over HTTP/1.1");
   serve->add_option("--data", data, "Data directory")->required();
   serve->add_option("--listen", listen, "HOST:PORT (port 0 picks one)");
-  serve->add_option(
-      "--threads", threads,
-      "Worker threads (default: 16 per core; requests wait on the durable group commit)");
+  serve->add_option("--threads", threads,
+                    "I/O threads (default: one per core; requests never block on the disk)");
   serve->add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS")
       ->check(CLI::ExistingFile);
   serve->add_option("--tls-key", tls_key, "PEM private key for --tls-cert")
