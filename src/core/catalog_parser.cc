@@ -5,7 +5,10 @@
 #include <sodium.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "internal/catalog_builder.h"
 #include "licet/core/catalog.h"
@@ -332,76 +335,169 @@ Status ParseBody(const toml::table& root, std::string_view source, CatalogBuilde
   });
 }
 
-// TOML allows non-ASCII text only inside strings and comments. toml++ 3.3.0 reaches
-// __builtin_unreachable() (undefined behaviour, found by fuzz/catalog_fuzzer) when some non-ASCII
-// code points appear where it looks for whitespace, so such text is refused here, before toml++
-// sees it.
-Status CheckNonAsciiOnlyInStringsAndComments(std::string_view text, std::string_view source) {
-  enum class State {
-    kCode,
-    kComment,
-    kBasic,
-    kLiteral,
-    kMultiBasic,
-    kMultiLiteral
-  } state = State::kCode;
+// toml++ 3.3.0 reaches __builtin_unreachable() (undefined behaviour) when it asks whether some
+// non-ASCII code points are whitespace (U+00A1..U+049A and U+FB46..U+FEFE: a defect in its
+// generated tables), and it asks that in more places than outside strings: while looking ahead
+// past a bare value (`0"é"`), after a line-ending backslash in a multi-line string. All found by
+// fuzz/catalog_fuzzer. So toml++ is only ever given ASCII: non-ASCII text in a basic string
+// becomes the \u / \U escape of the same code point, and a literal string holding some becomes
+// the basic string of the same value (the parsed values are unchanged); in a comment it becomes
+// '?'; outside strings and comments it is refused with a fix, as is invalid UTF-8. Line numbers
+// are unchanged; columns on a line with escapes shift.
+
+// The code point of the UTF-8 sequence at text[i], and its length; nullopt if it is not valid
+// UTF-8 (truncated, overlong, a surrogate, beyond U+10FFFF).
+std::optional<std::pair<char32_t, size_t>> DecodeUtf8(std::string_view text, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  size_t length = 0;
+  char32_t cp = 0;
+  char32_t min = 0;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2, cp = lead & 0x1Fu, min = 0x80;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3, cp = lead & 0x0Fu, min = 0x800;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4, cp = lead & 0x07u, min = 0x10000;
+  } else {
+    return std::nullopt;
+  }
+  if (i + length > text.size()) return std::nullopt;
+  for (size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0u) != 0x80u) return std::nullopt;
+    cp = (cp << 6) | (byte(i + k) & 0x3Fu);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+  return std::pair{cp, length};
+}
+
+// Appends the basic-string escape of `cp` (\uXXXX or \UXXXXXXXX).
+void AppendEscape(std::string& out, char32_t cp) {
+  out += cp <= 0xFFFF ? fmt::format("\\u{:04X}", static_cast<std::uint32_t>(cp))
+                      : fmt::format("\\U{:08X}", static_cast<std::uint32_t>(cp));
+}
+
+StatusOr<std::string> AsciiForToml(std::string_view text, std::string_view source) {
+  enum class State { kCode, kComment, kBasic, kMultiBasic } state = State::kCode;
   int line = 1;
+  const auto invalid = [&](std::string_view what, std::string_view fix) {
+    return Status(ErrorCode::kCatalogInvalid, fmt::format("{}:{}: {}", source, line, what),
+                  std::string(fix));
+  };
+  const auto not_utf8 = [&] { return invalid("the text is not valid UTF-8", "Save it as UTF-8"); };
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     const std::string_view rest = text.substr(i);
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      const auto decoded = DecodeUtf8(text, i);
+      if (!decoded) return not_utf8();
+      if (state == State::kCode) {
+        return invalid("a non-ASCII character outside a string or comment",
+                       "Put the text in a \"string\" or after a #");
+      }
+      if (state == State::kComment) {
+        out += '?';
+      } else {
+        AppendEscape(out, decoded->first);
+      }
+      i += decoded->second - 1;
+      continue;
+    }
     if (c == '\n') {
+      out += c;
       ++line;
-      if (state == State::kComment || state == State::kBasic || state == State::kLiteral)
-        state = State::kCode;
+      if (state == State::kComment || state == State::kBasic) state = State::kCode;
       continue;
     }
     switch (state) {
       case State::kCode:
-        if (static_cast<unsigned char>(c) >= 0x80) {
-          return Status(ErrorCode::kCatalogInvalid,
-                        fmt::format("{}:{}: a non-ASCII character outside a string or comment",
-                                    source, line));
+        if (c == '\'') {
+          // A literal string has no escapes: one with non-ASCII text is rewritten as the basic
+          // string of the same value; an ASCII one is copied as is.
+          const bool multi = rest.starts_with("'''");
+          const size_t quotes = multi ? 3 : 1;
+          const size_t begin = i + quotes;
+          size_t end = multi ? text.find("'''", begin) : text.find_first_of("'\n", begin);
+          if (end == std::string_view::npos) end = text.size();
+          const bool closed = end < text.size() && text[end] == '\'';
+          const std::string_view content = text.substr(begin, end - begin);
+          const bool ascii = std::all_of(content.begin(), content.end(), [](char x) {
+            return static_cast<unsigned char>(x) < 0x80;
+          });
+          if (ascii) {
+            out += text.substr(i, std::min(text.size(), end + (closed ? quotes : 0)) - i);
+          } else {
+            if (!closed) {
+              return invalid("a 'literal string' with non-ASCII text is not closed",
+                             multi ? "Close it with '''" : "Close it with ' on the same line");
+            }
+            out += multi ? R"(""")" : "\"";
+            for (size_t k = 0; k < content.size(); ++k) {
+              const char x = content[k];
+              if (static_cast<unsigned char>(x) >= 0x80) {
+                const auto decoded = DecodeUtf8(content, k);
+                if (!decoded) return not_utf8();
+                AppendEscape(out, decoded->first);
+                k += decoded->second - 1;
+              } else if (x == '\\' || x == '"') {
+                out += '\\';
+                out += x;
+              } else {
+                out += x;
+              }
+            }
+            out += multi ? R"(""")" : "\"";
+          }
+          line += static_cast<int>(std::count(content.begin(), content.end(), '\n'));
+          i = std::min(text.size(), end + (closed ? quotes : 0)) - 1;
+          break;
         }
-        if (c == '#')
+        out += c;
+        if (c == '#') {
           state = State::kComment;
-        else if (rest.starts_with("\"\"\""))
-          state = State::kMultiBasic, i += 2;
-        else if (rest.starts_with("'''"))
-          state = State::kMultiLiteral, i += 2;
-        else if (c == '"')
+        } else if (rest.starts_with(R"(""")")) {
+          state = State::kMultiBasic, out += R"("")", i += 2;
+        } else if (c == '"') {
           state = State::kBasic;
-        else if (c == '\'')
-          state = State::kLiteral;
+        }
         break;
       case State::kBasic:
       case State::kMultiBasic:
+        out += c;
         if (c == '\\') {
-          ++i;  // skip the escaped character (an escaped newline is still counted below)
-          if (i < text.size() && text[i] == '\n') ++line;
+          // The escaped character: ASCII is copied (toml++ judges the escape); a non-ASCII one
+          // cannot be a valid escape.
+          if (i + 1 < text.size()) {
+            const char next = text[i + 1];
+            if (static_cast<unsigned char>(next) >= 0x80) {
+              return invalid("a backslash before a non-ASCII character",
+                             R"(Double the backslash (\\) or remove it)");
+            }
+            out += next;
+            ++i;
+            if (next == '\n') ++line;
+          }
         } else if (state == State::kBasic && c == '"') {
           state = State::kCode;
-        } else if (state == State::kMultiBasic && rest.starts_with("\"\"\"")) {
-          state = State::kCode, i += 2;
+        } else if (state == State::kMultiBasic && rest.starts_with(R"(""")")) {
+          state = State::kCode, out += R"("")", i += 2;
         }
         break;
-      case State::kLiteral:
-        if (c == '\'') state = State::kCode;
-        break;
-      case State::kMultiLiteral:
-        if (rest.starts_with("'''")) state = State::kCode, i += 2;
-        break;
       case State::kComment:
+        out += c;
         break;
     }
   }
-  return OkStatus();
+  return out;
 }
 
 }  // namespace
 
 StatusOr<Catalog> Catalog::Parse(std::string_view toml_text, std::string_view source) {
-  LICET_RETURN_IF_ERROR(CheckNonAsciiOnlyInStringsAndComments(toml_text, source));
-  toml::parse_result parsed = toml::parse(toml_text, source);
+  LICET_ASSIGN_OR_RETURN(const std::string ascii, AsciiForToml(toml_text, source));
+  toml::parse_result parsed = toml::parse(ascii, source);
   if (!parsed) {
     const toml::parse_error& err = parsed.error();
     return Status(ErrorCode::kCatalogInvalid,
