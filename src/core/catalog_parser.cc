@@ -377,6 +377,28 @@ void AppendEscape(std::string& out, char32_t cp) {
                       : fmt::format("\\U{:08X}", static_cast<std::uint32_t>(cp));
 }
 
+// Appends the basic string ("..." or """...""") whose value is `content`, the text of a literal
+// string: backslashes and double quotes escaped, non-ASCII text as escapes. False if `content` is
+// not valid UTF-8.
+bool AppendAsBasicString(std::string& out, std::string_view content, bool multi_line) {
+  const std::string_view quotes = multi_line ? R"(""")" : R"(")";
+  out += quotes;
+  for (size_t k = 0; k < content.size(); ++k) {
+    const char x = content[k];
+    if (static_cast<unsigned char>(x) >= 0x80) {
+      const auto decoded = DecodeUtf8(content, k);
+      if (!decoded) return false;
+      AppendEscape(out, decoded->first);
+      k += decoded->second - 1;
+    } else {
+      if (x == '\\' || x == '"') out += '\\';
+      out += x;
+    }
+  }
+  out += quotes;
+  return true;
+}
+
 StatusOr<std::string> AsciiForToml(std::string_view text, std::string_view source) {
   enum class State { kCode, kComment, kBasic, kMultiBasic } state = State::kCode;
   int line = 1;
@@ -426,32 +448,17 @@ StatusOr<std::string> AsciiForToml(std::string_view text, std::string_view sourc
           const bool ascii = std::all_of(content.begin(), content.end(), [](char x) {
             return static_cast<unsigned char>(x) < 0x80;
           });
+          const size_t after = closed ? end + quotes : end;  // past the closing quotes
           if (ascii) {
-            out += text.substr(i, std::min(text.size(), end + (closed ? quotes : 0)) - i);
-          } else {
-            if (!closed) {
-              return invalid("a 'literal string' with non-ASCII text is not closed",
-                             multi ? "Close it with '''" : "Close it with ' on the same line");
-            }
-            out += multi ? R"(""")" : "\"";
-            for (size_t k = 0; k < content.size(); ++k) {
-              const char x = content[k];
-              if (static_cast<unsigned char>(x) >= 0x80) {
-                const auto decoded = DecodeUtf8(content, k);
-                if (!decoded) return not_utf8();
-                AppendEscape(out, decoded->first);
-                k += decoded->second - 1;
-              } else if (x == '\\' || x == '"') {
-                out += '\\';
-                out += x;
-              } else {
-                out += x;
-              }
-            }
-            out += multi ? R"(""")" : "\"";
+            out += text.substr(i, after - i);
+          } else if (!closed) {
+            return invalid("a 'literal string' with non-ASCII text is not closed",
+                           multi ? "Close it with '''" : "Close it with ' on the same line");
+          } else if (!AppendAsBasicString(out, content, multi)) {
+            return not_utf8();
           }
           line += static_cast<int>(std::count(content.begin(), content.end(), '\n'));
-          i = std::min(text.size(), end + (closed ? quotes : 0)) - 1;
+          i = after - 1;
           break;
         }
         out += c;

@@ -304,7 +304,6 @@ WalSync::~WalSync() {
 }
 
 void WalSync::SetDeferred(bool deferred) {
-  deferred_ = deferred;
   if (GatheringFile* wal = WalOf(db_)) wal->defer_sync = deferred;
 }
 
@@ -325,7 +324,8 @@ Status WalSync::Sync() const {
 int WalSync::CheckpointHook(void* self, sqlite3* db, const char* schema, int frames) {
   auto* sync = static_cast<WalSync*>(self);
   if (frames < sync->checkpoint_frames_) return SQLITE_OK;
-  const bool deferred = sync->deferred_;
+  const GatheringFile* wal = WalOf(db);
+  const bool deferred = wal != nullptr && wal->defer_sync;
   sync->SetDeferred(false);
   (void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   sync->SetDeferred(deferred);

@@ -64,7 +64,6 @@ class WalSync {
   sqlite3* db_;
   int fd_;  // a second descriptor on the WAL file, for Sync
   int checkpoint_frames_;
-  bool deferred_ = false;
 };
 
 }  // namespace licet::server
