@@ -47,7 +47,13 @@ void ApiRouter::Handle(const HttpRequest& req, HttpResponder respond) {
 
 HttpResponse ApiRouter::HandleNow(const HttpRequest& req) {
   const std::string_view path = PathOf(req.target);
-  if (path == "/healthz" && req.method == "GET") return JsonResponse(200, {{"status", "ok"}});
+  if (path == "/healthz" && req.method == "GET") {
+    const Status health = store_.Health();
+    if (health.ok()) return JsonResponse(200, {{"status", "ok"}});
+    HttpResponse failing = ErrorResponse(health);
+    failing.status = 503;  // load balancers take the server out of rotation
+    return failing;
+  }
   if (path == "/phone" && req.method == "GET") {
     return HttpResponse{.status = 200,
                         .content_type = "text/html; charset=utf-8",
@@ -150,6 +156,10 @@ HttpResponse ApiRouter::Metrics() {
   out += fmt::format("licet_activations_total{{result=\"ok\"}} {}\n", activations_ok_.load());
   out +=
       fmt::format("licet_activations_total{{result=\"failed\"}} {}\n", activations_failed_.load());
+  out +=
+      "# HELP licet_store_healthy 1 while the store makes writes durable, 0 once a sync failed.\n"
+      "# TYPE licet_store_healthy gauge\n";
+  out += fmt::format("licet_store_healthy {}\n", store_.Health().ok() ? 1 : 0);
   return {.status = 200, .content_type = "text/plain; version=0.0.4", .body = std::move(out)};
 }
 

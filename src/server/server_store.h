@@ -103,6 +103,10 @@ class ServerStore {
   [[nodiscard]] virtual StatusOr<AdminRole> CheckAdminToken(const std::string& token) = 0;
 
   [[nodiscard]] virtual StatusOr<ServerStats> Stats() = 0;
+
+  /// OK while the store can make writes durable; once a sync of its log failed, that error (the
+  /// store then refuses every write until it is reopened). Cheap: /healthz calls it.
+  [[nodiscard]] virtual Status Health() const = 0;
 };
 
 /// Opens (creating and migrating) the SQLite store at `path`, in WAL mode with synchronous=FULL.

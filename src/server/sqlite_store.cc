@@ -237,7 +237,7 @@ class SqliteStore final : public ServerStore {
         lock.unlock();
         // Begins after every commit in `committed` returned, so it covers them all.
         const Status synced = wal_sync_->Sync();
-        if (!synced.ok()) disk_failed_ = true;
+        if (!synced.ok()) MarkDiskFailed(synced);
         for (Pending& p : committed) p.done(synced.ok() ? std::move(p.result) : synced);
         lock.lock();
       }
@@ -284,6 +284,12 @@ class SqliteStore final : public ServerStore {
     return q.Text(0) == "admin" ? AdminRole::kAdmin : AdminRole::kSupport;
   }
 
+  Status Health() const override {
+    if (!disk_failed_.load(std::memory_order_acquire)) return OkStatus();
+    std::lock_guard lock(failure_mu_);
+    return disk_failure_;
+  }
+
   StatusOr<ServerStats> Stats() override {
     std::lock_guard lock(mu_);
     Stmt q(db_,
@@ -307,7 +313,7 @@ class SqliteStore final : public ServerStore {
   // whether it committed (the results then wait for a sync); otherwise every result is an error.
   bool CommitBatch(std::vector<Pending>& batch) {
     std::lock_guard lock(mu_);
-    if (disk_failed_) {
+    if (disk_failed_.load(std::memory_order_acquire)) {
       for (Pending& p : batch) {
         p.result = Status(ErrorCode::kIoError,
                           "an earlier write of the activation log failed to reach the disk",
@@ -333,11 +339,27 @@ class SqliteStore final : public ServerStore {
     const Status commit = Exec("COMMIT");
     wal_sync_->SetDeferred(false);
     if (!commit.ok()) {
+      // A sync SQLite made itself (the WAL's first, a checkpoint's) failed: after a failed sync
+      // the kernel may have dropped the pages it could not write, so no later sync can be trusted.
+      const int code = sqlite3_extended_errcode(db_);
+      if (code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_DIR_FSYNC) MarkDiskFailed(commit);
       (void)Exec("ROLLBACK");
       for (Pending& p : batch) p.result = commit;  // nothing of this batch is acknowledged
       return false;
     }
     return true;
+  }
+
+  // From now on every batch is refused and /healthz reports `why`, until a restart.
+  void MarkDiskFailed(const Status& why) {
+    {
+      std::lock_guard lock(failure_mu_);
+      if (disk_failed_.load(std::memory_order_relaxed)) return;  // keep the first cause
+      disk_failure_ = why;
+    }
+    disk_failed_.store(true, std::memory_order_release);
+    fmt::print(stderr, "licet-server: {} (activations are refused until a restart)\n",
+               why.message());
   }
 
   void HandToSyncer(std::vector<Pending> batch) {
@@ -398,8 +420,16 @@ class SqliteStore final : public ServerStore {
           "SELECT token FROM activations WHERE key = ? AND hardware_id = ? AND cmid = ? AND "
           "nonce = ?");
       replay.Bind(1, a.key).Bind(2, a.hardware_id).Bind(3, a.cmid).Bind(4, a.nonce);
-      if (replay.Step() == SQLITE_ROW)
-        return ActivationOutcome{.token = replay.Text(0), .replayed = true};
+      if (replay.Step() == SQLITE_ROW) {
+        std::string stored = replay.Text(0);
+        // The answer says where the key stands now, as the first one did then.
+        LICET_ASSIGN_OR_RETURN(const KeyCounts* const counts, CountsOf(a.key, keys));
+        return ActivationOutcome{.token = std::move(stored),
+                                 .replayed = true,
+                                 .reused = true,
+                                 .used = counts->used,
+                                 .limit = counts->limit};
+      }
     }
     LICET_ASSIGN_OR_RETURN(KeyCounts* const counts, CountsOf(a.key, keys));
     if (counts->blocked)
@@ -491,6 +521,8 @@ class SqliteStore final : public ServerStore {
   std::vector<Pending> unsynced_;  // committed, waiting for a sync
   bool sync_stopping_ = false;
   std::atomic<bool> disk_failed_ = false;  // a sync failed: refuse every later batch
+  mutable std::mutex failure_mu_;
+  Status disk_failure_;  // the first failed sync (guarded by failure_mu_)
 };
 
 }  // namespace

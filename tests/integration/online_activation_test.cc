@@ -1,6 +1,6 @@
 // Online activation against a real licet-server on loopback: the seed's whole procedure, each
 // rule's error, the admin API's authentication, hostile bodies, a race for the last MAK
-// activations, and acknowledged activations surviving SIGKILL.
+// activations, acknowledged activations surviving SIGKILL, and a disk that fails to sync.
 #include <arpa/inet.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -25,6 +26,7 @@ namespace licet {
 namespace {
 
 using nlohmann::json;
+using namespace nlohmann::literals;  // "/a/b"_json_pointer
 using testing::CliResult;
 using testing::RunProgram;
 using testing::ServerProcess;
@@ -189,6 +191,8 @@ TEST(OnlineActivationTest, SameRequestTwiceIsIdempotent) {
   const json second = Post(server.url(), "/v1/activations", body);
   EXPECT_EQ(first["token"], second["token"]);
   EXPECT_EQ(second["activation"]["replayed"], true);
+  EXPECT_EQ(second["activation"]["used"], 1) << second.dump();
+  EXPECT_EQ(second["activation"]["limit"], 10) << second.dump();
   const CliResult r = RunProgram(kServer, {"keys", "show", "--data", data.string(), mak});
   EXPECT_NE(r.out.find("1 used"), std::string::npos) << r.out;
 }
@@ -323,6 +327,86 @@ TEST(OnlineActivationTest, NoAcknowledgedActivationIsLostOnSigkill) {
     found += j.value("token", "") == token && j["activation"]["replayed"] == true;
   }
   EXPECT_EQ(found, acknowledged.size());
+}
+
+// GET `path`: the HTTP status and the body.
+std::pair<int, std::string> Get(const std::string& url, const std::string& path) {
+  const CliResult r =
+      RunProgram("/usr/bin/curl", {"-s", "-o", "/dev/stdout", "-w", "\n%{http_code}", url + path});
+  const size_t nl = r.out.rfind('\n');
+  if (nl == std::string::npos) return {0, r.out};
+  return {std::atoi(r.out.c_str() + nl + 1), r.out.substr(0, nl)};
+}
+
+// A disk that fails to sync the activation log (fdatasync returning EIO, through an LD_PRELOAD
+// shim on the real server): the activation in flight is refused with LICET_E_IO, never
+// acknowledged; every later one is refused too, even once the disk answers again (the kernel may
+// have dropped the pages it could not write), until a restart; /healthz answers 503 with the
+// cause. After the restart, everything acknowledged before is there, and the refused request,
+// sent again, activates exactly once.
+TEST(OnlineActivationTest, AFailedDiskSyncIsNeverAcknowledged) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 100)[0];
+  const std::filesystem::path failing = dir.path() / "disk-fails";
+  std::map<std::string, std::string> acknowledged;  // cmid -> token
+  const auto activate = [&](const std::string& url, const std::string& cmid, int* status) {
+    return Post(url, "/v1/activations", ActivationBody(mak, "ServerStandard", cmid, cmid), status);
+  };
+  {
+    ServerProcess server(kServer, data, {},
+                         {std::string("LD_PRELOAD=") + LICET_FAILING_SYNC_SHIM,
+                          "LICET_TEST_FAIL_SYNC=" + failing.string()});
+    ASSERT_GT(server.port(), 0);
+    int status = 0;
+    for (const std::string cmid : {"before-1", "before-2", "before-3"}) {
+      const json j = activate(server.url(), cmid, &status);
+      ASSERT_EQ(status, 200) << j.dump();
+      acknowledged[cmid] = j["token"];
+    }
+    EXPECT_EQ(Get(server.url(), "/healthz").first, 200);
+
+    std::ofstream(failing).put('\n');
+    json j = activate(server.url(), "during", &status);
+    EXPECT_EQ(status, 503) << j.dump();
+    EXPECT_EQ(j["error"]["code"], "0xA1CE0009") << j.dump();
+    EXPECT_NE(j.value("/error/message"_json_pointer, "").find("Input/output error"),
+              std::string::npos)
+        << j.dump();
+    EXPECT_FALSE(j.contains("token"));
+
+    std::filesystem::remove(failing);  // the disk answers again: still refused
+    j = activate(server.url(), "after", &status);
+    EXPECT_EQ(status, 503) << j.dump();
+    EXPECT_EQ(j["error"]["code"], "0xA1CE0009") << j.dump();
+    EXPECT_NE(j.value("/error/remedy"_json_pointer, "").find("restart licet-server"),
+              std::string::npos)
+        << j.dump();
+
+    const auto [health_status, health] = Get(server.url(), "/healthz");
+    EXPECT_EQ(health_status, 503) << health;
+    EXPECT_NE(health.find("0xA1CE0009"), std::string::npos) << health;
+    EXPECT_NE(Get(server.url(), "/metrics").second.find("licet_store_healthy 0"),
+              std::string::npos);
+  }
+  ServerProcess server(kServer, data);
+  EXPECT_EQ(Get(server.url(), "/healthz").first, 200);
+  EXPECT_NE(Get(server.url(), "/metrics").second.find("licet_store_healthy 1"), std::string::npos);
+  int status = 0;
+  for (const auto& [cmid, token] : acknowledged) {
+    const json j = activate(server.url(), cmid, &status);
+    EXPECT_EQ(j.value("token", ""), token) << cmid;
+    EXPECT_EQ(j["activation"]["replayed"], true) << cmid;
+  }
+  // Written to the log but never confirmed: it may or may not have survived; sent again, it
+  // activates, and counts once either way.
+  const json retried = activate(server.url(), "during", &status);
+  EXPECT_EQ(status, 200) << retried.dump();
+  EXPECT_EQ(retried["activation"]["used"], 4) << retried.dump();
+  EXPECT_EQ(activate(server.url(), "during", &status)["activation"]["used"], 4);
+  const json next = activate(server.url(), "after", &status);
+  EXPECT_EQ(status, 200) << next.dump();
+  EXPECT_EQ(next["activation"]["used"], 5) << next.dump();
 }
 
 // A host key (CSVLK) activates up to 6 hosts, 10 times in all, and yields a vendor-signed

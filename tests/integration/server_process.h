@@ -19,8 +19,11 @@ namespace licet::testing {
 
 class ServerProcess {
  public:
+  /// `extra_env` ("NAME=value") is added to this process's environment for the server.
   ServerProcess(const std::string& server_bin, const std::filesystem::path& data,
-                const std::vector<std::string>& extra_args = {}) {
+                const std::vector<std::string>& extra_args = {},
+                const std::vector<std::string>& extra_env = {})
+      : extra_env_(extra_env) {
     std::vector<std::string> args = {server_bin, "serve",       "--data",    data.string(),
                                      "--listen", "127.0.0.1:0", "--threads", "4"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
@@ -57,6 +60,10 @@ class ServerProcess {
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
+    for (std::string& e : extra_env_) envp.push_back(e.data());
+    envp.push_back(nullptr);
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0) return;  // dup2 gives the child a plain stdout
     pid_ = ::fork();
@@ -64,7 +71,7 @@ class ServerProcess {
       ::dup2(out[1], 1);
       ::close(out[0]);
       ::close(out[1]);
-      ::execv(server_bin.c_str(), argv.data());
+      ::execve(server_bin.c_str(), argv.data(), envp.data());
       ::_exit(127);
     }
     ::close(out[1]);
@@ -80,6 +87,7 @@ class ServerProcess {
     if (colon != std::string::npos) port_ = std::atoi(line_.c_str() + colon + 1);
   }
 
+  std::vector<std::string> extra_env_;
   bool wait_for_line_ = true;
   int out_ = -1;
   int exit_status_ = -1;
