@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -85,10 +86,25 @@ StatusOr<std::string> ReadWholeFile(const std::filesystem::path& path, size_t ma
     }
     return ErrnoStatus("cannot open", path, errno);
   }
-  std::string out;
-  char buf[1 << 16];
+  // Straight into the string, sized by fstat plus one byte so that the end of the file needs no
+  // second allocation (a first check in a fresh process pays for every page it touches). Files
+  // that do not know their size (/proc says 0) grow it as they are read.
+  struct stat st {};
+  const size_t expected =
+      ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0;
+  std::string out(std::min(expected, max_bytes) + 1, '\0');
+  size_t used = 0;
   while (true) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (used == out.size()) {
+      if (used > max_bytes) {
+        ::close(fd);
+        return Status(ErrorCode::kIoError,
+                      fmt::format("{} is larger than {} bytes; refusing to read it", path.string(),
+                                  max_bytes));
+      }
+      out.resize(std::min(std::max<size_t>(2 * used, 4096), max_bytes + 1));
+    }
+    const ssize_t n = ::read(fd, out.data() + used, out.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
       const int err = errno;
@@ -96,15 +112,10 @@ StatusOr<std::string> ReadWholeFile(const std::filesystem::path& path, size_t ma
       return ErrnoStatus("cannot read", path, err);
     }
     if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-    if (out.size() > max_bytes) {
-      ::close(fd);
-      return Status(
-          ErrorCode::kIoError,
-          fmt::format("{} is larger than {} bytes; refusing to read it", path.string(), max_bytes));
-    }
+    used += static_cast<size_t>(n);
   }
   ::close(fd);
+  out.resize(used);
   return out;
 }
 

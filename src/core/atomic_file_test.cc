@@ -49,6 +49,33 @@ TEST(AtomicFileTest, OversizedReadIsRefused) {
   fs::remove_all(dir);
 }
 
+TEST(AtomicFileTest, ReadsExactlyAtEveryBoundary) {
+  const fs::path dir = TempDir();
+  for (const size_t size : {size_t{0}, size_t{1}, size_t{4095}, size_t{4096}, size_t{70000}}) {
+    std::string content(size, 'a');
+    for (size_t i = 0; i < size; ++i) content[i] = static_cast<char>('a' + i % 26);
+    ASSERT_TRUE(WriteFileAtomically(dir / "f", content).ok());
+    EXPECT_EQ(*ReadWholeFile(dir / "f"), content) << size;
+    EXPECT_EQ(*ReadWholeFile(dir / "f", size), content) << size;  // the limit is inclusive
+    if (size > 0) {
+      EXPECT_EQ(ReadWholeFile(dir / "f", size - 1).status().code(), ErrorCode::kIoError) << size;
+    }
+  }
+  fs::remove_all(dir);
+}
+
+TEST(AtomicFileTest, ReadsFilesThatDoNotKnowTheirSize) {
+  // /proc files report a size of 0; their content must still come whole, and within the limit.
+  const StatusOr<std::string> boot_id = ReadWholeFile("/proc/sys/kernel/random/boot_id");
+  ASSERT_TRUE(boot_id.ok()) << boot_id.status();
+  EXPECT_EQ(boot_id->size(), 37u);  // a UUID and a newline
+  const StatusOr<std::string> maps = ReadWholeFile("/proc/self/maps");
+  ASSERT_TRUE(maps.ok()) << maps.status();
+  EXPECT_GT(maps->size(), 1000u);
+  EXPECT_NE(maps->find("[stack]"), std::string::npos);
+  EXPECT_EQ(ReadWholeFile("/proc/self/maps", 100).status().code(), ErrorCode::kIoError);
+}
+
 TEST(AtomicFileTest, WriteIntoMissingDirectoryFailsCleanly) {
   const Status s = WriteFileAtomically("/nonexistent/licet/x", "data");
   EXPECT_FALSE(s.ok());
