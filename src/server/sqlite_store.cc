@@ -100,9 +100,12 @@ class SqliteStore final : public ServerStore {
   }
 
   Status Migrate() {
-    Stmt version(db_, "PRAGMA user_version");
-    if (version.Step() != SQLITE_ROW) return Error("reading the schema version");
-    const auto current = static_cast<size_t>(version.Int(0));
+    size_t current = 0;
+    {  // finalised before the migrations: an open statement would lock the tables they drop
+      Stmt version(db_, "PRAGMA user_version");
+      if (version.Step() != SQLITE_ROW) return Error("reading the schema version");
+      current = static_cast<size_t>(version.Int(0));
+    }
     for (size_t v = current; v < std::size(kMigrations); ++v) {
       LICET_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
       Status s = Exec(kMigrations[v]);
