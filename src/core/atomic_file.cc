@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 namespace licet {
@@ -92,7 +93,9 @@ StatusOr<std::string> ReadWholeFile(const std::filesystem::path& path, size_t ma
   struct stat st {};
   const size_t expected =
       ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0;
-  std::string out(std::min(expected, max_bytes) + 1, '\0');
+  // One byte past the limit is what tells a file over it.
+  const size_t cap = max_bytes < SIZE_MAX ? max_bytes + 1 : max_bytes;
+  std::string out(std::min(expected + 1, cap), '\0');
   size_t used = 0;
   while (true) {
     if (used == out.size()) {
@@ -102,7 +105,7 @@ StatusOr<std::string> ReadWholeFile(const std::filesystem::path& path, size_t ma
                       fmt::format("{} is larger than {} bytes; refusing to read it", path.string(),
                                   max_bytes));
       }
-      out.resize(std::min(std::max<size_t>(2 * used, 4096), max_bytes + 1));
+      out.resize(std::min(std::max<size_t>(2 * used, 4096), cap));
     }
     const ssize_t n = ::read(fd, out.data() + used, out.size() - used);
     if (n < 0) {
