@@ -434,6 +434,7 @@ class SqliteStore final : public ServerStore {
   // fails leaves nothing behind, so the batch carries on without it).
   StatusOr<ActivationOutcome> RecordLocked(const ActivationAttempt& a, const std::string& token,
                                            std::unordered_map<std::string, KeyCounts>& keys) {
+    LICET_ASSIGN_OR_RETURN(KeyCounts* const counts, CountsOf(a.key, keys));
     // A machine new to this key (the usual case) cannot be a replay: one lookup decides both.
     Stmt& same = Cached("SELECT 1 FROM activations WHERE key = ? AND hardware_id = ? LIMIT 1");
     same.Bind(1, a.key).Bind(2, a.hardware_id);
@@ -444,17 +445,14 @@ class SqliteStore final : public ServerStore {
           "nonce = ?");
       replay.Bind(1, a.key).Bind(2, a.hardware_id).Bind(3, a.cmid).Bind(4, a.nonce);
       if (replay.Step() == SQLITE_ROW) {
-        std::string stored = replay.Text(0);
         // The answer says where the key stands now, as the first one did then.
-        LICET_ASSIGN_OR_RETURN(const KeyCounts* const counts, CountsOf(a.key, keys));
-        return ActivationOutcome{.token = std::move(stored),
+        return ActivationOutcome{.token = replay.Text(0),
                                  .replayed = true,
                                  .reused = true,
                                  .used = counts->used,
                                  .limit = counts->limit};
       }
     }
-    LICET_ASSIGN_OR_RETURN(KeyCounts* const counts, CountsOf(a.key, keys));
     if (counts->blocked)
       return Status(ErrorCode::kKeyBlocked, fmt::format("the key {} is blocked", a.key));
     if (counts->max_total != 0 && counts->total >= counts->max_total) {
