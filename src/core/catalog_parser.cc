@@ -345,6 +345,8 @@ Status ParseBody(const toml::table& root, std::string_view source, CatalogBuilde
 // '?'; outside strings and comments it is refused with a fix, as is invalid UTF-8. Line numbers
 // are unchanged; columns on a line with escapes shift.
 
+bool IsAscii(char c) { return static_cast<unsigned char>(c) < 0x80; }
+
 // The code point of the UTF-8 sequence at text[i], and its length; nullopt if it is not valid
 // UTF-8 (truncated, overlong, a surrogate, beyond U+10FFFF).
 std::optional<std::pair<char32_t, size_t>> DecodeUtf8(std::string_view text, size_t i) {
@@ -385,7 +387,7 @@ bool AppendAsBasicString(std::string& out, std::string_view content, bool multi_
   out += quotes;
   for (size_t k = 0; k < content.size(); ++k) {
     const char x = content[k];
-    if (static_cast<unsigned char>(x) >= 0x80) {
+    if (!IsAscii(x)) {
       const auto decoded = DecodeUtf8(content, k);
       if (!decoded) return false;
       AppendEscape(out, decoded->first);
@@ -412,7 +414,7 @@ StatusOr<std::string> AsciiForToml(std::string_view text, std::string_view sourc
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     const std::string_view rest = text.substr(i);
-    if (static_cast<unsigned char>(c) >= 0x80) {
+    if (!IsAscii(c)) {
       const auto decoded = DecodeUtf8(text, i);
       if (!decoded) return not_utf8();
       if (state == State::kCode) {
@@ -445,9 +447,7 @@ StatusOr<std::string> AsciiForToml(std::string_view text, std::string_view sourc
           if (end == std::string_view::npos) end = text.size();
           const bool closed = end < text.size() && text[end] == '\'';
           const std::string_view content = text.substr(begin, end - begin);
-          const bool ascii = std::all_of(content.begin(), content.end(), [](char x) {
-            return static_cast<unsigned char>(x) < 0x80;
-          });
+          const bool ascii = std::all_of(content.begin(), content.end(), IsAscii);
           const size_t after = closed ? end + quotes : end;  // past the closing quotes
           if (ascii) {
             out += text.substr(i, after - i);
@@ -478,7 +478,7 @@ StatusOr<std::string> AsciiForToml(std::string_view text, std::string_view sourc
           // cannot be a valid escape.
           if (i + 1 < text.size()) {
             const char next = text[i + 1];
-            if (static_cast<unsigned char>(next) >= 0x80) {
+            if (!IsAscii(next)) {
               return invalid("a backslash before a non-ASCII character",
                              R"(Double the backslash (\\) or remove it)");
             }
