@@ -467,6 +467,51 @@ TEST(HostActivationTest, HostKeyLimitsAndCertificate) {
   EXPECT_EQ(wrong["error"]["code"], "0x80070032");
 }
 
+// With a single I/O thread, a host activation holds that thread until its write is durable (it
+// waits for the store's answer), while online activations are answered later from the store's
+// threads: each kind must still be answered while the other waits.
+TEST(HostActivationTest, OneIoThreadAnswersHostAndMachineActivationsTogether) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  const CliResult gen =
+      RunProgram(kServer, {"keys", "generate", "--data", data.string(), "--edition",
+                           "ServerStandard", "--channel", "Volume:CSVLK", "--count", "1"});
+  ASSERT_EQ(gen.exit_status, 0) << gen.both();
+  const std::string csvlk = gen.out.substr(0, 29);
+  const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 100)[0];
+  ServerProcess server(kServer, {kServer, "serve", "--data", data.string(), "--listen",
+                                 "127.0.0.1:0", "--threads", "1"});
+  const std::string host_pk = Base64Encode(SigningKey::Generate("host").public_key);
+  std::atomic<int> hosts_ok{0}, machines_ok{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 12; ++i) {
+    clients.emplace_back([&, i] {
+      for (int round = 0; round < 3; ++round) {
+        const std::string id = std::to_string(i) + "-" + std::to_string(round);
+        if (i % 4 == 0) {
+          const std::string body = json{
+              {"host_key", csvlk},
+              {"host_public_key", host_pk},
+              {"host_id", "host-" + std::to_string(i / 4)},
+              {"nonce", id}}.dump();
+          StatusOr<client::HttpReply> r =
+              client::PostJson(server.url() + "/v1/host-activations", body);
+          if (r.ok() && r->status == 200) ++hosts_ok;
+        } else {
+          StatusOr<client::HttpReply> r = client::PostJson(
+              server.url() + "/v1/activations", ActivationBody(mak, "ServerStandard", id, id));
+          if (r.ok() && r->status == 200) ++machines_ok;
+        }
+      }
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  EXPECT_EQ(hosts_ok.load(), 9) << "3 hosts, 3 activations each (within the host key's 10)";
+  EXPECT_EQ(machines_ok.load(), 27);
+  // A deadlocked server would not stop on SIGTERM either.
+  if (HasFailure()) server.Kill(SIGKILL);
+}
+
 // A TCP server on loopback that answers every connection with the same canned bytes.
 class CannedServer {
  public:
