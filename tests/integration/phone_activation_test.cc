@@ -1,5 +1,7 @@
 // Phone activation through the real binaries: slmgr /dti on the installation, licet-server phone
 // confirm (or POST /v1/phone-activations) at the vendor, slmgr /atp back on the installation.
+#include "licet/core/phone_activation.h"
+
 #include <gtest/gtest.h>
 
 #include "http_client.h"
@@ -90,6 +92,44 @@ TEST(PhoneActivation, MakCountsAreHonouredAndTheSameMachineCountsOnce) {
   const CliResult r = vendor.Confirm(Iid(b));
   EXPECT_NE(r.exit_status, 0);
   EXPECT_NE(r.err.find("0xC004C020"), std::string::npos) << r.err;
+}
+
+// An installation ID names its key by group and serial only, so anyone can write one for any
+// serial: no answer to one, refusal included, may show more of a key than its last group.
+TEST(PhoneActivation, AnAnswerToAnInstallationIdNeverShowsTheWholeKey) {
+  TempDir dir;
+  PhoneVendor vendor(dir, /*activations=*/1);
+  testing::ServerProcess server(testing::kServerBin, vendor.data);
+  const auto post = [&](const std::string& iid) {
+    StatusOr<client::HttpReply> reply = client::PostJson(server.url() + "/v1/phone-activations",
+                                                         json{{"installation_id", iid}}.dump());
+    EXPECT_TRUE(reply.ok()) << reply.status().message();
+    return reply.ok() ? reply->body : std::string();
+  };
+  const std::string first = Iid(testing::StandardMachine(dir, "a", vendor.mak));
+  EXPECT_NE(post(first).find("confirmation_id"), std::string::npos);
+  // The count is used up: the refusal names the key by its last group only.
+  const std::string exhausted = post(Iid(testing::StandardMachine(dir, "b", vendor.mak)));
+  EXPECT_NE(exhausted.find("0xC004C020"), std::string::npos) << exhausted;
+  EXPECT_NE(exhausted.find("*****-*****-*****-*****-" + vendor.mak.substr(24)), std::string::npos)
+      << exhausted;
+  EXPECT_EQ(exhausted.find(vendor.mak), std::string::npos) << exhausted;
+  // The next serial, not issued yet: refused without the key it would be.
+  const StatusOr<phone::InstallationIdFields> fields = phone::ParseInstallationId(first);
+  ASSERT_TRUE(fields.ok()) << fields.status();
+  phone::InstallationIdFields next = *fields;
+  ++next.key_serial;
+  const std::string unissued = post(phone::FormatInstallationId(next));
+  EXPECT_NE(unissued.find("0xC004C003"), std::string::npos) << unissued;
+  const CliResult later = RunProgram(
+      testing::kServerBin, {"keys", "generate", "--data", vendor.data.string(), "--edition",
+                            "ServerStandard", "--channel", "Volume:MAK", "--count", "1"});
+  ASSERT_EQ(later.exit_status, 0) << later.both();
+  const std::string next_key = later.out.substr(0, 29);
+  ASSERT_EQ(next_key.size(), 29u);
+  EXPECT_EQ(unissued.find(next_key), std::string::npos) << unissued;
+  EXPECT_NE(unissued.find(next_key.substr(24)), std::string::npos)
+      << "the refusal names the serial's key by its last group: " << unissued;
 }
 
 TEST(PhoneActivation, TheHttpApiAnswersWithACidThatDeposits) {
