@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "licet/core/product_key.h"
+
 namespace licet::client {
 namespace {
 
@@ -251,7 +253,7 @@ std::string FormatStatusSummary(const LicenseReport& r) {
                        FormatDurationHuman(r.state.Remaining(r.now)));
   out += fmt::format("  Channel:  {}\n", r.channel ? ChannelName(*r.channel) : "(no product key)");
   if (!r.partial_product_key.empty())
-    out += fmt::format("  Key:      *****-*****-*****-*****-{}\n", r.partial_product_key);
+    out += fmt::format("  Key:      {}\n", MaskedProductKey(r.partial_product_key));
   if (r.pending_edition)
     out += fmt::format("  Pending:  edition {} at the next restart (licet restart)\n",
                        *r.pending_edition);

@@ -202,6 +202,10 @@ bool ProductKey::VerifyMac(const KeyMacSecret& secret) const {
   return sodium_memcmp(a, b, sizeof a) == 0;
 }
 
+std::string MaskedProductKey(std::string_view partial) {
+  return fmt::format("*****-*****-*****-*****-{}", partial);
+}
+
 StatusOr<KeyMacSecret> ParseKeyMacSecret(std::string_view hex) {
   KeyMacSecret secret;
   size_t bin_len = 0;

@@ -32,16 +32,15 @@ StatusOr<std::string> Field(const json& j, const char* name, size_t max) {
   return v;
 }
 
-// `s` with the product key `key` masked down to its last group wherever its message or remedy
-// names it: an installation ID names its key by group and serial only, and is easy to forge, so no
-// answer to one may hand out the whole key.
-Status MaskKey(const Status& s, std::string_view key) {
-  if (s.ok() || key.size() < 5) return s;
-  const std::string masked = fmt::format("*****-*****-*****-*****-{}", key.substr(key.size() - 5));
+// `s` with `key` masked down to its last group wherever its message or remedy names it.
+Status MaskKey(const Status& s, const ProductKey& key) {
+  if (s.ok()) return s;
+  const std::string masked = MaskedProductKey(key.partial());
   const auto mask = [&](std::string_view text) {
     std::string out(text);
-    for (size_t at = out.find(key); at != std::string::npos; at = out.find(key, at + masked.size()))
-      out.replace(at, key.size(), masked);
+    for (size_t at = out.find(key.text()); at != std::string::npos;
+         at = out.find(key.text(), at + masked.size()))
+      out.replace(at, key.text().size(), masked);
     return out;
   };
   return Status(s.code(), mask(s.message()), mask(s.remedy()));
@@ -150,10 +149,18 @@ StatusOr<json> ActivationService::ConfirmPhone(const json& request) {
                   fmt::format("{} keys do not activate by phone", ChannelName(sku->channel)));
   }
   const ProductKey made = ProductKey::Generate(iid.key_group, iid.key_serial, data_.key_mac_secret);
-  StatusOr<ResolvedKey> resolved = catalog.ResolveKey(made.text());
-  if (!resolved.ok()) return MaskKey(resolved.status(), made.text());
-  const ResolvedKey& key = *resolved;
-  if (const Status issued = CheckIssuedKey(key); !issued.ok()) return MaskKey(issued, key.text);
+  // An installation ID names its key by group and serial only, and is easy to forge, so no answer
+  // to one may hand out the whole key: every refusal from here on is masked, on the way out.
+  StatusOr<json> answer = ConfirmPhoneKey(iid, made);
+  if (!answer.ok()) return MaskKey(answer.status(), made);
+  return answer;
+}
+
+StatusOr<json> ActivationService::ConfirmPhoneKey(const phone::InstallationIdFields& iid,
+                                                  const ProductKey& made) {
+  const Catalog& catalog = data_.catalog;
+  LICET_ASSIGN_OR_RETURN(const ResolvedKey key, catalog.ResolveKey(made.text()));
+  LICET_RETURN_IF_ERROR(CheckIssuedKey(key));
   LICET_ASSIGN_OR_RETURN(const phone::PhoneKey phone_key,
                          phone::PhoneKey::FromRootKey(data_.signing_key));
   if (phone_key.public_key != *catalog.vendor().phone_public_key) {
@@ -167,15 +174,13 @@ StatusOr<json> ActivationService::ConfirmPhone(const json& request) {
   const TimePoint now = clock_.Now();
   // One machine (its hardware hash) per key counts once, as online re-activation does.
   const std::string machine = fmt::format("phone-hw-{:06x}", iid.hardware_hash);
-  const StatusOr<ActivationOutcome> recorded =
-      store_.RecordActivation({.key = key.text,
-                               .cmid = machine,
-                               .hardware_id = machine,
-                               .nonce = fmt::format("phone-{:05x}", iid.nonce),
-                               .now = now},
-                              cid);
-  if (!recorded.ok()) return MaskKey(recorded.status(), key.text);
-  const ActivationOutcome& outcome = *recorded;
+  LICET_ASSIGN_OR_RETURN(const ActivationOutcome outcome,
+                         store_.RecordActivation({.key = key.text,
+                                                  .cmid = machine,
+                                                  .hardware_id = machine,
+                                                  .nonce = fmt::format("phone-{:05x}", iid.nonce),
+                                                  .now = now},
+                                                 cid));
   return json{{"confirmation_id", outcome.token},
               {"partial_key", std::string(key.partial())},
               {"activation",

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "licet/core/clock.h"
+#include "licet/core/phone_activation.h"
+#include "licet/core/product_key.h"
 #include "server_store.h"
 #include "vendor_data.h"
 
@@ -52,6 +54,10 @@ class ActivationService {
   };
   // Validates the request and signs the token it would get. Errors: as Activate.
   StatusOr<Prepared> Prepare(const nlohmann::json& request) const;
+  // ConfirmPhone once the installation ID named a phone-activatable key. Its errors may spell
+  // `made` in full: ConfirmPhone masks them.
+  StatusOr<nlohmann::json> ConfirmPhoneKey(const phone::InstallationIdFields& iid,
+                                           const ProductKey& made);
   // Checks that a resolved key carries the vendor's MAC. Errors: kInvalidProductKey.
   Status CheckIssuedKey(const ResolvedKey& key) const;
 

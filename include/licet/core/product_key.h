@@ -81,6 +81,10 @@ class ProductKey {
   std::string text_;
 };
 
+/// A key shown by its last five characters only, as slmgr /dlv does: "*****-*****-*****-*****-"
+/// followed by `partial`.
+[[nodiscard]] std::string MaskedProductKey(std::string_view partial);
+
 /// Parses a 64-hex-digit secret. Errors: kInvalidArgument.
 [[nodiscard]] StatusOr<KeyMacSecret> ParseKeyMacSecret(std::string_view hex);
 
