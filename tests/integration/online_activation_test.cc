@@ -102,6 +102,24 @@ json Post(const std::string& url, const std::string& path, const std::string& bo
   return json::parse(r->body, nullptr, false);
 }
 
+// `method` `path` through curl, with a bearer token if one is given (even an empty one): the HTTP
+// status and the body.
+std::pair<int, std::string> Request(const std::string& method, const std::string& url,
+                                    const std::string& path,
+                                    const std::optional<std::string>& token = std::nullopt) {
+  std::vector<std::string> args = {"-s", "-o", "/dev/stdout", "-w", "\n%{http_code}", "-X", method};
+  if (token) args.insert(args.end(), {"-H", "Authorization: Bearer " + *token});
+  args.push_back(url + path);
+  const CliResult r = RunProgram("/usr/bin/curl", args);
+  const size_t nl = r.out.rfind('\n');
+  if (nl == std::string::npos) return {0, r.out};
+  return {std::atoi(r.out.c_str() + nl + 1), r.out.substr(0, nl)};
+}
+
+std::pair<int, std::string> Get(const std::string& url, const std::string& path) {
+  return Request("GET", url, path);
+}
+
 TEST(OnlineActivationTest, SeedProcedureEndsLicensed) {
   TempDir dir;
   const std::filesystem::path data = InitServer(dir);
@@ -228,30 +246,15 @@ TEST(OnlineActivationTest, AdminRoutesNeedTheRightToken) {
       RunProgram(kServer, {"tokens", "create", "--data", data.string(), "--role", "support"}).out;
   ServerProcess server(kServer, data);
   // No token, a wrong token, a support token where admin is needed: all 401 in JSON.
-  const auto call = [&](const std::string& method, const std::string& path,
-                        const std::string& token) {
-    const std::vector<std::string> args = {"-s",
-                                           "-o",
-                                           "/dev/stdout",
-                                           "-w",
-                                           "\n%{http_code}",
-                                           "-X",
-                                           method,
-                                           "-H",
-                                           "Authorization: Bearer " + token,
-                                           server.url() + path};
-    return RunProgram("/usr/bin/curl", args).out;
-  };
-  EXPECT_NE(call("GET", "/v1/admin/stats", "").find("\n401"), std::string::npos);
-  EXPECT_NE(call("GET", "/v1/admin/stats", "lct_wrong").find("\n401"), std::string::npos);
-  EXPECT_NE(call("GET", "/v1/admin/stats", support.substr(0, support.size() - 1)).find("\n200"),
-            std::string::npos);
-  EXPECT_NE(call("POST", "/v1/admin/keys/" + mak + "/block", support.substr(0, support.size() - 1))
-                .find("\n401"),
-            std::string::npos);
-  EXPECT_NE(call("POST", "/v1/admin/keys/" + mak + "/block", admin.substr(0, admin.size() - 1))
-                .find("\n200"),
-            std::string::npos);
+  const std::string admin_token = admin.substr(0, admin.size() - 1);
+  const std::string support_token = support.substr(0, support.size() - 1);
+  const std::string block = "/v1/admin/keys/" + mak + "/block";
+  EXPECT_EQ(Request("GET", server.url(), "/v1/admin/stats").first, 401);
+  EXPECT_EQ(Request("GET", server.url(), "/v1/admin/stats", "").first, 401);
+  EXPECT_EQ(Request("GET", server.url(), "/v1/admin/stats", "lct_wrong").first, 401);
+  EXPECT_EQ(Request("GET", server.url(), "/v1/admin/stats", support_token).first, 200);
+  EXPECT_EQ(Request("POST", server.url(), block, support_token).first, 401);
+  EXPECT_EQ(Request("POST", server.url(), block, admin_token).first, 200);
 }
 
 TEST(OnlineActivationTest, HostileBodiesGetJsonErrorsAndTheServerLives) {
@@ -268,8 +271,7 @@ TEST(OnlineActivationTest, HostileBodiesGetJsonErrorsAndTheServerLives) {
     EXPECT_TRUE(j.is_object() && j.contains("error")) << body.substr(0, 30);
   }
   EXPECT_EQ(status, 413);
-  const CliResult health = RunProgram("/usr/bin/curl", {"-s", server.url() + "/healthz"});
-  EXPECT_NE(health.out.find("ok"), std::string::npos);
+  EXPECT_NE(Get(server.url(), "/healthz").second.find("ok"), std::string::npos);
 }
 
 TEST(OnlineActivationTest, SixtyFourClientsRaceForTheLastActivations) {
@@ -334,15 +336,6 @@ TEST(OnlineActivationTest, NoAcknowledgedActivationIsLostOnSigkill) {
     found += j.value("token", "") == token && j["activation"]["replayed"] == true;
   }
   EXPECT_EQ(found, acknowledged.size());
-}
-
-// GET `path`: the HTTP status and the body.
-std::pair<int, std::string> Get(const std::string& url, const std::string& path) {
-  const CliResult r =
-      RunProgram("/usr/bin/curl", {"-s", "-o", "/dev/stdout", "-w", "\n%{http_code}", url + path});
-  const size_t nl = r.out.rfind('\n');
-  if (nl == std::string::npos) return {0, r.out};
-  return {std::atoi(r.out.c_str() + nl + 1), r.out.substr(0, nl)};
 }
 
 // A disk that fails to sync the activation log (fdatasync returning EIO, through an LD_PRELOAD
