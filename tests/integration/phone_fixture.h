@@ -19,12 +19,16 @@ struct PhoneVendor {
                                       data.string(), "--lab"})
                   .exit_status,
               0);
+    mak = IssueMak(activations);
+  }
+  // A new Standard MAK with `activations` counts (the next serial of its group).
+  std::string IssueMak(int activations) const {
     const CliResult keys =
         RunProgram(kServerBin, {"keys", "generate", "--data", data.string(), "--edition",
                                 "ServerStandard", "--channel", "Volume:MAK", "--count", "1",
                                 "--activations", std::to_string(activations)});
     EXPECT_EQ(keys.exit_status, 0) << keys.both();
-    mak = keys.out.substr(0, 29);
+    return keys.out.substr(0, 29);
   }
   // What the support agent reads back: the last line of `phone confirm`, or the failure.
   CliResult Confirm(const std::string& iid) const {
