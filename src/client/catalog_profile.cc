@@ -1,8 +1,7 @@
 #include "catalog_profile.h"
 
-#include <stdexcept>
+#include <fmt/format.h>
 
-#include "json_fields.h"
 #include "licet/core/encoding.h"
 
 namespace licet::client {
@@ -13,13 +12,13 @@ using nlohmann::json;
 // Days or minutes in a policy: anything larger is not a policy but a damaged file.
 constexpr int kMaxPolicyValue = 10'000'000;
 
-Enforcement EnforcementFrom(const json& j) {
-  const std::string name = j.get<std::string>();
+Enforcement EnforcementFrom(const JsonValue& j) {
+  const std::string_view name = j.string();
   for (const Enforcement e :
        {Enforcement::kNone, Enforcement::kNag, Enforcement::kForcedShutdown}) {
     if (EnforcementName(e) == name) return e;
   }
-  throw std::invalid_argument("unknown enforcement " + name);
+  throw JsonReadError(fmt::format("unknown enforcement {}", name));
 }
 
 }  // namespace
@@ -61,25 +60,25 @@ json ProfileJson(const CatalogProfile& p) {
   };
 }
 
-CatalogProfile ProfileFromJson(const json& j) {
+CatalogProfile ProfileFromJson(const JsonValue& j) {
   CatalogProfile p;
-  p.catalog_digest = j.at("catalog_digest").get<std::string>();
-  p.product_name = j.at("product_name").get<std::string>();
-  p.lab = j.at("lab").get<bool>();
-  p.edition_name = j.at("edition_name").get<std::string>();
-  p.evaluation = j.at("evaluation").get<bool>();
-  p.edition_features = j.at("edition_features").get<std::vector<std::string>>();
-  if (const std::string key = j.at("phone_public_key").get<std::string>(); !key.empty()) {
+  p.catalog_digest = j.at("catalog_digest").string();
+  p.product_name = j.at("product_name").string();
+  p.lab = j.at("lab").boolean();
+  p.edition_name = j.at("edition_name").string();
+  p.evaluation = j.at("evaluation").boolean();
+  p.edition_features = j.at("edition_features").strings();
+  if (const std::string_view key = j.at("phone_public_key").string(); !key.empty()) {
     const std::optional<std::vector<std::uint8_t>> bytes = Base64Decode(key);
-    if (!bytes || bytes->size() != 21) throw std::invalid_argument("bad phone_public_key");
+    if (!bytes || bytes->size() != 21) throw JsonReadError("bad phone_public_key");
     p.phone_public_key.emplace();
     std::copy(bytes->begin(), bytes->end(), p.phone_public_key->begin());
   }
-  const json& q = j.at("policy");
+  const JsonValue q = j.at("policy");
   Policy& o = p.policy;
   // Every number of the policy: a count of days or minutes, named in the error.
   const auto number = [&q](const char* name) {
-    return JsonInteger<int>(q.at(name), name, 0, kMaxPolicyValue);
+    return q.at(name).integer<int>(0, kMaxPolicyValue);
   };
   o.evaluation_days = number("evaluation_days");
   o.rearm_count = number("rearm_count");

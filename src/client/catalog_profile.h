@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "licet/core/catalog.h"
+#include "licet/core/json_reader.h"
 #include "licet/core/status.h"
 
 namespace licet::client {
@@ -30,8 +31,8 @@ struct CatalogProfile {
                                                 std::string catalog_digest);
 
 [[nodiscard]] nlohmann::json ProfileJson(const CatalogProfile& p);
-/// Throws nlohmann or std exceptions on malformed input (ParseRecord turns them into
+/// Throws JsonReadError on a missing or mistyped member (ParseRecord turns it into
 /// kStoreCorrupt).
-[[nodiscard]] CatalogProfile ProfileFromJson(const nlohmann::json& j);
+[[nodiscard]] CatalogProfile ProfileFromJson(const JsonValue& j);
 
 }  // namespace licet::client

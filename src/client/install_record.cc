@@ -1,12 +1,14 @@
-// store.json <-> InstallRecord with nlohmann::json. nlohmann throws on type errors; every throw is
-// caught here and becomes kStoreCorrupt, so a damaged store never escapes as an exception.
+// store.json <-> InstallRecord: written with nlohmann-json, read with Licet's own JsonDocument (a
+// first license check in a fresh process reads this file, and nlohmann's parser was a third of
+// that check's time). The reader throws JsonReadError on a missing or mistyped member; each throw
+// is caught here and becomes kStoreCorrupt, so a damaged store never escapes as an exception.
 #include "install_record.h"
 
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
-#include "json_fields.h"
+#include "licet/core/json_reader.h"
 #include "store_seal.h"
 
 namespace licet::client {
@@ -18,15 +20,21 @@ constexpr std::int64_t kCenturySeconds = 100LL * 366 * 24 * 3600;
 
 json TimeJson(TimePoint t) { return FormatIso8601(t); }
 
-TimePoint TimeFrom(const json& j) {
-  StatusOr<TimePoint> t = ParseIso8601(j.get<std::string>());
-  if (!t.ok()) throw std::invalid_argument(std::string(t.status().message()));
+TimePoint TimeFrom(const JsonValue& j) {
+  StatusOr<TimePoint> t = ParseIso8601(j.string());
+  if (!t.ok()) throw JsonReadError(std::string(t.status().message()));
   return *t;
 }
 
-std::optional<TimePoint> OptionalTime(const json& j, const char* key) {
-  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
-  return TimeFrom(j.at(key));
+std::optional<TimePoint> OptionalTime(const JsonValue& j, std::string_view key) {
+  const std::optional<JsonValue> v = j.find(key);
+  if (!v || v->is_null()) return std::nullopt;
+  return TimeFrom(*v);
+}
+
+std::string StringOr(const JsonValue& j, std::string_view key, std::string_view fallback = "") {
+  const std::optional<JsonValue> v = j.find(key);
+  return std::string(v ? v->string() : fallback);
 }
 
 json KeyJson(const InstalledKey& k) {
@@ -36,14 +44,14 @@ json KeyJson(const InstalledKey& k) {
           {"channel", std::string(ChannelName(k.channel))}};
 }
 
-InstalledKey KeyFrom(const json& j) {
+InstalledKey KeyFrom(const JsonValue& j) {
   InstalledKey k;
-  k.key = j.at("key").get<std::string>();
-  k.partial = j.at("partial").get<std::string>();
-  k.activation_id = j.at("activation_id").get<std::string>();
-  const std::optional<Channel> channel = ParseChannel(j.at("channel").get<std::string>());
-  if (!channel)
-    throw std::invalid_argument("unknown channel " + j.at("channel").get<std::string>());
+  k.key = j.at("key").string();
+  k.partial = j.at("partial").string();
+  k.activation_id = j.at("activation_id").string();
+  const std::string_view channel_name = j.at("channel").string();
+  const std::optional<Channel> channel = ParseChannel(channel_name);
+  if (!channel) throw JsonReadError(fmt::format("unknown channel {}", channel_name));
   k.channel = *channel;
   return k;
 }
@@ -58,14 +66,14 @@ json ActivationJson(const ActivationRecord& a) {
           {"hardware", a.hardware}};
 }
 
-ActivationRecord ActivationFrom(const json& j) {
-  return ActivationRecord{.method = j.at("method").get<std::string>(),
+ActivationRecord ActivationFrom(const JsonValue& j) {
+  return ActivationRecord{.method = std::string(j.at("method").string()),
                           .activated_at = TimeFrom(j.at("activated_at")),
                           .expires_at = OptionalTime(j, "expires_at"),
                           .renew_after = OptionalTime(j, "renew_after"),
-                          .token = j.at("token").get<std::string>(),
-                          .host = j.value("host", ""),
-                          .hardware = j.at("hardware").get<std::string>()};
+                          .token = std::string(j.at("token").string()),
+                          .host = StringOr(j, "host"),
+                          .hardware = std::string(j.at("hardware").string())};
 }
 
 json PendingJson(const PendingChange& p) {
@@ -76,13 +84,13 @@ json PendingJson(const PendingChange& p) {
           {"backup_id", p.backup_id}};
 }
 
-PendingChange PendingFrom(const json& j) {
+PendingChange PendingFrom(const JsonValue& j) {
   PendingChange p;
-  if (!j.at("edition").is_null()) p.edition = j.at("edition").get<std::string>();
+  if (!j.at("edition").is_null()) p.edition = j.at("edition").string();
   if (!j.at("product_key").is_null()) p.key = KeyFrom(j.at("product_key"));
-  p.rearm = j.at("rearm").get<bool>();
+  p.rearm = j.at("rearm").boolean();
   p.staged_at = TimeFrom(j.at("staged_at"));
-  p.backup_id = j.at("backup_id").get<std::string>();
+  p.backup_id = j.at("backup_id").string();
   return p;
 }
 
@@ -133,56 +141,62 @@ std::string SerializeRecord(const InstallRecord& r) {
 }
 
 StatusOr<InstallRecord> ParseRecord(std::string_view text, std::string_view source) {
+  const StatusOr<JsonDocument> doc = JsonDocument::Parse(text);
+  if (!doc.ok()) {
+    return Status(ErrorCode::kStoreCorrupt,
+                  fmt::format("{} cannot be read: {}", source, doc.status().message()));
+  }
   try {
-    const json j = json::parse(text);
-    const int format = JsonInteger<int>(j.at("format"), "format");
+    const JsonValue j = doc->root();
+    const int format = j.at("format").integer<int>();
     if (format != InstallRecord::kFormat) {
       return Status(ErrorCode::kStoreCorrupt,
                     fmt::format("{} has format {}, this Licet reads format {}", source, format,
                                 InstallRecord::kFormat));
     }
     InstallRecord r;
-    r.product_id = j.at("product_id").get<std::string>();
-    r.vendor_key_id = j.at("vendor_key_id").get<std::string>();
-    r.vendor_public_key = j.at("vendor_public_key").get<std::string>();
-    r.cmid = j.at("cmid").get<std::string>();
+    r.product_id = j.at("product_id").string();
+    r.vendor_key_id = j.at("vendor_key_id").string();
+    r.vendor_public_key = j.at("vendor_public_key").string();
+    r.cmid = j.at("cmid").string();
     r.installed_at = TimeFrom(j.at("installed_at"));
-    r.edition = j.at("edition").get<std::string>();
-    r.features = j.at("features").get<std::vector<std::string>>();
+    r.edition = j.at("edition").string();
+    r.features = j.at("features").strings();
     r.evaluation_started_at = TimeFrom(j.at("evaluation_started_at"));
     r.grace_started_at = TimeFrom(j.at("grace_started_at"));
     if (!j.at("product_key").is_null()) r.key = KeyFrom(j.at("product_key"));
     if (!j.at("activation").is_null()) r.activation = ActivationFrom(j.at("activation"));
     if (!j.at("pending").is_null()) r.pending = PendingFrom(j.at("pending"));
-    r.rearm_remaining = JsonInteger<int>(j.at("rearm_remaining"), "rearm_remaining", 0, 1000);
-    const json& v = j.at("volume");
+    r.rearm_remaining = j.at("rearm_remaining").integer<int>(0, 1000);
+    const JsonValue v = j.at("volume");
+    const std::optional<JsonValue> retry_minutes = v.find("retry_minutes");
     r.volume = VolumeClientSettings{
-        .host = v.at("host").get<std::string>(),
-        .port = JsonInteger<std::uint16_t>(v.at("port"), "port"),
-        .domain = v.at("domain").get<std::string>(),
-        .host_caching = v.at("host_caching").get<bool>(),
+        .host = std::string(v.at("host").string()),
+        .port = v.at("port").integer<std::uint16_t>(),
+        .domain = std::string(v.at("domain").string()),
+        .host_caching = v.at("host_caching").boolean(),
         // Added with volume activation: optional.
-        .dns_server = v.value("dns_server", ""),
-        .cached_host = v.value("cached_host", ""),
+        .dns_server = StringOr(v, "dns_server"),
+        .cached_host = StringOr(v, "cached_host"),
         .last_attempt_at = OptionalTime(v, "last_attempt_at"),
-        .last_result = v.value("last_result", ""),
-        .retry_minutes = OptionalJsonInteger<std::uint32_t>(v, "retry_minutes", 0u),
-        .duplicate_cmid_host = v.value("duplicate_cmid_host", "")};
-    r.activation_url = j.at("activation_url").get<std::string>();
-    r.ca_file = j.value("ca_file", "");  // added after format 1 shipped: optional
+        .last_result = StringOr(v, "last_result"),
+        .retry_minutes = retry_minutes ? retry_minutes->integer<std::uint32_t>() : 0u,
+        .duplicate_cmid_host = StringOr(v, "duplicate_cmid_host")};
+    r.activation_url = j.at("activation_url").string();
+    r.ca_file = StringOr(j, "ca_file");  // added after format 1 shipped: optional
     r.trusted_time = TimeFrom(j.at("trusted_time"));
     // Within a century either way: time arithmetic must never overflow.
     r.lab_clock_offset_seconds =
-        JsonInteger<std::int64_t>(j.at("lab_clock_offset_seconds"), "lab_clock_offset_seconds",
-                                  -kCenturySeconds, kCenturySeconds);
+        j.at("lab_clock_offset_seconds").integer<std::int64_t>(-kCenturySeconds, kCenturySeconds);
     r.last_shutdown_notice_at = OptionalTime(j, "last_shutdown_notice_at");
     // Added with phone activation: optional.
-    r.phone_nonce = OptionalJsonInteger<std::uint32_t>(j, "phone_nonce", 0u, 0u, 0xfffffu);
-    r.phone_iid_key = j.value("phone_iid_key", "");
+    const std::optional<JsonValue> phone_nonce = j.find("phone_nonce");
+    r.phone_nonce = phone_nonce ? phone_nonce->integer<std::uint32_t>(0u, 0xfffffu) : 0u;
+    r.phone_iid_key = StringOr(j, "phone_iid_key");
     r.profile = ProfileFromJson(j.at("profile"));
-    r.seal = j.value("seal", "");  // checked by the reader (store_seal.h), not here
+    r.seal = StringOr(j, "seal");  // checked by the reader (store_seal.h), not here
     return r;
-  } catch (const std::exception& e) {
+  } catch (const JsonReadError& e) {
     return Status(ErrorCode::kStoreCorrupt, fmt::format("{} cannot be read: {}", source, e.what()));
   }
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "licet/core/atomic_file.h"
+#include "licet/core/json_reader.h"
 
 namespace licet::client {
 namespace fs = std::filesystem;
@@ -13,20 +14,20 @@ Observations ReadObservations(const fs::path& root) {
   Observations o;
   const StatusOr<std::string> file = ReadWholeFile(ObservationsPath(root), 2048);
   if (!file.ok()) return o;
-  const nlohmann::json j = nlohmann::json::parse(*file, nullptr, false);
-  if (!j.is_object()) return o;
-  const auto time = [&j](const char* key) -> std::optional<TimePoint> {
-    const auto it = j.find(key);
-    if (it == j.end() || !it->is_string()) return std::nullopt;
-    StatusOr<TimePoint> t = ParseIso8601(it->get<std::string>());
+  const StatusOr<JsonDocument> doc = JsonDocument::Parse(*file);
+  if (!doc.ok() || !doc->root().is_object()) return o;
+  const JsonValue j = doc->root();
+  // Each member on its own: a missing or mistyped one reads as never observed.
+  const auto text = [&j](std::string_view key) -> std::string {
+    const std::optional<JsonValue> v = j.find(key);
+    return v && v->is_string() ? std::string(v->string()) : std::string();
+  };
+  const auto time = [&text](std::string_view key) -> std::optional<TimePoint> {
+    StatusOr<TimePoint> t = ParseIso8601(text(key));
     return t.ok() ? std::optional<TimePoint>(*t) : std::nullopt;
   };
   o.trusted_time = time("trusted_time").value_or(TimePoint{});
   o.out_of_tolerance_since = time("out_of_tolerance_since");
-  const auto text = [&j](const char* key) -> std::string {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
   o.out_of_tolerance_token = text("out_of_tolerance_token");
   o.boot.boot_id = text("boot_id");
   o.boot.hardware = text("hardware");

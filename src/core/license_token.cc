@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "internal/license_claims_json.h"
+#include "licet/core/json_reader.h"
 #include "licet/core/paseto.h"
 
 namespace licet {
@@ -38,32 +39,33 @@ nlohmann::json LicenseClaimsToJson(const LicenseClaims& c) {
 }
 
 StatusOr<LicenseClaims> LicenseClaimsFromJson(std::string_view payload) {
-  const json j = json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return Invalid("its claims are not a JSON object");
+  // Read with JsonDocument, not nlohmann-json: an application's first license check reads these
+  // claims (see json_reader.h).
+  const StatusOr<JsonDocument> doc = JsonDocument::Parse(payload);
+  if (!doc.ok() || !doc->root().is_object()) return Invalid("its claims are not a JSON object");
   try {
+    const JsonValue j = doc->root();
+    const auto text = [&j](std::string_view name) { return std::string(j.at(name).string()); };
     LicenseClaims c;
-    c.issuer_key_id = j.at("kid").get<std::string>();
-    c.product_id = j.at("product").get<std::string>();
-    c.cmid = j.at("cmid").get<std::string>();
-    c.activation_id = j.at("sku").get<std::string>();
-    c.edition = j.at("edition").get<std::string>();
-    c.channel = j.at("channel").get<std::string>();
-    c.hardware_id = j.at("hw").get<std::string>();
-    c.partial_key = j.at("pkey").get<std::string>();
-    c.method = j.at("method").get<std::string>();
-    c.nonce = j.at("nonce").get<std::string>();
-    const auto time = [&](const char* name) -> StatusOr<TimePoint> {
-      return ParseIso8601(j.at(name).get<std::string>());
-    };
-    LICET_ASSIGN_OR_RETURN(c.issued_at, time("iat"));
-    if (j.contains("exp")) {
-      LICET_ASSIGN_OR_RETURN(c.expires_at, time("exp"));
+    c.issuer_key_id = text("kid");
+    c.product_id = text("product");
+    c.cmid = text("cmid");
+    c.activation_id = text("sku");
+    c.edition = text("edition");
+    c.channel = text("channel");
+    c.hardware_id = text("hw");
+    c.partial_key = text("pkey");
+    c.method = text("method");
+    c.nonce = text("nonce");
+    LICET_ASSIGN_OR_RETURN(c.issued_at, ParseIso8601(j.at("iat").string()));
+    if (const std::optional<JsonValue> exp = j.find("exp")) {
+      LICET_ASSIGN_OR_RETURN(c.expires_at, ParseIso8601(exp->string()));
     }
-    if (j.contains("renew_after")) {
-      LICET_ASSIGN_OR_RETURN(c.renew_after, time("renew_after"));
+    if (const std::optional<JsonValue> renew = j.find("renew_after")) {
+      LICET_ASSIGN_OR_RETURN(c.renew_after, ParseIso8601(renew->string()));
     }
     return c;
-  } catch (const std::exception& e) {
+  } catch (const JsonReadError& e) {
     return Invalid(fmt::format("a claim is missing or mistyped ({})", e.what()));
   }
 }

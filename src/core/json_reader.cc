@@ -1,0 +1,452 @@
+// A recursive-descent parser over the text, appending one node per value in document order (an
+// object's members as a name node followed by the value's subtree), so a value's children are the
+// nodes up to its `end`. Strings are validated as UTF-8 byte by byte (Unicode's table 3-7) and
+// copied only when they hold an escape.
+#include "licet/core/json_reader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace licet {
+
+class JsonParser {
+ public:
+  explicit JsonParser(std::string_view text, JsonDocument& doc) : text_(text), doc_(doc) {}
+
+  Status Run() {
+    doc_.decoded_ = std::make_unique<char[]>(text_.size() + 1);
+    // Rarely more than one value per eight bytes of text; the vector grows past it if need be.
+    doc_.nodes_.reserve(text_.size() / 8 + 4);
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+    SkipSpace();
+    LICET_RETURN_IF_ERROR(Value(0));
+    SkipSpace();
+    if (pos_ != text_.size()) return Error("the end of the document");
+    return OkStatus();
+  }
+
+ private:
+  using Node = JsonDocument::Node;
+
+  Status Error(std::string_view expected) const {
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("not valid JSON: at byte {}, expected {}", pos_, expected));
+  }
+
+  bool AtEnd() const { return pos_ >= text_.size(); }
+  char Peek() const { return AtEnd() ? '\0' : text_[pos_]; }
+
+  void SkipSpace() {
+    while (!AtEnd()) {
+      const char c = text_[pos_];
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
+      ++pos_;
+    }
+  }
+
+  bool Literal(std::string_view word) {
+    if (text_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+
+  std::uint32_t Append(Node node) {
+    doc_.nodes_.push_back(node);
+    return static_cast<std::uint32_t>(doc_.nodes_.size() - 1);
+  }
+  void Close(std::uint32_t index) {
+    doc_.nodes_[index].end = static_cast<std::uint32_t>(doc_.nodes_.size());
+  }
+
+  Status Value(int depth) {
+    switch (Peek()) {
+      case '{':
+        return Object(depth + 1);
+      case '[':
+        return Array(depth + 1);
+      case '"': {
+        LICET_ASSIGN_OR_RETURN(const std::string_view s, String());
+        Close(Append(Node{.type = JsonType::kString, .text = s}));
+        return OkStatus();
+      }
+      case 't':
+      case 'f':
+      case 'n': {
+        const bool is_true = Literal("true");
+        if (is_true || Literal("false")) {
+          Close(Append(Node{.type = JsonType::kBool, .flag = is_true}));
+        } else if (Literal("null")) {
+          Close(Append(Node{.type = JsonType::kNull}));
+        } else {
+          return Error("true, false or null");
+        }
+        return OkStatus();
+      }
+      default:
+        return Number();
+    }
+  }
+
+  Status Object(int depth) {
+    if (depth > JsonDocument::kMaxDepth) return Error("nesting at most 64 levels deep");
+    const std::uint32_t self = Append(Node{.type = JsonType::kObject});
+    ++pos_;  // '{'
+    SkipSpace();
+    const std::size_t names_before = names_.size();
+    if (Peek() == '}') {
+      ++pos_;
+    } else {
+      for (;;) {
+        if (Peek() != '"') return Error("a member name");
+        const std::size_t name_at = pos_;
+        LICET_ASSIGN_OR_RETURN(const std::string_view name, String());
+        Close(Append(Node{.type = JsonType::kString, .text = name}));
+        names_.push_back({name, name_at});
+        SkipSpace();
+        if (Peek() != ':') return Error("':'");
+        ++pos_;
+        SkipSpace();
+        LICET_RETURN_IF_ERROR(Value(depth));
+        SkipSpace();
+        if (Peek() == ',') {
+          ++pos_;
+          SkipSpace();
+          continue;
+        }
+        if (Peek() == '}') {
+          ++pos_;
+          break;
+        }
+        return Error("',' or '}'");
+      }
+    }
+    LICET_RETURN_IF_ERROR(UniqueNames(names_before));
+    Close(self);
+    return OkStatus();
+  }
+
+  // The names this object added to names_ (from `first`) must differ; they are dropped after.
+  Status UniqueNames(std::size_t first) {
+    const auto begin = names_.begin() + static_cast<std::ptrdiff_t>(first);
+    std::sort(begin, names_.end());
+    const auto twice = std::adjacent_find(
+        begin, names_.end(), [](const auto& a, const auto& b) { return a.first == b.first; });
+    if (twice != names_.end()) {
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("not valid JSON: at byte {}, member \"{}\" appears twice",
+                                std::next(twice)->second, twice->first));
+    }
+    names_.resize(first);
+    return OkStatus();
+  }
+
+  Status Array(int depth) {
+    if (depth > JsonDocument::kMaxDepth) return Error("nesting at most 64 levels deep");
+    const std::uint32_t self = Append(Node{.type = JsonType::kArray});
+    ++pos_;  // '['
+    SkipSpace();
+    if (Peek() == ']') {
+      ++pos_;
+    } else {
+      for (;;) {
+        LICET_RETURN_IF_ERROR(Value(depth));
+        SkipSpace();
+        if (Peek() == ',') {
+          ++pos_;
+          SkipSpace();
+          continue;
+        }
+        if (Peek() == ']') {
+          ++pos_;
+          break;
+        }
+        return Error("',' or ']'");
+      }
+    }
+    Close(self);
+    return OkStatus();
+  }
+
+  bool Digit() const { return Peek() >= '0' && Peek() <= '9'; }
+
+  Status Number() {
+    const std::size_t start = pos_;
+    Node n{.type = JsonType::kNumber, .integral = true};
+    if (Peek() == '-') {
+      n.flag = true;
+      ++pos_;
+    }
+    if (!Digit()) return Error("a value");
+    if (Peek() == '0') {
+      ++pos_;
+    } else {
+      for (; Digit(); ++pos_) {
+        const std::uint64_t d = static_cast<std::uint64_t>(Peek() - '0');
+        if (n.magnitude > (std::numeric_limits<std::uint64_t>::max() - d) / 10) n.integral = false;
+        n.magnitude = n.magnitude * 10 + d;
+      }
+    }
+    if (Peek() == '.') {
+      n.integral = false;
+      ++pos_;
+      if (!Digit()) return Error("a digit after '.'");
+      while (Digit()) ++pos_;
+    }
+    if (Peek() == 'e' || Peek() == 'E') {
+      n.integral = false;
+      ++pos_;
+      if (Peek() == '+' || Peek() == '-') ++pos_;
+      if (!Digit()) return Error("a digit in the exponent");
+      while (Digit()) ++pos_;
+    }
+    if (!n.integral) n.magnitude = 0;
+    n.text = text_.substr(start, pos_ - start);
+    Close(Append(n));
+    return OkStatus();
+  }
+
+  // The string starting at the opening quote, decoded. A view into the text when it holds no
+  // escape; else into the document's decoded buffer.
+  StatusOr<std::string_view> String() {
+    ++pos_;  // '"'
+    const std::size_t start = pos_;
+    char* out = nullptr;  // set at the first escape
+    const auto put = [&](std::string_view bytes) {
+      std::memcpy(out, bytes.data(), bytes.size());
+      out += bytes.size();
+    };
+    std::size_t copied_to = start;  // text before this is in `out` already
+    for (;;) {
+      if (AtEnd()) return Error("'\"' to end the string");
+      const auto c = static_cast<unsigned char>(text_[pos_]);
+      if (c == '"') break;
+      if (c < 0x20) return Error("no control character in a string (escape it)");
+      if (c >= 0x80) {
+        LICET_RETURN_IF_ERROR(Utf8Sequence());
+        continue;
+      }
+      if (c != '\\') {
+        ++pos_;
+        continue;
+      }
+      if (out == nullptr) out = doc_.decoded_.get() + decoded_used_;
+      put(text_.substr(copied_to, pos_ - copied_to));
+      LICET_RETURN_IF_ERROR(Escape(out));
+      copied_to = pos_;
+    }
+    const std::size_t end = pos_;
+    ++pos_;  // '"'
+    if (out == nullptr) return text_.substr(start, end - start);
+    put(text_.substr(copied_to, end - copied_to));
+    char* const begin = doc_.decoded_.get() + decoded_used_;
+    decoded_used_ = static_cast<std::size_t>(out - doc_.decoded_.get());
+    return std::string_view(begin, static_cast<std::size_t>(out - begin));
+  }
+
+  // One multi-byte UTF-8 sequence at pos_, advanced past it.
+  Status Utf8Sequence() {
+    const auto byte = [&](std::size_t i) -> unsigned {
+      return pos_ + i < text_.size() ? static_cast<unsigned char>(text_[pos_ + i]) : 0u;
+    };
+    const unsigned b0 = byte(0);
+    std::size_t length = 0;
+    unsigned low = 0x80, high = 0xBF;  // the allowed range of the second byte
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+      length = 2;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+      length = 3;
+      if (b0 == 0xE0) low = 0xA0;   // no overlong forms
+      if (b0 == 0xED) high = 0x9F;  // no surrogates
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+      length = 4;
+      if (b0 == 0xF0) low = 0x90;   // no overlong forms
+      if (b0 == 0xF4) high = 0x8F;  // nothing past U+10FFFF
+    } else {
+      return Error("valid UTF-8");
+    }
+    if (byte(1) < low || byte(1) > high) return Error("valid UTF-8");
+    for (std::size_t i = 2; i < length; ++i) {
+      if (byte(i) < 0x80 || byte(i) > 0xBF) return Error("valid UTF-8");
+    }
+    pos_ += length;
+    return OkStatus();
+  }
+
+  // Four hex digits at pos_.
+  std::optional<unsigned> Hex4() {
+    if (pos_ + 4 > text_.size()) return std::nullopt;
+    unsigned v = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char c = text_[pos_ + static_cast<std::size_t>(i)];
+      v <<= 4;
+      if (c >= '0' && c <= '9') {
+        v |= static_cast<unsigned>(c - '0');
+      } else if (c >= 'a' && c <= 'f') {
+        v |= static_cast<unsigned>(c - 'a' + 10);
+      } else if (c >= 'A' && c <= 'F') {
+        v |= static_cast<unsigned>(c - 'A' + 10);
+      } else {
+        return std::nullopt;
+      }
+    }
+    pos_ += 4;
+    return v;
+  }
+
+  // The escape at pos_ (a backslash), decoded to `out` (advanced).
+  Status Escape(char*& out) {
+    ++pos_;  // '\\'
+    const char c = Peek();
+    ++pos_;
+    constexpr std::string_view kLetters = "\"\\/bfnrt";
+    constexpr std::string_view kMeanings = "\"\\/\b\f\n\r\t";
+    if (const std::size_t i = kLetters.find(c); i != std::string_view::npos) {
+      *out++ = kMeanings[i];
+      return OkStatus();
+    }
+    if (c != 'u') {
+      --pos_;
+      return Error("an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
+    }
+    std::optional<unsigned> cp = Hex4();
+    if (!cp) return Error("four hex digits after \\u");
+    if (*cp >= 0xDC00 && *cp <= 0xDFFF) return Error("a high surrogate before a low one");
+    if (*cp >= 0xD800 && *cp <= 0xDBFF) {
+      if (!Literal("\\u")) return Error("a low surrogate (\\uDC00-\\uDFFF) after a high one");
+      const std::optional<unsigned> low = Hex4();
+      if (!low || *low < 0xDC00 || *low > 0xDFFF) {
+        return Error("a low surrogate (\\uDC00-\\uDFFF) after a high one");
+      }
+      *cp = 0x10000 + ((*cp - 0xD800) << 10) + (*low - 0xDC00);
+    }
+    const unsigned v = *cp;
+    const auto put = [&](unsigned byte) { *out++ = static_cast<char>(byte); };
+    if (v < 0x80) {
+      put(v);
+    } else if (v < 0x800) {
+      put(0xC0 | (v >> 6));
+      put(0x80 | (v & 0x3F));
+    } else if (v < 0x10000) {
+      put(0xE0 | (v >> 12));
+      put(0x80 | ((v >> 6) & 0x3F));
+      put(0x80 | (v & 0x3F));
+    } else {
+      put(0xF0 | (v >> 18));
+      put(0x80 | ((v >> 12) & 0x3F));
+      put(0x80 | ((v >> 6) & 0x3F));
+      put(0x80 | (v & 0x3F));
+    }
+    return OkStatus();
+  }
+
+  std::string_view text_;
+  JsonDocument& doc_;
+  std::size_t pos_ = 0;
+  std::size_t decoded_used_ = 0;
+  std::vector<std::pair<std::string_view, std::size_t>> names_;  // open objects' member names
+};
+
+StatusOr<JsonDocument> JsonDocument::Parse(std::string_view text) {
+  JsonDocument doc;
+  JsonParser parser(text, doc);
+  LICET_RETURN_IF_ERROR(parser.Run());
+  return doc;
+}
+
+namespace {
+
+std::string_view TypeName(JsonType t) {
+  switch (t) {
+    case JsonType::kNull:
+      return "null";
+    case JsonType::kBool:
+      return "a boolean";
+    case JsonType::kNumber:
+      return "a number";
+    case JsonType::kString:
+      return "a string";
+    case JsonType::kArray:
+      return "an array";
+    case JsonType::kObject:
+      return "an object";
+  }
+  return "a value";
+}
+
+}  // namespace
+
+JsonType JsonValue::type() const { return doc_->nodes_[index_].type; }
+
+std::string JsonValue::Name() const {
+  return name_.empty() ? std::string("the document") : fmt::format("\"{}\"", name_);
+}
+
+void JsonValue::Fail(std::string_view wanted) const {
+  throw JsonReadError(fmt::format("{} is {}, not {}", Name(), TypeName(type()), wanted));
+}
+
+std::optional<JsonValue> JsonValue::find(std::string_view key) const {
+  if (type() != JsonType::kObject) Fail("an object");
+  const auto& nodes = doc_->nodes_;
+  for (std::uint32_t i = index_ + 1; i < nodes[index_].end; i = nodes[i + 1].end) {
+    if (nodes[i].text == key) return JsonValue(doc_, i + 1, key);
+  }
+  return std::nullopt;
+}
+
+JsonValue JsonValue::at(std::string_view key) const {
+  std::optional<JsonValue> v = find(key);
+  if (!v) throw JsonReadError(fmt::format("member \"{}\" is missing from {}", key, Name()));
+  return *v;
+}
+
+std::string_view JsonValue::string() const {
+  if (type() != JsonType::kString) Fail("a string");
+  return doc_->nodes_[index_].text;
+}
+
+bool JsonValue::boolean() const {
+  if (type() != JsonType::kBool) Fail("true or false");
+  return doc_->nodes_[index_].flag;
+}
+
+bool JsonValue::is_integral() const {
+  if (type() != JsonType::kNumber) Fail("a number");
+  return doc_->nodes_[index_].integral;
+}
+
+std::pair<bool, std::uint64_t> JsonValue::IntegerParts() const {
+  if (!is_integral()) Fail("an integer");
+  const JsonDocument::Node& n = doc_->nodes_[index_];
+  return {n.flag && n.magnitude != 0, n.magnitude};
+}
+
+std::vector<JsonValue> JsonValue::elements() const {
+  if (type() != JsonType::kArray) Fail("an array");
+  std::vector<JsonValue> out;
+  const auto& nodes = doc_->nodes_;
+  for (std::uint32_t i = index_ + 1; i < nodes[index_].end; i = nodes[i].end) {
+    out.push_back(JsonValue(doc_, i, name_));
+  }
+  return out;
+}
+
+std::vector<std::string> JsonValue::strings() const {
+  std::vector<std::string> out;
+  for (const JsonValue& v : elements()) out.emplace_back(v.string());
+  return out;
+}
+
+std::vector<std::pair<std::string_view, JsonValue>> JsonValue::members() const {
+  if (type() != JsonType::kObject) Fail("an object");
+  std::vector<std::pair<std::string_view, JsonValue>> out;
+  const auto& nodes = doc_->nodes_;
+  for (std::uint32_t i = index_ + 1; i < nodes[index_].end; i = nodes[i + 1].end) {
+    out.emplace_back(nodes[i].text, JsonValue(doc_, i + 1, nodes[i].text));
+  }
+  return out;
+}
+
+}  // namespace licet

@@ -1,0 +1,224 @@
+#include "licet/core/json_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace licet {
+namespace {
+
+// Whether `v` holds what nlohmann-json parsed from the same text (integers compared exactly,
+// other numbers by kind only).
+bool SameValue(const JsonValue& v, const nlohmann::json& n) {
+  switch (v.type()) {
+    case JsonType::kNull:
+      return n.is_null();
+    case JsonType::kBool:
+      return n.is_boolean() && v.boolean() == n.get<bool>();
+    case JsonType::kString:
+      return n.is_string() && v.string() == n.get<std::string>();
+    case JsonType::kNumber:
+      if (!n.is_number()) return false;
+      if (n.is_number_unsigned()) return v.integer<std::uint64_t>() == n.get<std::uint64_t>();
+      if (n.is_number_integer()) return v.integer<std::int64_t>() == n.get<std::int64_t>();
+      return true;
+    case JsonType::kArray: {
+      if (!n.is_array()) return false;
+      const std::vector<JsonValue> e = v.elements();
+      if (e.size() != n.size()) return false;
+      for (std::size_t i = 0; i < e.size(); ++i) {
+        if (!SameValue(e[i], n[i])) return false;
+      }
+      return true;
+    }
+    case JsonType::kObject: {
+      if (!n.is_object()) return false;
+      const auto members = v.members();
+      if (members.size() != n.size()) return false;
+      for (const auto& [name, value] : members) {
+        const auto it = n.find(std::string(name));
+        if (it == n.end() || !SameValue(value, *it)) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST(JsonReaderTest, ReadsWhatNlohmannJsonWrites) {
+  const nlohmann::json written = {
+      {"text", "plain"},
+      {"escapes",
+       "quote \" backslash \\ slash / tab \t newline \n nul "
+       "\x01 \x1f"},
+      {"unicode", "é ü € 😀 ─"},
+      {"empty", ""},
+      {"numbers",
+       {0, -1, 42, std::numeric_limits<std::int64_t>::min(),
+        std::numeric_limits<std::uint64_t>::max(), 1.5, -2.25e-3}},
+      {"flags", {true, false, nullptr}},
+      {"nested",
+       {{"a", {{"b", {{"c", nlohmann::json::array()}}}}}, {"d", nlohmann::json::object()}}},
+  };
+  for (const int indent : {-1, 2}) {
+    const std::string text = written.dump(indent);
+    const StatusOr<JsonDocument> doc = JsonDocument::Parse(text);
+    ASSERT_TRUE(doc.ok()) << doc.status();
+    EXPECT_TRUE(SameValue(doc->root(), nlohmann::json::parse(text))) << text;
+  }
+}
+
+TEST(JsonReaderTest, EscapesDecodeToUtf8) {
+  const std::string text =
+      R"({"a": "\u00e9\u20ac\ud83d\ude00\/\b\f\n\r\t\"\\", "b": "x\u0000y", "c": "\u0041BC"})";
+  const StatusOr<JsonDocument> doc = JsonDocument::Parse(text);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->root().at("a").string(), "é€😀/\b\f\n\r\t\"\\");
+  EXPECT_EQ(doc->root().at("b").string(), std::string_view("x\0y", 3));
+  EXPECT_EQ(doc->root().at("c").string(), "ABC");
+}
+
+TEST(JsonReaderTest, DecodedStringsSurviveMovingTheDocument) {
+  const std::string text = R"(["\u0041\u0042", "plain"])";
+  StatusOr<JsonDocument> parsed = JsonDocument::Parse(text);
+  ASSERT_TRUE(parsed.ok());
+  const JsonDocument moved = std::move(*parsed);
+  const std::vector<JsonValue> e = moved.root().elements();
+  ASSERT_EQ(e.size(), 2u);
+  EXPECT_EQ(e[0].string(), "AB");
+  EXPECT_EQ(e[1].string(), "plain");
+}
+
+TEST(JsonReaderTest, MalformedTextIsInvalidArgumentWithItsOffset) {
+  const std::vector<std::string> bad = {"",
+                                        " ",
+                                        "{",
+                                        "}",
+                                        "[1,]",
+                                        R"({"a":1,})",
+                                        "01",
+                                        "-01",
+                                        "1.",
+                                        ".5",
+                                        "-",
+                                        "1e",
+                                        "1e+",
+                                        "+1",
+                                        "tru",
+                                        "nul",
+                                        "NaN",
+                                        "Infinity",
+                                        "[1 2]",
+                                        R"({"a" 1})",
+                                        "{1:2}",
+                                        R"({"a":})",
+                                        "[1] x",
+                                        "//c\n1",
+                                        "\"abc",
+                                        "\"\x01\"",
+                                        R"("\x")",
+                                        R"("\u12")",
+                                        R"("\u12G4")",
+                                        R"("\uDC00")",
+                                        R"("\uD800")",
+                                        R"("\uD800\u0041")",
+                                        R"("\uD800x")",
+                                        "\"\xC0\xAF\"",
+                                        "\"\xC1\xBF\"",
+                                        "\"\xED\xA0\x80\"",
+                                        "\"\xF4\x90\x80\x80\"",
+                                        "\"\xE2\x82\"",
+                                        "\"\xE2\x82\"x",
+                                        "\"\x80\"",
+                                        "\"\xF8\x88\x80\x80\x80\"",
+                                        "\"\xFF\"",
+                                        std::string("[1,\0]", 5),
+                                        "[\"a\"\"b\"]",
+                                        "\xEF\xBB",
+                                        "\xEF\xBB\xBF"};
+  for (const std::string& text : bad) {
+    const StatusOr<JsonDocument> doc = JsonDocument::Parse(text);
+    ASSERT_FALSE(doc.ok()) << text;
+    EXPECT_EQ(doc.status().code(), ErrorCode::kInvalidArgument) << text;
+    EXPECT_NE(doc.status().message().find("at byte"), std::string::npos) << doc.status();
+    EXPECT_FALSE(nlohmann::json::accept(text)) << "nlohmann-json accepts " << text;
+  }
+  const StatusOr<JsonDocument> trailing = JsonDocument::Parse("[1,]");
+  EXPECT_NE(trailing.status().message().find("at byte 3"), std::string::npos) << trailing.status();
+}
+
+TEST(JsonReaderTest, AMemberNamedTwiceIsRefused) {
+  for (const std::string text :
+       {R"({"a":1,"b":2,"a":3})", R"({"a":1,"\u0061":2})", R"([{"x":{"y":1,"y":1}}])"}) {
+    const StatusOr<JsonDocument> doc = JsonDocument::Parse(text);
+    ASSERT_FALSE(doc.ok()) << text;
+    EXPECT_NE(doc.status().message().find("appears twice"), std::string::npos) << doc.status();
+  }
+  // The same name in different objects is fine.
+  EXPECT_TRUE(JsonDocument::Parse(R"({"a":{"a":1},"b":{"a":2}})").ok());
+}
+
+TEST(JsonReaderTest, NestingDeeperThanTheLimitIsRefused) {
+  const auto nested = [](int depth) {
+    return std::string(static_cast<std::size_t>(depth), '[') +
+           std::string(static_cast<std::size_t>(depth), ']');
+  };
+  EXPECT_TRUE(JsonDocument::Parse(nested(JsonDocument::kMaxDepth)).ok());
+  const StatusOr<JsonDocument> deep = JsonDocument::Parse(nested(JsonDocument::kMaxDepth + 1));
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.status().message().find("64 levels"), std::string::npos) << deep.status();
+  EXPECT_FALSE(JsonDocument::Parse(std::string(100000, '{')).ok());
+}
+
+TEST(JsonReaderTest, AByteOrderMarkAndSurroundingWhitespaceAreSkipped) {
+  const StatusOr<JsonDocument> doc = JsonDocument::Parse("\xEF\xBB\xBF \t\r\n{\"a\": true} \n");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_TRUE(doc->root().at("a").boolean());
+}
+
+TEST(JsonReaderTest, IntegersAreReadExactlyOrRefused) {
+  const StatusOr<JsonDocument> doc = JsonDocument::Parse(
+      R"({"small": 7, "negative": -7, "zero": -0, "min": -9223372036854775808,
+          "max": 18446744073709551615, "huge": 18446744073709551616,
+          "below": -9223372036854775809, "fraction": 1.0, "exponent": 1e2})");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  const JsonValue r = doc->root();
+  EXPECT_EQ(r.at("small").integer<int>(), 7);
+  EXPECT_EQ(r.at("negative").integer<int>(), -7);
+  EXPECT_EQ(r.at("zero").integer<std::uint32_t>(), 0u);
+  EXPECT_EQ(r.at("min").integer<std::int64_t>(), std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(r.at("max").integer<std::uint64_t>(), std::numeric_limits<std::uint64_t>::max());
+  EXPECT_THROW((void)r.at("small").integer<int>(0, 5), JsonReadError);
+  EXPECT_THROW((void)r.at("negative").integer<std::uint32_t>(), JsonReadError);
+  EXPECT_THROW((void)r.at("max").integer<std::int64_t>(), JsonReadError);
+  EXPECT_THROW((void)r.at("huge").integer<std::uint64_t>(), JsonReadError);
+  EXPECT_THROW((void)r.at("below").integer<std::int64_t>(), JsonReadError);
+  EXPECT_THROW((void)r.at("fraction").integer<int>(), JsonReadError);
+  EXPECT_THROW((void)r.at("exponent").integer<int>(), JsonReadError);
+  EXPECT_FALSE(r.at("fraction").is_integral());
+}
+
+TEST(JsonReaderTest, AccessorsNameTheMemberTheyCouldNotRead) {
+  const StatusOr<JsonDocument> doc = JsonDocument::Parse(R"({"cmid": 5, "list": ["a", 1]})");
+  ASSERT_TRUE(doc.ok());
+  const JsonValue r = doc->root();
+  const auto message = [](const auto& read) -> std::string {
+    try {
+      read();
+    } catch (const JsonReadError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  EXPECT_EQ(message([&] { (void)r.at("cmid").string(); }), "\"cmid\" is a number, not a string");
+  EXPECT_EQ(message([&] { (void)r.at("edition"); }),
+            "member \"edition\" is missing from the document");
+  EXPECT_EQ(message([&] { (void)r.at("cmid").at("x"); }), "\"cmid\" is a number, not an object");
+  EXPECT_EQ(message([&] { (void)r.at("list").strings(); }), "\"list\" is a number, not a string");
+  EXPECT_EQ(message([&] { (void)r.string(); }), "the document is an object, not a string");
+  EXPECT_FALSE(r.find("edition").has_value());
+  EXPECT_TRUE(r.contains("list"));
+}
+
+}  // namespace
+}  // namespace licet
