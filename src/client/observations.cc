@@ -23,7 +23,9 @@ Observations ReadObservations(const fs::path& root) {
     return v && v->is_string() ? std::string(v->string()) : std::string();
   };
   const auto time = [&text](std::string_view key) -> std::optional<TimePoint> {
-    StatusOr<TimePoint> t = ParseIso8601(text(key));
+    const std::string value = text(key);
+    if (value.empty()) return std::nullopt;  // (not a failed parse: that formats an error)
+    StatusOr<TimePoint> t = ParseIso8601(value);
     return t.ok() ? std::optional<TimePoint>(*t) : std::nullopt;
   };
   o.trusted_time = time("trusted_time").value_or(TimePoint{});
