@@ -4,14 +4,15 @@
 #include "licet/core/phone_activation.h"
 
 #include <fmt/format.h>
-#include <openssl/bn.h>
-#include <openssl/ec.h>
 #include <openssl/obj_mac.h>
 #include <sodium.h>
 
 #include <algorithm>
 #include <cctype>
 #include <memory>
+
+#include "internal/lib_crypto.h"
+#include "licet/core/check.h"
 
 namespace licet::phone {
 namespace {
@@ -31,15 +32,35 @@ constexpr int kDamm[10][10] = {{0, 3, 1, 7, 5, 9, 8, 6, 4, 2}, {7, 0, 9, 2, 1, 5
                                {5, 8, 6, 9, 7, 2, 0, 1, 3, 4}, {8, 9, 4, 5, 3, 6, 2, 0, 1, 7},
                                {9, 4, 3, 8, 6, 1, 7, 2, 0, 5}, {2, 5, 8, 1, 4, 3, 6, 7, 9, 0}};
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
+// libcrypto's functions. Each entry point that does arithmetic has loaded them (RequireLibCrypto)
+// before any helper here runs.
+const core_internal::LibCrypto& Crypto() {
+  const StatusOr<const core_internal::LibCrypto*> lib = core_internal::LoadLibCrypto();
+  LICET_CHECK(lib.ok(), "libcrypto is loaded before phone activation's arithmetic runs");
+  return **lib;
+}
+
+struct BnFree {
+  void operator()(BIGNUM* p) const { Crypto().BN_clear_free(p); }
 };
-void FreeOpenSslString(char* p) { OPENSSL_free(p); }
-using Bn = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_clear_free>>;
-using BnCtx = std::unique_ptr<BN_CTX, Deleter<BN_CTX, BN_CTX_free>>;
-using Group = std::unique_ptr<EC_GROUP, Deleter<EC_GROUP, EC_GROUP_free>>;
-using Point = std::unique_ptr<EC_POINT, Deleter<EC_POINT, EC_POINT_free>>;
+struct BnCtxFree {
+  void operator()(BN_CTX* p) const { Crypto().BN_CTX_free(p); }
+};
+struct GroupFree {
+  void operator()(EC_GROUP* p) const { Crypto().EC_GROUP_free(p); }
+};
+struct PointFree {
+  void operator()(EC_POINT* p) const { Crypto().EC_POINT_free(p); }
+};
+struct OpenSslStringFree {
+  void operator()(char* p) const { Crypto().CRYPTO_free(p, OPENSSL_FILE, OPENSSL_LINE); }
+};
+using Bn = std::unique_ptr<BIGNUM, BnFree>;
+using BnCtx = std::unique_ptr<BN_CTX, BnCtxFree>;
+using Group = std::unique_ptr<EC_GROUP, GroupFree>;
+using Point = std::unique_ptr<EC_POINT, PointFree>;
+
+Status RequireLibCrypto() { return core_internal::LoadLibCrypto().status(); }
 
 Status Internal(std::string_view what) {
   return Status(ErrorCode::kInternal, fmt::format("phone activation: {} failed", what));
@@ -50,21 +71,23 @@ Status BadData(std::string_view what, std::string_view why) {
 }
 
 struct Curve {
-  Group group{EC_GROUP_new_by_curve_name(NID_brainpoolP160r1)};
-  BnCtx ctx{BN_CTX_new()};
-  Bn order{BN_new()};
+  Group group{Crypto().EC_GROUP_new_by_curve_name(NID_brainpoolP160r1)};
+  BnCtx ctx{Crypto().BN_CTX_new()};
+  Bn order{Crypto().BN_new()};
   bool ok = false;
-  Curve() { ok = group && ctx && order && EC_GROUP_get_order(group.get(), order.get(), ctx.get()); }
+  Curve() {
+    ok = group && ctx && order && Crypto().EC_GROUP_get_order(group.get(), order.get(), ctx.get());
+  }
 };
 
 Bn BnFromBytes(const std::uint8_t* data, std::size_t size) {
-  return Bn(BN_bin2bn(data, static_cast<int>(size), nullptr));
+  return Bn(Crypto().BN_bin2bn(data, static_cast<int>(size), nullptr));
 }
 
 // Compressed encoding of a point (21 bytes); false for the point at infinity.
 bool Compress(const Curve& c, const EC_POINT* p, std::array<std::uint8_t, 21>& out) {
-  return EC_POINT_point2oct(c.group.get(), p, POINT_CONVERSION_COMPRESSED, out.data(), out.size(),
-                            c.ctx.get()) == out.size();
+  return Crypto().EC_POINT_point2oct(c.group.get(), p, POINT_CONVERSION_COMPRESSED, out.data(),
+                                     out.size(), c.ctx.get()) == out.size();
 }
 
 // BLAKE2b-512 of the parts, each prefixed by its length.
@@ -188,19 +211,21 @@ StatusOr<InstallationIdFields> ParseInstallationId(std::string_view text) {
 }
 
 StatusOr<PhoneKey> PhoneKey::Derive(std::string_view seed) {
+  LICET_RETURN_IF_ERROR(RequireLibCrypto());
   const Curve c;
   if (!c.ok) return Internal("loading brainpoolP160r1");
   const auto h = Hash({"licet/phone-key/v1", seed});
   // x = H mod (n - 1) + 1: never zero.
   Bn x = BnFromBytes(h.data(), h.size());
-  Bn n1(BN_dup(c.order.get()));
-  if (!x || !n1 || !BN_sub_word(n1.get(), 1) || !BN_mod(x.get(), x.get(), n1.get(), c.ctx.get()) ||
-      !BN_add_word(x.get(), 1))
+  Bn n1(Crypto().BN_dup(c.order.get()));
+  if (!x || !n1 || !Crypto().BN_sub_word(n1.get(), 1) ||
+      !Crypto().BN_mod(x.get(), x.get(), n1.get(), c.ctx.get()) ||
+      !Crypto().BN_add_word(x.get(), 1))
     return Internal("deriving the key");
   PhoneKey key;
-  Point p(EC_POINT_new(c.group.get()));
-  if (!p || BN_bn2binpad(x.get(), key.secret.data(), key.secret.size()) < 0 ||
-      !EC_POINT_mul(c.group.get(), p.get(), x.get(), nullptr, nullptr, c.ctx.get()) ||
+  Point p(Crypto().EC_POINT_new(c.group.get()));
+  if (!p || Crypto().BN_bn2binpad(x.get(), key.secret.data(), key.secret.size()) < 0 ||
+      !Crypto().EC_POINT_mul(c.group.get(), p.get(), x.get(), nullptr, nullptr, c.ctx.get()) ||
       !Compress(c, p.get(), key.public_key))
     return Internal("computing the public key");
   return key;
@@ -219,6 +244,7 @@ StatusOr<PhoneKey> PhoneKey::Generate() {
 
 StatusOr<std::string> SignConfirmationId(const InstallationIdFields& iid,
                                          std::string_view product_id, const PhoneKey& key) {
+  LICET_RETURN_IF_ERROR(RequireLibCrypto());
   const Curve c;
   if (!c.ok) return Internal("loading brainpoolP160r1");
   const std::string msg = Message(iid, product_id);
@@ -227,27 +253,28 @@ StatusOr<std::string> SignConfirmationId(const InstallationIdFields& iid,
   const auto kh = Hash({"licet/phone-k/v1", View(key.secret.data(), key.secret.size()), msg});
   Bn k = BnFromBytes(kh.data(), kh.size());
   Bn x = BnFromBytes(key.secret.data(), key.secret.size());
-  Point r(EC_POINT_new(c.group.get()));
+  Point r(Crypto().EC_POINT_new(c.group.get()));
   std::array<std::uint8_t, 21> r_bytes{};
-  if (!k || !x || !r || !BN_mod(k.get(), k.get(), c.order.get(), c.ctx.get()) ||
-      BN_is_zero(k.get()) ||
-      !EC_POINT_mul(c.group.get(), r.get(), k.get(), nullptr, nullptr, c.ctx.get()) ||
+  if (!k || !x || !r || !Crypto().BN_mod(k.get(), k.get(), c.order.get(), c.ctx.get()) ||
+      Crypto().BN_is_zero(k.get()) ||
+      !Crypto().EC_POINT_mul(c.group.get(), r.get(), k.get(), nullptr, nullptr, c.ctx.get()) ||
       !Compress(c, r.get(), r_bytes))
     return Internal("signing");
   const auto eh = Hash({"licet/phone-e/v1", View(r_bytes.data(), r_bytes.size()), msg});
   Bn e = BnFromBytes(eh.data(), kChallengeBytes);
-  Bn ex(BN_new());
-  Bn s(BN_new());
+  Bn ex(Crypto().BN_new());
+  Bn s(Crypto().BN_new());
   // s = k - e x mod n
-  if (!e || !ex || !s || !BN_mod_mul(ex.get(), e.get(), x.get(), c.order.get(), c.ctx.get()) ||
-      !BN_mod_sub(s.get(), k.get(), ex.get(), c.order.get(), c.ctx.get()))
+  if (!e || !ex || !s ||
+      !Crypto().BN_mod_mul(ex.get(), e.get(), x.get(), c.order.get(), c.ctx.get()) ||
+      !Crypto().BN_mod_sub(s.get(), k.get(), ex.get(), c.order.get(), c.ctx.get()))
     return Internal("signing");
   std::array<std::uint8_t, kSignatureBytes> sig{};
   std::copy(eh.begin(), eh.begin() + kChallengeBytes, sig.begin());
-  if (BN_bn2binpad(s.get(), sig.data() + kChallengeBytes, kResponseBytes) < 0)
+  if (Crypto().BN_bn2binpad(s.get(), sig.data() + kChallengeBytes, kResponseBytes) < 0)
     return Internal("signing");
   Bn whole = BnFromBytes(sig.data(), sig.size());
-  std::unique_ptr<char, Deleter<char, FreeOpenSslString>> dec(BN_bn2dec(whole.get()));
+  std::unique_ptr<char, OpenSslStringFree> dec(Crypto().BN_bn2dec(whole.get()));
   if (!dec) return Internal("formatting the CID");
   std::string digits(dec.get());
   digits.insert(0, static_cast<std::size_t>(kCidGroups * kDataDigits) - digits.size(), '0');
@@ -255,16 +282,18 @@ StatusOr<std::string> SignConfirmationId(const InstallationIdFields& iid,
 }
 
 StatusOr<std::vector<std::uint8_t>> ParseConfirmationId(std::string_view text) {
+  LICET_RETURN_IF_ERROR(RequireLibCrypto());
   LICET_ASSIGN_OR_RETURN(const std::string digits, Ungroup(text, kCidGroups, "confirmation ID"));
   BIGNUM* raw = nullptr;
   const std::string trimmed =
       digits.substr(std::min(digits.find_first_not_of('0'), digits.size() - 1));
-  if (BN_dec2bn(&raw, trimmed.c_str()) == 0) return BadData("confirmation ID", "not a number");
+  if (Crypto().BN_dec2bn(&raw, trimmed.c_str()) == 0)
+    return BadData("confirmation ID", "not a number");
   Bn v(raw);
-  if (BN_num_bytes(v.get()) > static_cast<int>(kSignatureBytes))
+  if ((Crypto().BN_num_bits(v.get()) + 7) / 8 > static_cast<int>(kSignatureBytes))
     return BadData("confirmation ID", "its number is out of range");
   std::vector<std::uint8_t> sig(kSignatureBytes);
-  if (BN_bn2binpad(v.get(), sig.data(), static_cast<int>(sig.size())) < 0)
+  if (Crypto().BN_bn2binpad(v.get(), sig.data(), static_cast<int>(sig.size())) < 0)
     return Internal("reading the CID");
   return sig;
 }
@@ -272,23 +301,25 @@ StatusOr<std::vector<std::uint8_t>> ParseConfirmationId(std::string_view text) {
 Status VerifyConfirmationId(const std::vector<std::uint8_t>& cid, const InstallationIdFields& iid,
                             std::string_view product_id,
                             const std::array<std::uint8_t, 21>& public_key) {
+  LICET_RETURN_IF_ERROR(RequireLibCrypto());
   if (cid.size() != kSignatureBytes) return BadData("confirmation ID", "wrong size");
   const Curve c;
   if (!c.ok) return Internal("loading brainpoolP160r1");
-  Point p(EC_POINT_new(c.group.get()));
-  if (!p || !EC_POINT_oct2point(c.group.get(), p.get(), public_key.data(), public_key.size(),
-                                c.ctx.get()))
+  Point p(Crypto().EC_POINT_new(c.group.get()));
+  if (!p || !Crypto().EC_POINT_oct2point(c.group.get(), p.get(), public_key.data(),
+                                         public_key.size(), c.ctx.get()))
     return BadData("phone-activation public key", "not a point of brainpoolP160r1");
   Bn e = BnFromBytes(cid.data(), kChallengeBytes);
   Bn s = BnFromBytes(cid.data() + kChallengeBytes, kResponseBytes);
   const Status mismatch(ErrorCode::kCidIidMismatch,
                         "the confirmation ID was not made for this installation ID",
                         "Read the installation ID to the vendor again: licet slmgr /dti");
-  if (!e || !s || BN_cmp(s.get(), c.order.get()) >= 0) return mismatch;
+  if (!e || !s || Crypto().BN_cmp(s.get(), c.order.get()) >= 0) return mismatch;
   // R = sG + eP must hash back to e.
-  Point r(EC_POINT_new(c.group.get()));
+  Point r(Crypto().EC_POINT_new(c.group.get()));
   std::array<std::uint8_t, 21> r_bytes{};
-  if (!r || !EC_POINT_mul(c.group.get(), r.get(), s.get(), p.get(), e.get(), c.ctx.get()) ||
+  if (!r ||
+      !Crypto().EC_POINT_mul(c.group.get(), r.get(), s.get(), p.get(), e.get(), c.ctx.get()) ||
       !Compress(c, r.get(), r_bytes))
     return mismatch;
   const auto eh =

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Two properties of the built liblicet.so that keep an application's start and its first license
+# check cheap (bench/RESULTS.md, "Application SDK"), which nothing else would notice losing:
+# 1. It does not link OpenSSL: libcrypto is loaded only when a phone activation is verified
+#    (src/core/internal/lib_crypto.h), not at every start of every application.
+# 2. first_check.order, the functions its link lays out side by side for a first check, still
+#    names them: a function renamed or removed since leaves a name that matches nothing, and the
+#    layout silently loses it. Fails when more than a quarter of the names match no function (not
+#    fewer: the list comes from a Release build, and a build at another optimisation level names a
+#    few clones otherwise, e.g. 9 of 110 in a RelWithDebInfo build).
+#   startup_cost_test.sh LIBLICET_SO FIRST_CHECK_ORDER
+set -euo pipefail
+lib="$1"
+order="$2"
+
+needed=$(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+echo "$(basename "$lib") needs: $(echo $needed)"
+if echo "$needed" | grep -E '^lib(crypto|ssl)\.'; then
+  echo "liblicet.so links OpenSSL again: reach it through LoadLibCrypto (lib_crypto.h)" >&2
+  exit 1
+fi
+
+functions=$(mktemp)
+listed=$(mktemp)
+trap 'rm -f "$functions" "$listed"' EXIT
+nm --defined-only "$lib" | awk '$2 ~ /^[tTwW]$/ { print $3 }' | sort -u > "$functions"
+grep '^\.text\.' "$order" | sed 's/^\.text\.//' | sort -u > "$listed"
+total=$(wc -l < "$listed")
+missing=$(comm -23 "$listed" "$functions" | wc -l)
+echo "first_check.order: $missing of $total functions not in $(basename "$lib")"
+if [ "$total" -lt 20 ] || [ $((missing * 4)) -gt "$total" ]; then
+  comm -23 "$listed" "$functions" | head -20
+  echo "first_check.order is stale: run scripts/update-first-check-order and commit the result" >&2
+  exit 1
+fi
