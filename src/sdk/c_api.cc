@@ -22,6 +22,9 @@ using licet::Status;
 
 thread_local licet_code t_code = LICET_OK;
 thread_local std::string t_message;
+// Whether t_message holds anything: a success (every first check) then touches only this flag,
+// not the string, whose first use in a thread sets up its destructor.
+thread_local bool t_has_message = false;
 
 // The smallest licet_state / licet_open_options this library accepts: version 1 of each. The ABI
 // is frozen: later versions only append members, so these sizes and offsets never change.
@@ -46,10 +49,12 @@ static_assert(LICET_ENFORCE_NAG == static_cast<int>(licet::Enforcement::kNag));
 licet_code Record(const Status& s) {
   t_code = static_cast<licet_code>(s.code());
   if (s.ok()) {
-    t_message.clear();
+    if (t_has_message) t_message.clear();
+    t_has_message = false;
   } else {
     // The code is licet_last_error_code(); the message says what happened and how to fix it.
     t_message = fmt::format("{} (fix: {})", s.message(), s.remedy());
+    t_has_message = true;
   }
   return t_code;
 }
@@ -168,7 +173,7 @@ licet_code licet_apply_pending(licet_installation* installation, int* applied) {
 
 licet_code licet_last_error_code(void) { return t_code; }
 
-const char* licet_last_error_message(void) { return t_message.c_str(); }
+const char* licet_last_error_message(void) { return t_has_message ? t_message.c_str() : ""; }
 
 const char* licet_code_symbol(licet_code code) {
   const licet::ErrorInfo* info = licet::FindError(code);

@@ -165,7 +165,10 @@ StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load(bool at_start) const {
                               "this application trusts",
                               root.string(), record.vendor_key_id));
   }
-  Snapshot s;
+  // The record moves into the snapshot once, here: a move assignment later would be one more
+  // large function for a first check to load.
+  Snapshot s{.record = std::move(record)};
+  const client::InstallRecord& rec = s.record;
   s.observations = client::ReadObservations(root);
   s.boot_on_disk = s.observations.boot;
   // The hardware: reused from earlier in this boot at start, else read now (without the lab
@@ -174,7 +177,7 @@ StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load(bool at_start) const {
   std::optional<HardwareBinding> hardware;
   const client::BootHardware& seen = s.observations.boot;
   if (at_start && !boot_id.empty() && seen.boot_id == boot_id &&
-      seen.seal == BootHardwareSeal(seen, record)) {
+      seen.seal == BootHardwareSeal(seen, rec)) {
     hardware = HardwareBinding::Parse(seen.hardware);
     s.virtualization = {.virtual_machine = seen.virtual_machine, .container = seen.container};
   }
@@ -185,19 +188,18 @@ StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load(bool at_start) const {
                                                .hardware = hardware->ToString(),
                                                .virtual_machine = s.virtualization.virtual_machine,
                                                .container = s.virtualization.container};
-    s.observations.boot.seal = BootHardwareSeal(s.observations.boot, record);
+    s.observations.boot.seal = BootHardwareSeal(s.observations.boot, rec);
   }
-  if (record.profile.lab) hardware = client::ApplyLabHardware(root, *hardware);
+  if (rec.profile.lab) hardware = client::ApplyLabHardware(root, *hardware);
   const bool sealed =
-      client::StoreSealMatches(store_text, record.seal, record.cmid, record.vendor_public_key);
+      client::StoreSealMatches(store_text, rec.seal, rec.cmid, rec.vendor_public_key);
   s.integrity = client::CheckIntegrity(
-      client::IntegritySubject{.record = &record,
+      client::IntegritySubject{.record = &rec,
                                .seal_matches = sealed,
-                               .product_id = record.product_id,
+                               .product_id = rec.product_id,
                                .vendor_public_key = key,
-                               .phone_public_key = record.profile.phone_public_key},
+                               .phone_public_key = rec.profile.phone_public_key},
       *hardware);
-  s.record = std::move(record);
   return s;
 }
 
