@@ -13,8 +13,8 @@ constexpr const char* kLibCryptoSoname = "libcrypto.so.3";
 
 StatusOr<LibCrypto> Load() {
   // RTLD_NOLOAD first: a process that links OpenSSL (licet-server, the CLI) has it already.
-  void* handle = ::dlopen(kLibCryptoSoname, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
-  if (handle == nullptr) handle = ::dlopen(kLibCryptoSoname, RTLD_NOW | RTLD_LOCAL);
+  void* handle = ::dlopen(kLibCryptoSoname, RTLD_LAZY | RTLD_LOCAL | RTLD_NOLOAD);
+  if (handle == nullptr) handle = ::dlopen(kLibCryptoSoname, RTLD_LAZY | RTLD_LOCAL);
   if (handle == nullptr) {
     return Status(
         ErrorCode::kInternal,
