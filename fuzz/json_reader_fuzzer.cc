@@ -8,49 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "internal/json_compare.h"
 #include "licet/core/check.h"
 #include "licet/core/json_reader.h"
-
-namespace {
-
-using licet::JsonType;
-using licet::JsonValue;
-
-bool SameValue(const JsonValue& v, const nlohmann::json& n) {
-  switch (v.type()) {
-    case JsonType::kNull:
-      return n.is_null();
-    case JsonType::kBool:
-      return n.is_boolean() && v.boolean() == n.get<bool>();
-    case JsonType::kString:
-      return n.is_string() && v.string() == n.get_ref<const std::string&>();
-    case JsonType::kNumber:
-      if (n.is_number_unsigned()) return v.integer<std::uint64_t>() == n.get<std::uint64_t>();
-      if (n.is_number_integer()) return v.integer<std::int64_t>() == n.get<std::int64_t>();
-      return n.is_number_float();
-    case JsonType::kArray: {
-      const std::vector<JsonValue> e = v.elements();
-      if (!n.is_array() || e.size() != n.size()) return false;
-      for (std::size_t i = 0; i < e.size(); ++i) {
-        if (!SameValue(e[i], n[i])) return false;
-      }
-      return true;
-    }
-    case JsonType::kObject: {
-      const auto members = v.members();
-      if (!n.is_object() || members.size() != n.size()) return false;
-      for (const auto& [name, value] : members) {
-        const auto it = n.find(std::string(name));
-        if (it == n.end() || !SameValue(value, *it)) return false;
-        LICET_CHECK(v.find(name).has_value(), "a member is found by its name");
-      }
-      return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -73,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (doc.ok()) {
     if (number_overflow) return 0;
     LICET_CHECK(!theirs.is_discarded(), "what JsonDocument accepts, nlohmann-json accepts");
-    LICET_CHECK(SameValue(doc->root(), theirs), "both read the same values");
+    LICET_CHECK(licet::core_internal::SameJsonValue(doc->root(), theirs),
+                "both read the same values");
   } else if (!theirs.is_discarded()) {
     const std::string why(doc.status().message());
     LICET_CHECK(why.find("appears twice") != std::string::npos ||

@@ -93,38 +93,41 @@ class JsonParser {
     if (depth > JsonDocument::kMaxDepth) return Error("nesting at most 64 levels deep");
     const std::uint32_t self = Append(Node{.type = JsonType::kObject});
     ++pos_;  // '{'
-    SkipSpace();
     const std::size_t names_before = names_.size();
-    if (Peek() == '}') {
+    bool more = FirstFollows('}');
+    while (more) {
+      SkipSpace();
+      if (Peek() != '"') return Error("a member name");
+      const std::size_t name_at = pos_;
+      LICET_ASSIGN_OR_RETURN(const std::string_view name, String());
+      Close(Append(Node{.type = JsonType::kString, .text = name}));
+      names_.push_back({name, name_at});
+      SkipSpace();
+      if (Peek() != ':') return Error("':'");
       ++pos_;
-    } else {
-      for (;;) {
-        if (Peek() != '"') return Error("a member name");
-        const std::size_t name_at = pos_;
-        LICET_ASSIGN_OR_RETURN(const std::string_view name, String());
-        Close(Append(Node{.type = JsonType::kString, .text = name}));
-        names_.push_back({name, name_at});
-        SkipSpace();
-        if (Peek() != ':') return Error("':'");
-        ++pos_;
-        SkipSpace();
-        LICET_RETURN_IF_ERROR(Value(depth));
-        SkipSpace();
-        if (Peek() == ',') {
-          ++pos_;
-          SkipSpace();
-          continue;
-        }
-        if (Peek() == '}') {
-          ++pos_;
-          break;
-        }
-        return Error("',' or '}'");
-      }
+      SkipSpace();
+      LICET_RETURN_IF_ERROR(Value(depth));
+      LICET_ASSIGN_OR_RETURN(more, AnotherFollows('}'));
     }
     LICET_RETURN_IF_ERROR(UniqueNames(names_before));
     Close(self);
     return OkStatus();
+  }
+
+  // Just inside an array or object: false if `close` ends it at once (consumed).
+  bool FirstFollows(char close) {
+    SkipSpace();
+    if (Peek() != close) return true;
+    ++pos_;
+    return false;
+  }
+
+  // After an element or a member: true at ',' (another one follows), false at `close` (the end;
+  // both consumed).
+  StatusOr<bool> AnotherFollows(char close) {
+    SkipSpace();
+    if (Peek() == ',' || Peek() == close) return text_[pos_++] == ',';
+    return Error(close == '}' ? "',' or '}'" : "',' or ']'");
   }
 
   // The names this object added to names_ (from `first`) must differ; they are dropped after.
@@ -146,24 +149,11 @@ class JsonParser {
     if (depth > JsonDocument::kMaxDepth) return Error("nesting at most 64 levels deep");
     const std::uint32_t self = Append(Node{.type = JsonType::kArray});
     ++pos_;  // '['
-    SkipSpace();
-    if (Peek() == ']') {
-      ++pos_;
-    } else {
-      for (;;) {
-        LICET_RETURN_IF_ERROR(Value(depth));
-        SkipSpace();
-        if (Peek() == ',') {
-          ++pos_;
-          SkipSpace();
-          continue;
-        }
-        if (Peek() == ']') {
-          ++pos_;
-          break;
-        }
-        return Error("',' or ']'");
-      }
+    bool more = FirstFollows(']');
+    while (more) {
+      SkipSpace();
+      LICET_RETURN_IF_ERROR(Value(depth));
+      LICET_ASSIGN_OR_RETURN(more, AnotherFollows(']'));
     }
     Close(self);
     return OkStatus();

@@ -4,46 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "internal/json_compare.h"
+
 namespace licet {
 namespace {
-
-// Whether `v` holds what nlohmann-json parsed from the same text (integers compared exactly,
-// other numbers by kind only).
-bool SameValue(const JsonValue& v, const nlohmann::json& n) {
-  switch (v.type()) {
-    case JsonType::kNull:
-      return n.is_null();
-    case JsonType::kBool:
-      return n.is_boolean() && v.boolean() == n.get<bool>();
-    case JsonType::kString:
-      return n.is_string() && v.string() == n.get<std::string>();
-    case JsonType::kNumber:
-      if (!n.is_number()) return false;
-      if (n.is_number_unsigned()) return v.integer<std::uint64_t>() == n.get<std::uint64_t>();
-      if (n.is_number_integer()) return v.integer<std::int64_t>() == n.get<std::int64_t>();
-      return true;
-    case JsonType::kArray: {
-      if (!n.is_array()) return false;
-      const std::vector<JsonValue> e = v.elements();
-      if (e.size() != n.size()) return false;
-      for (std::size_t i = 0; i < e.size(); ++i) {
-        if (!SameValue(e[i], n[i])) return false;
-      }
-      return true;
-    }
-    case JsonType::kObject: {
-      if (!n.is_object()) return false;
-      const auto members = v.members();
-      if (members.size() != n.size()) return false;
-      for (const auto& [name, value] : members) {
-        const auto it = n.find(std::string(name));
-        if (it == n.end() || !SameValue(value, *it)) return false;
-      }
-      return true;
-    }
-  }
-  return false;
-}
 
 TEST(JsonReaderTest, ReadsWhatNlohmannJsonWrites) {
   const nlohmann::json written = {
@@ -64,7 +28,7 @@ TEST(JsonReaderTest, ReadsWhatNlohmannJsonWrites) {
     const std::string text = written.dump(indent);
     const StatusOr<JsonDocument> doc = JsonDocument::Parse(text);
     ASSERT_TRUE(doc.ok()) << doc.status();
-    EXPECT_TRUE(SameValue(doc->root(), nlohmann::json::parse(text))) << text;
+    EXPECT_TRUE(core_internal::SameJsonValue(doc->root(), nlohmann::json::parse(text))) << text;
   }
 }
 
