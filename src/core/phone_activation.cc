@@ -1,6 +1,7 @@
 // Short Schnorr signatures (80-bit challenge, 160-bit response) on brainpoolP160r1 with OpenSSL's
-// EC_POINT and BIGNUM arithmetic; hashing with libsodium's BLAKE2b. OpenSSL objects are held in
-// unique_ptrs with their free functions, so every early return releases them.
+// EC_POINT and BIGNUM arithmetic (libcrypto loaded on first use: internal/lib_crypto.h); hashing
+// with libsodium's BLAKE2b. OpenSSL objects are held in unique_ptrs with their free functions, so
+// every early return releases them.
 #include "licet/core/phone_activation.h"
 
 #include <fmt/format.h>
@@ -40,25 +41,19 @@ const core_internal::LibCrypto& Crypto() {
   return **lib;
 }
 
-struct BnFree {
-  void operator()(BIGNUM* p) const { Crypto().BN_clear_free(p); }
-};
-struct BnCtxFree {
-  void operator()(BN_CTX* p) const { Crypto().BN_CTX_free(p); }
-};
-struct GroupFree {
-  void operator()(EC_GROUP* p) const { Crypto().EC_GROUP_free(p); }
-};
-struct PointFree {
-  void operator()(EC_POINT* p) const { Crypto().EC_POINT_free(p); }
+// Frees an OpenSSL object with the libcrypto function `Free` (a member of LibCrypto).
+template <typename T, auto Free>
+struct Freer {
+  void operator()(T* p) const { (Crypto().*Free)(p); }
 };
 struct OpenSslStringFree {
   void operator()(char* p) const { Crypto().CRYPTO_free(p, OPENSSL_FILE, OPENSSL_LINE); }
 };
-using Bn = std::unique_ptr<BIGNUM, BnFree>;
-using BnCtx = std::unique_ptr<BN_CTX, BnCtxFree>;
-using Group = std::unique_ptr<EC_GROUP, GroupFree>;
-using Point = std::unique_ptr<EC_POINT, PointFree>;
+using core_internal::LibCrypto;
+using Bn = std::unique_ptr<BIGNUM, Freer<BIGNUM, &LibCrypto::BN_clear_free>>;
+using BnCtx = std::unique_ptr<BN_CTX, Freer<BN_CTX, &LibCrypto::BN_CTX_free>>;
+using Group = std::unique_ptr<EC_GROUP, Freer<EC_GROUP, &LibCrypto::EC_GROUP_free>>;
+using Point = std::unique_ptr<EC_POINT, Freer<EC_POINT, &LibCrypto::EC_POINT_free>>;
 
 Status RequireLibCrypto() { return core_internal::LoadLibCrypto().status(); }
 
