@@ -53,8 +53,10 @@ StatusOr<std::string> Base64UrlDecode(std::string_view text) {
 }
 
 PreparedFooter PrepareFooter(std::string_view footer) {
-  return PreparedFooter{std::string(footer),
-                        footer.empty() ? std::string() : "." + Base64UrlEncode(footer)};
+  // Appended: GCC 12 at -O3 warns falsely (-Wrestrict) on `"." + Base64UrlEncode(footer)`.
+  std::string encoded;
+  if (!footer.empty()) encoded.append(".").append(Base64UrlEncode(footer));
+  return PreparedFooter{std::string(footer), std::move(encoded)};
 }
 
 std::string SignV4Public(std::string_view payload, const PreparedFooter& footer,
