@@ -184,10 +184,12 @@ std::string HostValue() {
 }
 
 // The lab overrides: component -> raw value, for the components lab-hardware.json names.
-std::vector<std::pair<HardwareComponent, std::string>> LabOverrides(const fs::path& root) {
-  std::vector<std::pair<HardwareComponent, std::string>> out;
-  const std::string text = ReadSmall(LabHardwarePath(root).c_str(), 8192);
-  if (text.empty()) return out;
+using LabValues = std::vector<std::pair<HardwareComponent, std::string>>;
+
+// Not inlined into LabOverrides: a lab installation without lab-hardware.json, the usual case,
+// does not load the JSON parser's code at its first check.
+[[gnu::noinline]] LabValues ParseLabOverrides(const std::string& text) {
+  LabValues out;
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return out;
   for (std::size_t i = 0; i < kHardwareComponentCount; ++i) {
@@ -196,6 +198,12 @@ std::vector<std::pair<HardwareComponent, std::string>> LabOverrides(const fs::pa
     if (it != j.end() && it->is_string()) out.emplace_back(c, it->get<std::string>());
   }
   return out;
+}
+
+LabValues LabOverrides(const fs::path& root) {
+  const std::string text = ReadSmall(LabHardwarePath(root).c_str(), 8192);
+  if (text.empty()) return {};
+  return ParseLabOverrides(text);
 }
 
 bool Contains(const std::string& haystack, std::string_view needle) {

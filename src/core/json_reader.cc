@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 namespace licet {
 
@@ -16,9 +17,11 @@ class JsonParser {
   explicit JsonParser(std::string_view text, JsonDocument& doc) : text_(text), doc_(doc) {}
 
   Status Run() {
-    doc_.decoded_ = std::make_unique<char[]>(text_.size() + 1);
-    // Rarely more than one value per eight bytes of text; the vector grows past it if need be.
-    doc_.nodes_.reserve(text_.size() / 8 + 4);
+    // At most one value more than there are commas and openings (strings holding those only make
+    // it larger): one allocation, close to the size needed, which a first check pays for by the
+    // page (docs/sdk.md).
+    const auto count = [&](char c) { return std::count(text_.begin(), text_.end(), c); };
+    doc_.nodes_.reserve(static_cast<std::size_t>(1 + count(',') + count('[') + count('{')));
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
     SkipSpace();
     LICET_RETURN_IF_ERROR(Value(0));
@@ -131,15 +134,28 @@ class JsonParser {
   }
 
   // The names this object added to names_ (from `first`) must differ; they are dropped after.
+  // A small object's names are compared pair by pair: quicker than sorting a few, and a first
+  // license check then does not load std::sort's code. Larger ones (any number) are sorted.
   Status UniqueNames(std::size_t first) {
+    constexpr std::size_t kComparedPairwise = 24;
     const auto begin = names_.begin() + static_cast<std::ptrdiff_t>(first);
-    std::sort(begin, names_.end());
-    const auto twice = std::adjacent_find(
-        begin, names_.end(), [](const auto& a, const auto& b) { return a.first == b.first; });
-    if (twice != names_.end()) {
+    std::optional<std::pair<std::string_view, std::size_t>> twice;  // the name, its second place
+    if (names_.size() - first <= kComparedPairwise) {
+      for (auto a = begin; a != names_.end() && !twice; ++a) {
+        const auto b = std::find_if(std::next(a), names_.end(),
+                                    [&](const auto& later) { return later.first == a->first; });
+        if (b != names_.end()) twice = *b;
+      }
+    } else {
+      std::sort(begin, names_.end());
+      const auto a = std::adjacent_find(
+          begin, names_.end(), [](const auto& x, const auto& y) { return x.first == y.first; });
+      if (a != names_.end()) twice = *std::next(a);
+    }
+    if (twice) {
       return Status(ErrorCode::kInvalidArgument,
                     fmt::format("not valid JSON: at byte {}, member \"{}\" appears twice",
-                                std::next(twice)->second, twice->first));
+                                twice->second, twice->first));
     }
     names_.resize(first);
     return OkStatus();
@@ -221,7 +237,12 @@ class JsonParser {
         ++pos_;
         continue;
       }
-      if (out == nullptr) out = doc_.decoded_.get() + decoded_used_;
+      if (out == nullptr) {
+        // The first escape in the document sizes the buffer to the whole text (decoding never
+        // lengthens a string), so views into it stay valid as it fills.
+        if (!doc_.decoded_) doc_.decoded_ = std::make_unique_for_overwrite<char[]>(text_.size());
+        out = doc_.decoded_.get() + decoded_used_;
+      }
       put(text_.substr(copied_to, pos_ - copied_to));
       LICET_RETURN_IF_ERROR(Escape(out));
       copied_to = pos_;
@@ -235,8 +256,9 @@ class JsonParser {
     return std::string_view(begin, static_cast<std::size_t>(out - begin));
   }
 
-  // One multi-byte UTF-8 sequence at pos_, advanced past it.
-  Status Utf8Sequence() {
+  // One multi-byte UTF-8 sequence at pos_, advanced past it. Not inlined, like Escape: String's
+  // loop over plain ASCII stays small (a first check pays for each page of code it runs).
+  [[gnu::noinline]] Status Utf8Sequence() {
     const auto byte = [&](std::size_t i) -> unsigned {
       return pos_ + i < text_.size() ? static_cast<unsigned char>(text_[pos_ + i]) : 0u;
     };
@@ -286,7 +308,7 @@ class JsonParser {
   }
 
   // The escape at pos_ (a backslash), decoded to `out` (advanced).
-  Status Escape(char*& out) {
+  [[gnu::noinline]] Status Escape(char*& out) {
     ++pos_;  // '\\'
     const char c = Peek();
     ++pos_;

@@ -1,5 +1,6 @@
 #include "licet/core/json_reader.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -120,6 +121,24 @@ TEST(JsonReaderTest, AMemberNamedTwiceIsRefused) {
   }
   // The same name in different objects is fine.
   EXPECT_TRUE(JsonDocument::Parse(R"({"a":{"a":1},"b":{"a":2}})").ok());
+  // The message points at the second one.
+  EXPECT_NE(JsonDocument::Parse(R"({"a":1,"b":2,"a":3})").status().message().find("at byte 13"),
+            std::string::npos);
+}
+
+TEST(JsonReaderTest, ALargeObjectIsCheckedForTwiceNamedMembersToo) {
+  // Small objects compare their names pair by pair, larger ones sort them: both ways are run.
+  for (const int members : {5, 24, 25, 300}) {
+    std::string unique = "{";
+    for (int i = 0; i < members; ++i) unique += fmt::format("{}\"m{}\":{}", i ? "," : "", i, i);
+    EXPECT_TRUE(JsonDocument::Parse(unique + "}").ok()) << members;
+    const std::string repeated = unique + fmt::format(",\"m{}\":0}}", members / 2);
+    const StatusOr<JsonDocument> doc = JsonDocument::Parse(repeated);
+    ASSERT_FALSE(doc.ok()) << members;
+    EXPECT_NE(doc.status().message().find(fmt::format("\"m{}\" appears twice", members / 2)),
+              std::string::npos)
+        << doc.status();
+  }
 }
 
 TEST(JsonReaderTest, NestingDeeperThanTheLimitIsRefused) {

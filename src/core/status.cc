@@ -4,6 +4,9 @@
 
 namespace licet {
 
+Status::Status(ErrorCode code, std::string message, std::string fix)
+    : code_(code), message_(std::move(message)), fix_(std::move(fix)) {}
+
 std::string_view Status::message() const {
   return message_.empty() ? info().message : std::string_view(message_);
 }

@@ -208,7 +208,7 @@ Status LicenseChecker::Reload(bool at_start) {
   if (loaded.ok()) PersistObservations(*loaded);
   std::unique_lock lock(mutex_);
   if (loaded.ok()) {
-    snapshot_ = std::move(*loaded);
+    snapshot_.emplace(std::move(*loaded));  // constructed in place: no move assignment to load
     snapshot_error_ = OkStatus();
   } else {
     snapshot_.reset();

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Two properties of the built liblicet.so that keep an application's start and its first license
 # check cheap (bench/RESULTS.md, "Application SDK"), which nothing else would notice losing:
-# 1. It does not link OpenSSL: libcrypto is loaded only when a phone activation is verified
-#    (src/core/internal/lib_crypto.h), not at every start of every application.
+# 1. It needs no shared library but the C library's: libsodium, fmt and the C++ runtime are linked
+#    into it (src/sdk/CMakeLists.txt), and OpenSSL's libcrypto is loaded only when a phone
+#    activation is verified (src/core/internal/lib_crypto.h), not at every start of every
+#    application.
 # 2. first_check.order, the functions its link lays out side by side for a first check, still
 #    names them: a function renamed or removed since leaves a name that matches nothing, and the
 #    layout silently loses it. Fails when more than a quarter of the names match no function (not
@@ -17,6 +19,10 @@ needed=$(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 echo "$(basename "$lib") needs: $(echo $needed)"
 if echo "$needed" | grep -E '^lib(crypto|ssl)\.'; then
   echo "liblicet.so links OpenSSL again: reach it through LoadLibCrypto (lib_crypto.h)" >&2
+  exit 1
+fi
+if echo "$needed" | grep -vE '^(libc|libm|ld-linux-x86-64)\.so'; then
+  echo "liblicet.so needs more than the C library: link the library above statically" >&2
   exit 1
 fi
 

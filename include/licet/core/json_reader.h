@@ -127,8 +127,8 @@ class JsonDocument {
   JsonDocument() = default;
 
   std::vector<Node> nodes_;
-  // Decoded strings that held escapes; sized to the text up front (decoding never lengthens a
-  // string), so views into it stay valid when the document moves.
+  // Decoded strings that held escapes; made at the first escape, sized to the whole text
+  // (decoding never lengthens a string), so views into it stay valid when the document moves.
   std::unique_ptr<char[]> decoded_;
 };
 

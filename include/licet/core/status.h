@@ -28,8 +28,10 @@ class [[nodiscard]] Status {
   /// An OK status.
   Status() = default;
   /// A status with `code`; `message` says what happened here, `fix` (optional) the exact command.
-  Status(ErrorCode code, std::string message, std::string fix = {})
-      : code_(code), message_(std::move(message)), fix_(std::move(fix)) {}
+  /// An error. Out of line and marked cold, so that the compiler moves every path that builds one
+  /// (and its message) away from the success path's code: a first license check in a fresh
+  /// process pays for each page of code it touches (docs/sdk.md).
+  [[gnu::cold]] Status(ErrorCode code, std::string message, std::string fix = {});
 
   [[nodiscard]] bool ok() const { return code_ == ErrorCode::kOk; }
   [[nodiscard]] ErrorCode code() const { return code_; }
