@@ -57,18 +57,13 @@ constexpr std::size_t kSignedBytes = 400;
 // The public key and the signature of that message, in hex, for the children's command line.
 std::string SignedMessageHex() {
   unsigned char seed[crypto_sign_SEEDBYTES] = {};
-  unsigned char pk[crypto_sign_PUBLICKEYBYTES];
   unsigned char sk[crypto_sign_SECRETKEYBYTES];
-  unsigned char sig[crypto_sign_BYTES];
+  unsigned char pk_and_sig[crypto_sign_PUBLICKEYBYTES + crypto_sign_BYTES];
   const unsigned char msg[kSignedBytes] = {};
-  crypto_sign_seed_keypair(pk, sk, seed);
-  crypto_sign_detached(sig, nullptr, msg, sizeof msg, sk);
-  std::string hex;
-  for (const unsigned char byte : std::string(reinterpret_cast<const char*>(pk), sizeof pk) +
-                                      std::string(reinterpret_cast<const char*>(sig), sizeof sig)) {
-    hex += fmt::format("{:02x}", byte);
-  }
-  return hex;
+  crypto_sign_seed_keypair(pk_and_sig, sk, seed);
+  crypto_sign_detached(pk_and_sig + crypto_sign_PUBLICKEYBYTES, nullptr, msg, sizeof msg, sk);
+  char hex[2 * sizeof pk_and_sig + 1];
+  return sodium_bin2hex(hex, sizeof hex, pk_and_sig, sizeof pk_and_sig);
 }
 
 // Decodes SignedMessageHex()'s text by hand: a library decoder would warm code of its own.

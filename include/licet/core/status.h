@@ -28,9 +28,9 @@ class [[nodiscard]] Status {
   /// An OK status.
   Status() = default;
   /// A status with `code`; `message` says what happened here, `fix` (optional) the exact command.
-  /// An error. Out of line and marked cold, so that the compiler moves every path that builds one
-  /// (and its message) away from the success path's code: a first license check in a fresh
-  /// process pays for each page of code it touches (docs/sdk.md).
+  /// Out of line and cold: the compiler moves every path that builds an error (and its message)
+  /// away from the success path's code, for a first license check pays for each page of code it
+  /// touches (docs/sdk.md).
   [[gnu::cold]] Status(ErrorCode code, std::string message, std::string fix = {});
 
   [[nodiscard]] bool ok() const { return code_ == ErrorCode::kOk; }
