@@ -11,6 +11,8 @@
 
 #include <cstring>
 
+#include "licet/core/key_minter.h"
+
 namespace licet {
 namespace {
 
@@ -63,31 +65,58 @@ std::uint32_t Checksum(U128 upper104) {
   return static_cast<std::uint32_t>(Blake2b64(kCheckContext, buf, sizeof buf) >> (64 - kCheckBits));
 }
 
-std::uint64_t ComputeMac(std::uint8_t version, std::uint32_t group, std::uint32_t serial,
-                         const KeyMacSecret& secret) {
-  unsigned char msg[kMacContext.size() + 9];
+// The MAC's message: context | version | group | serial.
+constexpr size_t kMacMessageSize = kMacContext.size() + 9;
+
+void MacMessage(std::uint8_t version, std::uint32_t group, std::uint32_t serial,
+                unsigned char (&msg)[kMacMessageSize]) {
   std::memcpy(msg, kMacContext.data(), kMacContext.size());
   unsigned char* p = msg + kMacContext.size();
   p[0] = version;
   PutBigEndian(group, 4, p + 1);
   PutBigEndian(serial, 4, p + 5);
+}
+
+// Finishes an HMAC whose key is absorbed in `state` (a copy): the top 52 bits of the digest.
+std::uint64_t FinishMac(crypto_auth_hmacsha256_state state, const unsigned char* msg, size_t len) {
   unsigned char digest[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, secret.bytes.data(), secret.bytes.size());
-  crypto_auth_hmacsha256_update(&state, msg, sizeof msg);
+  crypto_auth_hmacsha256_update(&state, msg, len);
   crypto_auth_hmacsha256_final(&state, digest);
   std::uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | digest[i];
   return v >> (64 - kMacBits);
 }
 
-std::string EncodeBase24(U128 value) {
-  std::string out(kProductKeyLength, 'B');
-  for (int i = kProductKeyLength - 1; i >= 0; --i) {
-    out[static_cast<size_t>(i)] = kProductKeyAlphabet[static_cast<size_t>(value % 24)];
-    value /= 24;
+crypto_auth_hmacsha256_state KeyedMacState(const KeyMacSecret& secret) {
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, secret.bytes.data(), secret.bytes.size());
+  return state;
+}
+
+std::uint64_t ComputeMac(std::uint8_t version, std::uint32_t group, std::uint32_t serial,
+                         const KeyMacSecret& secret) {
+  unsigned char msg[kMacMessageSize];
+  MacMessage(version, group, serial, msg);
+  return FinishMac(KeyedMacState(secret), msg, sizeof msg);
+}
+
+// 24^13: the value splits into a high part of 12 digits and a low part of 13, each of which fits
+// in 64 bits, so that 23 of the 25 divisions by 24 are 64-bit ones (a multiplication) and not
+// calls to the 128-bit division routine.
+constexpr std::uint64_t kPow24To13 = 876488338465357824ull;
+
+// Writes the `count` base-24 digits of `v` ending at `end` (exclusive).
+void PutBase24Digits(std::uint64_t v, int count, char* end) {
+  for (int i = 0; i < count; ++i) {
+    *--end = kProductKeyAlphabet[static_cast<size_t>(v % 24)];
+    v /= 24;
   }
-  return out;
+}
+
+// The 25 symbols of `value`, most significant first, into `out`.
+void EncodeBase24(U128 value, char (&out)[kProductKeyLength]) {
+  PutBase24Digits(static_cast<std::uint64_t>(value % kPow24To13), 13, out + kProductKeyLength);
+  PutBase24Digits(static_cast<std::uint64_t>(value / kPow24To13), 12, out + 12);
 }
 
 Status InvalidKey(std::string_view typed, std::string why) {
@@ -184,14 +213,35 @@ StatusOr<ProductKey> ProductKey::Parse(std::string_view typed) {
 
 ProductKey ProductKey::Generate(std::uint32_t group, std::uint32_t serial,
                                 const KeyMacSecret& secret) {
-  LICET_CHECK(group <= kMaxKeyGroup && serial <= kMaxKeySerial, "key group or serial out of range");
-  const std::uint64_t mac = ComputeMac(kProductKeyVersion, group, serial, secret);
+  // One mint, decoded again: the decoder re-checks the checksum and the header it just made.
+  StatusOr<ProductKey> key = Parse(KeyMinter(group, secret).Mint(serial).text_view());
+  LICET_CHECK(key.ok(), "a minted key does not decode");
+  return *std::move(key);
+}
+
+KeyMinter::KeyMinter(std::uint32_t group, const KeyMacSecret& secret)
+    : group_(group), keyed_(KeyedMacState(secret)) {
+  LICET_CHECK(group <= kMaxKeyGroup, "key group out of range");
+}
+
+MintedKey KeyMinter::Mint(std::uint32_t serial) const {
+  LICET_CHECK(serial <= kMaxKeySerial, "key serial out of range");
+  unsigned char msg[kMacMessageSize];
+  MacMessage(kProductKeyVersion, group_, serial, msg);
+  const std::uint64_t mac = FinishMac(keyed_, msg, sizeof msg);
   const std::uint64_t header =
-      (std::uint64_t{kProductKeyVersion} << 50 | std::uint64_t{group} << 30 | serial) ^
+      (std::uint64_t{kProductKeyVersion} << 50 | std::uint64_t{group_} << 30 | serial) ^
       HeaderMask(mac);
   const U128 upper = (U128{header} << kMacBits) | mac;
-  const U128 value = (upper << kCheckBits) | Checksum(upper);
-  return ProductKey(kProductKeyVersion, group, serial, mac, FormatKeyGroups(EncodeBase24(value)));
+  char symbols[kProductKeyLength];
+  EncodeBase24((upper << kCheckBits) | Checksum(upper), symbols);
+  MintedKey key;
+  key.serial = serial;
+  for (int i = 0, o = 0; i < kProductKeyLength; ++i) {
+    if (i > 0 && i % 5 == 0) key.text[static_cast<size_t>(o++)] = '-';
+    key.text[static_cast<size_t>(o++)] = symbols[i];
+  }
+  return key;
 }
 
 bool ProductKey::VerifyMac(const KeyMacSecret& secret) const {

@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "licet/core/key_minter.h"
+
 namespace licet {
 namespace {
 
@@ -29,6 +31,43 @@ TEST(ProductKeyTest, GenerateThenParseRoundTrips) {
     EXPECT_EQ(parsed->partial(), key.text().substr(24));
     EXPECT_TRUE(parsed->VerifyMac(secret));
   }
+}
+
+// Keys issued by earlier versions must keep their meaning: these were made before the minter
+// took over generation (2026-11-26), with the secret 's' * 32.
+TEST(ProductKeyTest, KnownKeysAreStable) {
+  struct Known {
+    std::uint32_t group, serial;
+    std::string_view text;
+  };
+  constexpr Known kKnown[] = {{0, 0, "GFGB8-6XDVM-TJQ62-8R63Y-PJDR3"},
+                              {2203, 42, "TYMYT-VCH97-X73D8-8469D-V3CD4"},
+                              {kMaxKeyGroup, kMaxKeySerial, "H7XMY-TYMP3-8CYJR-JJJYD-J868D"},
+                              {1, 123456789, "Q3HMD-46744-PMHK3-JXTJB-Q44YX"},
+                              {2203, 1000000, "JBRCR-JYP88-269YF-GGMF4-374V2"}};
+  const KeyMacSecret secret = SecretFrom('s');
+  for (const Known& k : kKnown) {
+    EXPECT_EQ(ProductKey::Generate(k.group, k.serial, secret).text(), k.text);
+    EXPECT_EQ(KeyMinter(k.group, secret).Mint(k.serial).text_view(), k.text);
+  }
+}
+
+TEST(ProductKeyTest, MintedKeysDecodeToTheirSerialAndVerify) {
+  const KeyMacSecret secret = SecretFrom('m');
+  const KeyMinter minter(2203, secret);
+  std::set<std::string> seen;
+  for (std::uint32_t serial = 1; serial <= 2000; ++serial) {
+    const MintedKey minted = minter.Mint(serial);
+    EXPECT_EQ(minted.serial, serial);
+    const StatusOr<ProductKey> parsed = ProductKey::Parse(minted.text_view());
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    EXPECT_EQ(parsed->group(), 2203u);
+    EXPECT_EQ(parsed->serial(), serial);
+    EXPECT_TRUE(parsed->VerifyMac(secret));
+    EXPECT_FALSE(parsed->VerifyMac(SecretFrom('n')));
+    seen.insert(std::string(minted.text_view()));
+  }
+  EXPECT_EQ(seen.size(), 2000u);
 }
 
 TEST(ProductKeyTest, UsesOnlyTheAlphabet) {

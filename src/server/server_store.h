@@ -15,6 +15,7 @@
 
 #include "licet/core/channel.h"
 #include "licet/core/clock.h"
+#include "licet/core/key_minter.h"
 #include "licet/core/status.h"
 
 namespace licet::server {
@@ -28,6 +29,15 @@ struct IssuedKey {
   std::uint32_t max_activations = 1;  // distinct machines (MAK count; a host key's hosts)
   std::uint32_t max_total =
       0;  // all activations, re-activations included; 0 = no limit (host keys: 10)
+};
+
+/// What the keys of one issuance share.
+struct KeyIssue {
+  std::uint32_t group = 0;
+  std::string activation_id;
+  Channel channel = Channel::kRetail;
+  std::uint32_t max_activations = 1;
+  std::uint32_t max_total = 0;
 };
 
 struct KeyInfo {
@@ -72,8 +82,9 @@ class ServerStore {
  public:
   virtual ~ServerStore() = default;
 
-  /// Adds keys in one durable transaction. Errors: kAlreadyExists if a key exists, kIoError.
-  [[nodiscard]] virtual Status AddKeys(std::span<const IssuedKey> keys) = 0;
+  /// Adds keys in one durable transaction; fastest in text order (SortByText). Errors:
+  /// kAlreadyInstalled if a key exists, kIoError.
+  [[nodiscard]] virtual Status AddKeys(const KeyIssue& issue, std::span<const MintedKey> keys) = 0;
   /// The next unused serial in `group`.
   [[nodiscard]] virtual StatusOr<std::uint32_t> NextSerial(std::uint32_t group) = 0;
   /// Errors: kNotFound.

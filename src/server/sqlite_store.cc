@@ -53,11 +53,18 @@ class Stmt {
     sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  // Binds text that outlives the statement's next step (no copy).
+  Stmt& BindStatic(int i, std::string_view s) {
+    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+    return *this;
+  }
   Stmt& Bind(int i, std::int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
     return *this;
   }
   int Step() { return sqlite3_step(stmt_); }
+  // Ready to step again with the same bindings.
+  void Rewind() { sqlite3_reset(stmt_); }
   void Reset() {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
@@ -119,10 +126,10 @@ class SqliteStore final : public ServerStore {
     return OkStatus();
   }
 
-  Status AddKeys(std::span<const IssuedKey> keys) override {
+  Status AddKeys(const KeyIssue& issue, std::span<const MintedKey> keys) override {
     std::lock_guard lock(mu_);
     LICET_RETURN_IF_ERROR(SetCacheKib(kBulkCacheKib));
-    const Status added = AddKeysLocked(keys);
+    const Status added = AddKeysLocked(issue, keys);
     const Status restored = SetCacheKib(kServingCacheKib);
     return added.ok() ? restored : added;
   }
@@ -302,23 +309,25 @@ class SqliteStore final : public ServerStore {
 
  private:
   // AddKeys in one transaction. Caller holds mu_.
-  Status AddKeysLocked(std::span<const IssuedKey> keys) {
+  Status AddKeysLocked(const KeyIssue& issue, std::span<const MintedKey> keys) {
     LICET_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
     Stmt insert(
         db_,
         "INSERT INTO keys (key, grp, serial, activation_id, channel, max_activations, max_total) "
         "VALUES (?,?,?,?,?,?,?)");
-    for (const IssuedKey& k : keys) {
-      insert.Bind(1, k.key).Bind(2, k.group).Bind(3, k.serial).Bind(4, k.activation_id);
-      insert.Bind(5, std::string(ChannelName(k.channel)))
-          .Bind(6, k.max_activations)
-          .Bind(7, k.max_total);
+    // What the keys share is bound once: a reset keeps the bindings.
+    insert.Bind(2, issue.group).Bind(4, issue.activation_id);
+    insert.Bind(5, std::string(ChannelName(issue.channel)))
+        .Bind(6, issue.max_activations)
+        .Bind(7, issue.max_total);
+    for (const MintedKey& k : keys) {
+      insert.BindStatic(1, k.text_view()).Bind(3, k.serial);
       const int rc = insert.Step();
-      insert.Reset();
+      insert.Rewind();
       if (rc != SQLITE_DONE) {
         (void)Exec("ROLLBACK");
         return rc == SQLITE_CONSTRAINT ? Status(ErrorCode::kAlreadyInstalled,
-                                                fmt::format("key {} already exists", k.key))
+                                                fmt::format("key {} already exists", k.text_view()))
                                        : Error("inserting keys");
       }
     }
