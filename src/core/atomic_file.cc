@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "internal/sodium_init.h"
+
 namespace licet {
 namespace {
 
@@ -55,6 +57,7 @@ Status EnsureDirectory(const std::filesystem::path& dir) {
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view contents,
                            FileMode mode) {
   // A random suffix keeps two writers (which should hold a lock anyway) from sharing a temp file.
+  core_internal::EnsureSodiumInitialized();
   const std::filesystem::path tmp =
       path.string() + fmt::format(".tmp-{:08x}", randombytes_random());
   const mode_t perms = mode == FileMode::kOwnerOnly ? 0600 : 0644;

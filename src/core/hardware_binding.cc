@@ -5,8 +5,6 @@
 
 #include <cstring>
 
-#include "internal/sodium_init.h"
-
 namespace licet {
 namespace {
 
@@ -64,7 +62,6 @@ namespace {
 
 std::optional<std::uint32_t> HashValue(std::size_t component, const std::string& value) {
   if (value.empty()) return std::nullopt;
-  core_internal::EnsureSodiumInitialized();
   const std::string material = fmt::format("licet/hw/v2/{}|{}", kNames[component], value);
   unsigned char digest[16];
   crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(material.data()),
@@ -113,7 +110,6 @@ std::string HardwareBinding::ToString() const {
 }
 
 std::uint32_t HardwareBinding::Hash24() const {
-  core_internal::EnsureSodiumInitialized();
   const std::string text = ToString();
   unsigned char digest[16];
   crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(text.data()),

@@ -93,7 +93,6 @@ StatusOr<std::string> UnverifiedFooter(std::string_view token) {
 
 StatusOr<Verified> VerifyV4Public(std::string_view token, std::string_view implicit,
                                   const std::array<std::uint8_t, 32>& public_key) {
-  core_internal::EnsureSodiumInitialized();
   if (!token.starts_with(kV4PublicHeader)) return Invalid("it is not a v4.public token");
   const std::string_view rest = token.substr(kV4PublicHeader.size());
   const size_t dot = rest.find('.');
