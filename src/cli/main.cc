@@ -9,6 +9,7 @@
 #include "cli_context.h"
 #include "commands.h"
 #include "frontends.h"
+#include "licet/core/ascii.h"
 #include "windows_args.h"
 
 namespace licet::cli {

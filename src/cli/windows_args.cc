@@ -2,15 +2,9 @@
 
 #include <fmt/format.h>
 
-namespace licet::cli {
+#include "licet/core/ascii.h"
 
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+namespace licet::cli {
 
 StatusOr<WindowsCommandLine> ParseWindowsArgs(const std::vector<std::string>& args) {
   WindowsCommandLine cl;

@@ -37,7 +37,4 @@ struct WindowsCommandLine {
 [[nodiscard]] std::variant<WindowsCommandLine, int> BeginFrontEnd(
     CliContext& ctx, const std::vector<std::string>& args, std::string_view help);
 
-/// Lower-cases ASCII.
-[[nodiscard]] std::string AsciiLower(std::string_view s);
-
 }  // namespace licet::cli

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "licet/core/ascii.h"
 #include "licet/core/atomic_file.h"
 
 namespace licet::client {
@@ -210,11 +211,6 @@ bool Contains(const std::string& haystack, std::string_view needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 }  // namespace
 
 HardwareValues ReadHardwareValues(const fs::path& root, bool lab) {
@@ -254,8 +250,8 @@ Virtualization DetectVirtualization() {
 #endif
   if (v.virtual_machine.empty() || v.virtual_machine == "unknown hypervisor") {
     // Without CPUID (or an unknown signature): the firmware's vendor strings.
-    const std::string vendor = Lower(ReadSmall("/sys/class/dmi/id/sys_vendor") + " " +
-                                     ReadSmall("/sys/class/dmi/id/product_name"));
+    const std::string vendor = AsciiLower(ReadSmall("/sys/class/dmi/id/sys_vendor") + " " +
+                                          ReadSmall("/sys/class/dmi/id/product_name"));
     static constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kVendors = {{
         {"qemu", "qemu"},
         {"vmware", "vmware"},

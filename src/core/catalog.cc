@@ -3,21 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 
 #include "internal/catalog_builder.h"
+#include "licet/core/ascii.h"
 
 namespace licet {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
 
 bool IsUuid(std::string_view s) {
   if (s.size() != 36) return false;
@@ -51,11 +43,11 @@ Status ValidateEditions(const Catalog& c, std::string_view source) {
   if (c.editions().empty()) return Invalid(source, "the catalog has no [[editions]]");
   std::set<std::string> ids;
   for (const Feature& f : c.features()) {
-    if (!ids.insert("feature:" + Lower(f.id)).second)
+    if (!ids.insert("feature:" + AsciiLower(f.id)).second)
       return Invalid(source, fmt::format("feature {} is listed twice", f.id));
   }
   for (const Edition& e : c.editions()) {
-    if (!ids.insert(Lower(e.id)).second)
+    if (!ids.insert(AsciiLower(e.id)).second)
       return Invalid(source, fmt::format("edition {} is listed twice", e.id));
     for (const std::string& f : e.features) {
       if (c.FindFeature(f) == nullptr) {
@@ -69,7 +61,7 @@ Status ValidateEditions(const Catalog& c, std::string_view source) {
     for (const std::string& t : e.targets) {
       if (c.FindEdition(t) == nullptr)
         return Invalid(source, fmt::format("edition {} targets unknown edition {}", e.id, t));
-      if (EqualsIgnoreCase(t, e.id))
+      if (EqualsIgnoringAsciiCase(t, e.id))
         return Invalid(source, fmt::format("edition {} targets itself", e.id));
     }
   }
@@ -83,7 +75,7 @@ Status ValidateSkus(const Catalog& c, std::string_view source) {
     if (!IsUuid(sku.activation_id))
       return Invalid(source,
                      fmt::format("SKU activation_id '{}' is not a UUID", sku.activation_id));
-    if (!activation_ids.insert(Lower(sku.activation_id)).second) {
+    if (!activation_ids.insert(AsciiLower(sku.activation_id)).second) {
       return Invalid(source,
                      fmt::format("activation_id {} is used by two SKUs", sku.activation_id));
     }
@@ -159,19 +151,19 @@ StatusOr<Catalog> CatalogBuilder::Build(std::string_view source) && {
 
 bool Sku::Licenses(std::string_view edition_id) const {
   return std::any_of(editions.begin(), editions.end(),
-                     [&](const std::string& e) { return EqualsIgnoreCase(e, edition_id); });
+                     [&](const std::string& e) { return EqualsIgnoringAsciiCase(e, edition_id); });
 }
 
 const Edition* Catalog::FindEdition(std::string_view id) const {
   for (const Edition& e : editions_) {
-    if (EqualsIgnoreCase(e.id, id)) return &e;
+    if (EqualsIgnoringAsciiCase(e.id, id)) return &e;
   }
   return nullptr;
 }
 
 const Feature* Catalog::FindFeature(std::string_view id) const {
   for (const Feature& f : features_) {
-    if (EqualsIgnoreCase(f.id, id)) return &f;
+    if (EqualsIgnoringAsciiCase(f.id, id)) return &f;
   }
   return nullptr;
 }
@@ -186,7 +178,7 @@ const Sku* Catalog::FindSkuByGroup(std::uint32_t group) const {
 
 const Sku* Catalog::FindSkuByActivationId(std::string_view activation_id) const {
   for (const Sku& sku : skus_) {
-    if (EqualsIgnoreCase(sku.activation_id, activation_id)) return &sku;
+    if (EqualsIgnoringAsciiCase(sku.activation_id, activation_id)) return &sku;
   }
   return nullptr;
 }
@@ -245,12 +237,12 @@ ConversionCheck Catalog::CheckConversion(std::string_view from, std::string_view
             fmt::format("the installation is already {}", source->id)};
   }
   for (const RefusedConversion& r : refused_) {
-    if (EqualsIgnoreCase(r.from, source->id) && EqualsIgnoreCase(r.to, target->id)) {
+    if (EqualsIgnoringAsciiCase(r.from, source->id) && EqualsIgnoringAsciiCase(r.to, target->id)) {
       return {ConversionVerdict::kRefused, r.reason};
     }
   }
   for (const std::string& t : source->targets) {
-    if (EqualsIgnoreCase(t, target->id)) return {ConversionVerdict::kAllowed, {}};
+    if (EqualsIgnoringAsciiCase(t, target->id)) return {ConversionVerdict::kAllowed, {}};
   }
   return {ConversionVerdict::kNotATarget,
           fmt::format("{} is not a target edition of {}", target->id, source->id)};

@@ -1,7 +1,8 @@
 #include "licet/core/channel.h"
 
 #include <array>
-#include <cctype>
+
+#include "licet/core/ascii.h"
 
 namespace licet {
 namespace {
@@ -23,17 +24,6 @@ constexpr std::array<ChannelRow, 7> kChannels = {{
     {Channel::kVolumeCsvlk, "Volume:CSVLK", "VOLUME_KMS channel", "CSVLK"},
 }};
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 const ChannelRow& Row(Channel channel) {
   for (const ChannelRow& row : kChannels) {
     if (row.channel == channel) return row;
@@ -48,7 +38,7 @@ std::string_view ChannelDescription(Channel channel) { return Row(channel).descr
 
 std::optional<Channel> ParseChannel(std::string_view text) {
   for (const ChannelRow& row : kChannels) {
-    if (EqualsIgnoreCase(text, row.name) || EqualsIgnoreCase(text, row.short_name))
+    if (EqualsIgnoringAsciiCase(text, row.name) || EqualsIgnoringAsciiCase(text, row.short_name))
       return row.channel;
   }
   return std::nullopt;

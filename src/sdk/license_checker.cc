@@ -16,6 +16,7 @@
 #include <mutex>
 
 #include "installation.h"
+#include "licet/core/ascii.h"
 #include "licet/core/atomic_file.h"
 #include "licet/core/encoding.h"
 #include "restart.h"
@@ -76,12 +77,7 @@ std::string BootHardwareSeal(const client::BootHardware& b, const client::Instal
   return client::SideSeal("licet/boot-hardware/v1", sealed, r.cmid, r.vendor_public_key);
 }
 
-bool SameFeature(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+bool SameFeature(std::string_view a, std::string_view b) { return EqualsIgnoringAsciiCase(a, b); }
 
 }  // namespace
 
