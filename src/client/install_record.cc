@@ -141,6 +141,12 @@ std::string SerializeRecord(const InstallRecord& r) {
 }
 
 StatusOr<InstallRecord> ParseRecord(std::string_view text, std::string_view source) {
+  InstallRecord r;
+  LICET_RETURN_IF_ERROR(ParseRecordInto(text, source, r));
+  return r;
+}
+
+Status ParseRecordInto(std::string_view text, std::string_view source, InstallRecord& r) {
   const StatusOr<JsonDocument> doc = JsonDocument::Parse(text);
   if (!doc.ok()) {
     return Status(ErrorCode::kStoreCorrupt,
@@ -154,7 +160,6 @@ StatusOr<InstallRecord> ParseRecord(std::string_view text, std::string_view sour
                     fmt::format("{} has format {}, this Licet reads format {}", source, format,
                                 InstallRecord::kFormat));
     }
-    InstallRecord r;
     r.product_id = j.at("product_id").string();
     r.vendor_key_id = j.at("vendor_key_id").string();
     r.vendor_public_key = j.at("vendor_public_key").string();
@@ -195,7 +200,7 @@ StatusOr<InstallRecord> ParseRecord(std::string_view text, std::string_view sour
     r.phone_iid_key = StringOr(j, "phone_iid_key");
     r.profile = ProfileFromJson(j.at("profile"));
     r.seal = StringOr(j, "seal");  // checked by the reader (store_seal.h), not here
-    return r;
+    return OkStatus();
   } catch (const JsonReadError& e) {
     return Status(ErrorCode::kStoreCorrupt, fmt::format("{} cannot be read: {}", source, e.what()));
   }

@@ -92,5 +92,9 @@ struct InstallRecord {
 /// Parses store.json. Errors: kStoreCorrupt naming the problem (bad JSON, missing or mistyped
 /// field, unknown format version).
 [[nodiscard]] StatusOr<InstallRecord> ParseRecord(std::string_view json, std::string_view source);
+/// The same, into a default-constructed `out` (unspecified after an error): a record parsed where
+/// it will stay is never moved, and an application's first check runs no InstallRecord move.
+[[nodiscard]] Status ParseRecordInto(std::string_view json, std::string_view source,
+                                     InstallRecord& out);
 
 }  // namespace licet::client

@@ -138,11 +138,12 @@ std::uint64_t LicenseChecker::CurrentGeneration() {
   return generation_.load(std::memory_order_acquire);
 }
 
-StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load(bool at_start) const {
+Status LicenseChecker::Load(bool at_start, Snapshot& s) const {
   const std::filesystem::path& root = options_.root;
   LICET_ASSIGN_OR_RETURN(const std::string store_text, ReadStoreFile(root / "store.json"));
-  LICET_ASSIGN_OR_RETURN(client::InstallRecord record,
-                         client::ParseRecord(store_text, (root / "store.json").string()));
+  client::InstallRecord& record = s.record;
+  LICET_RETURN_IF_ERROR(
+      client::ParseRecordInto(store_text, (root / "store.json").string(), record));
   if (record.product_id != options_.catalog) {
     return Status(ErrorCode::kCatalogUntrusted,
                   fmt::format("{} holds an installation of {}, not of {}", root.string(),
@@ -161,10 +162,7 @@ StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load(bool at_start) const {
                               "this application trusts",
                               root.string(), record.vendor_key_id));
   }
-  // The record moves into the snapshot once, here: a move assignment later would be one more
-  // large function for a first check to load.
-  Snapshot s{.record = std::move(record)};
-  const client::InstallRecord& rec = s.record;
+  const client::InstallRecord& rec = record;
   s.observations = client::ReadObservations(root);
   s.boot_on_disk = s.observations.boot;
   // The hardware: reused from earlier in this boot at start, else read now (without the lab
@@ -196,22 +194,20 @@ StatusOr<LicenseChecker::Snapshot> LicenseChecker::Load(bool at_start) const {
                                .vendor_public_key = key,
                                .phone_public_key = rec.profile.phone_public_key},
       *hardware);
-  return s;
+  return OkStatus();
 }
 
 Status LicenseChecker::Reload(bool at_start) {
-  StatusOr<Snapshot> loaded = Load(at_start);
-  if (loaded.ok()) PersistObservations(*loaded);
+  auto loaded = std::make_unique<Snapshot>();
+  const Status status = Load(at_start, *loaded);
+  if (status.ok()) PersistObservations(*loaded);
+  std::unique_ptr<Snapshot> replaced;  // freed after the lock is released
   std::unique_lock lock(mutex_);
-  if (loaded.ok()) {
-    snapshot_.emplace(std::move(*loaded));  // constructed in place: no move assignment to load
-    snapshot_error_ = OkStatus();
-  } else {
-    snapshot_.reset();
-    snapshot_error_ = loaded.status();
-  }
+  replaced = std::move(snapshot_);
+  if (status.ok()) snapshot_ = std::move(loaded);
+  snapshot_error_ = status;
   ++snapshot_generation_;
-  return snapshot_error_;
+  return status;
 }
 
 client::FactsInput LicenseChecker::FactsInputOf(const Snapshot& s, TimePoint system_now) {

@@ -85,8 +85,9 @@ class LicenseChecker {
 
   explicit LicenseChecker(CheckerOptions options);
 
-  // `at_start`: reuse this boot's hardware from observed.json (when its seal holds).
-  [[nodiscard]] StatusOr<Snapshot> Load(bool at_start) const;
+  // Reads the store into `s` (default-constructed; unspecified after an error). `at_start`: reuse
+  // this boot's hardware from observed.json (when its seal holds).
+  [[nodiscard]] Status Load(bool at_start, Snapshot& s) const;
   // Loads and installs a new snapshot (open, the watcher, or a check without one); returns why it
   // could not be loaded, which checks then report.
   Status Reload(bool at_start);
@@ -108,7 +109,9 @@ class LicenseChecker {
   // Without a watcher: bumped when store.json's identity changes.
   std::atomic<std::uint64_t> generation_{1};
   mutable std::shared_mutex mutex_;
-  std::optional<Snapshot> snapshot_;       // guarded by mutex_
+  // Guarded by mutex_. On the heap: a new snapshot is loaded in its final place and installed by
+  // swapping pointers, so the record inside is never moved (a first check loads no move code).
+  std::unique_ptr<Snapshot> snapshot_;
   std::uint64_t snapshot_generation_ = 0;  // guarded by mutex_; a new value for every snapshot
   Status snapshot_error_;
   std::uint64_t loaded_generation_ = 0;  // guarded by mutex_; no watcher: generation_ loaded
