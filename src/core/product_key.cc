@@ -224,6 +224,8 @@ KeyMinter::KeyMinter(std::uint32_t group, const KeyMacSecret& secret)
   LICET_CHECK(group <= kMaxKeyGroup, "key group out of range");
 }
 
+KeyMinter::~KeyMinter() { sodium_memzero(&keyed_, sizeof keyed_); }
+
 MintedKey KeyMinter::Mint(std::uint32_t serial) const {
   LICET_CHECK(serial <= kMaxKeySerial, "key serial out of range");
   unsigned char msg[kMacMessageSize];

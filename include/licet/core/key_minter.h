@@ -34,6 +34,9 @@ class KeyMinter {
  public:
   /// Precondition (checked): group <= kMaxKeyGroup.
   KeyMinter(std::uint32_t group, const KeyMacSecret& secret);
+  ~KeyMinter();  // wipes the keyed state
+  KeyMinter(const KeyMinter&) = delete;
+  KeyMinter& operator=(const KeyMinter&) = delete;
 
   /// The key for `serial`, the same as ProductKey::Generate(group, serial, secret).text().
   /// Precondition (checked): serial <= kMaxKeySerial.
