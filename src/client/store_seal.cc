@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <initializer_list>
+
 #include "licet/core/encoding.h"
 
 namespace licet::client {
@@ -10,20 +12,25 @@ namespace {
 constexpr std::string_view kSealKey = "\"seal\": \"";
 constexpr std::string_view kStorePurpose = "licet/store-seal/v1";
 
-std::string SealOf(std::string_view purpose, std::string_view text, std::string_view cmid,
-                   std::string_view vendor_public_key) {
+// The seal of the concatenation of `text_parts` (hashed in turn, never joined in memory).
+std::string SealOf(std::string_view purpose, std::initializer_list<std::string_view> text_parts,
+                   std::string_view cmid, std::string_view vendor_public_key) {
   unsigned char key[crypto_generichash_KEYBYTES];
-  crypto_generichash_state kst;
-  crypto_generichash_init(&kst, nullptr, 0, sizeof key);
+  crypto_generichash_state st;
+  crypto_generichash_init(&st, nullptr, 0, sizeof key);
   for (const std::string_view part :
        {purpose, std::string_view("|"), cmid, std::string_view("|"), vendor_public_key}) {
-    crypto_generichash_update(&kst, reinterpret_cast<const unsigned char*>(part.data()),
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(part.data()),
                               part.size());
   }
-  crypto_generichash_final(&kst, key, sizeof key);
+  crypto_generichash_final(&st, key, sizeof key);
   unsigned char mac[32];
-  crypto_generichash(mac, sizeof mac, reinterpret_cast<const unsigned char*>(text.data()),
-                     text.size(), key, sizeof key);
+  crypto_generichash_init(&st, key, sizeof key, sizeof mac);
+  for (const std::string_view part : text_parts) {
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(part.data()),
+                              part.size());
+  }
+  crypto_generichash_final(&st, mac, sizeof mac);
   return HexEncode(mac);
 }
 
@@ -42,7 +49,7 @@ std::size_t SealOffset(std::string_view text) {
 void SealStoreText(std::string& text, std::string_view cmid, std::string_view vendor_public_key) {
   const std::size_t at = SealOffset(text);
   if (at == std::string::npos) return;
-  const std::string seal = SealOf(kStorePurpose, text, cmid, vendor_public_key);
+  const std::string seal = SealOf(kStorePurpose, {text}, cmid, vendor_public_key);
   text.replace(at, seal.size(), seal);
 }
 
@@ -51,15 +58,16 @@ bool StoreSealMatches(std::string_view text, std::string_view seal, std::string_
   if (seal.size() != kSealPlaceholder.size()) return false;
   const std::size_t at = SealOffset(text);
   if (at == std::string_view::npos || text.substr(at, seal.size()) != seal) return false;
-  std::string unsealed(text);
-  unsealed.replace(at, kSealPlaceholder.size(), kSealPlaceholder);
-  const std::string expected = SealOf(kStorePurpose, unsealed, cmid, vendor_public_key);
+  // The text as it was sealed: the placeholder where the seal now is.
+  const std::string expected =
+      SealOf(kStorePurpose, {text.substr(0, at), kSealPlaceholder, text.substr(at + seal.size())},
+             cmid, vendor_public_key);
   return sodium_memcmp(expected.data(), seal.data(), seal.size()) == 0;
 }
 
 std::string SideSeal(std::string_view purpose, std::string_view data, std::string_view cmid,
                      std::string_view vendor_public_key) {
-  return SealOf(purpose, data, cmid, vendor_public_key);
+  return SealOf(purpose, {data}, cmid, vendor_public_key);
 }
 
 }  // namespace licet::client

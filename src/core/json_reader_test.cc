@@ -3,12 +3,54 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <new>
 #include <nlohmann/json.hpp>
 
 #include "internal/json_compare.h"
 
+// Counts this thread's allocations while `g_counting` is set (for the allocation test below).
+thread_local bool g_counting = false;
+thread_local int g_allocations = 0;
+
+// Replaceable global allocation functions that pair malloc with free; GCC, seeing both, warns
+// of a mismatch it cannot tell from a replacement.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void* operator new(std::size_t n) {
+  if (g_counting) ++g_allocations;
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  if (g_counting) ++g_allocations;
+  return std::malloc(n == 0 ? 1 : n);
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
+
 namespace licet {
 namespace {
+
+// A first check pays for each page its allocations touch: a document without escapes costs the
+// node array and the member-name buffer, each allocated once at its final size.
+TEST(JsonReaderTest, ADocumentWithoutEscapesTakesTwoAllocations) {
+  nlohmann::json written = {{"list", {1, 2, {{"x", "y"}}, nlohmann::json::array()}},
+                            {"nested", {{"a", {{"b", {{"c", true}}}}}}}};
+  for (int i = 0; i < 40; ++i) written[fmt::format("member{}", i)] = {{"v", i}, {"w", "text"}};
+  for (const int indent : {-1, 2}) {
+    const std::string text = written.dump(indent);
+    g_allocations = 0;
+    g_counting = true;
+    const StatusOr<JsonDocument> doc = JsonDocument::Parse(text);
+    g_counting = false;
+    ASSERT_TRUE(doc.ok()) << doc.status();
+    EXPECT_EQ(doc->root().at("member39").at("v").integer<int>(), 39);
+    EXPECT_LE(g_allocations, 2) << "indent " << indent;
+  }
+}
 
 TEST(JsonReaderTest, ReadsWhatNlohmannJsonWrites) {
   const nlohmann::json written = {
