@@ -20,6 +20,7 @@
 #include "http_server.h"
 #include "key_minting.h"
 #include "licet/core/atomic_file.h"
+#include "licet/core/file_lock.h"
 #include "server_store.h"
 #include "vendor_data.h"
 
@@ -201,6 +202,11 @@ int GenerateKeys(const GenerateArgs& a) {
     max_total = limit;
     limit = static_cast<std::uint32_t>(p.host_key_hosts);
   }
+  // One issuance at a time per data directory, from reading the next serial to the last insert:
+  // two runs would otherwise mint the same serials, and each fail part-way on the other's keys.
+  StatusOr<FileLock> issuing =
+      FileLock::Acquire(data->dir / "keys.lock", LockMode::kExclusive, std::chrono::minutes(10));
+  if (!issuing.ok()) return Fail(issuing.status());
   StatusOr<std::unique_ptr<ServerStore>> store = OpenStore(*data);
   if (!store.ok()) return Fail(store.status());
   const std::uint32_t group = sku->key_groups.front();

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "cli_runner.h"
@@ -293,6 +294,40 @@ TEST(OnlineActivationTest, SixtyFourClientsRaceForTheLastActivations) {
   for (std::thread& t : clients) t.join();
   EXPECT_EQ(ok.load(), 10);
   EXPECT_EQ(exhausted.load(), 54);
+}
+
+// Two vendors' scripts issuing keys at once from one data directory: each gets its own serials, and
+// every key either run lists is in the store.
+TEST(KeyIssuanceTest, ConcurrentGenerateRunsIssueDisjointKeys) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  constexpr int kEach = 100'000;
+  std::vector<CliResult> results(2);
+  std::vector<std::thread> runs;
+  for (int i = 0; i < 2; ++i) {
+    runs.emplace_back([&, i] {
+      results[static_cast<size_t>(i)] = RunProgram(
+          kServer, {"keys", "generate", "--data", data.string(), "--edition", "ServerStandard",
+                    "--channel", "Volume:MAK", "--count", std::to_string(kEach), "--out",
+                    (dir.path() / fmt::format("keys{}.txt", i)).string()});
+    });
+  }
+  for (std::thread& t : runs) t.join();
+  std::set<std::string> all;
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(results[static_cast<size_t>(i)].exit_status, 0)
+        << results[static_cast<size_t>(i)].both();
+    std::ifstream in(dir.path() / fmt::format("keys{}.txt", i));
+    int lines = 0;
+    for (std::string key; std::getline(in, key); ++lines) all.insert(key);
+    EXPECT_EQ(lines, kEach);
+  }
+  EXPECT_EQ(all.size(), 2u * kEach) << "the two runs issued some of the same keys";
+  for (const std::string& key : {*all.begin(), *all.rbegin()}) {
+    const CliResult shown = RunProgram(kServer, {"keys", "show", "--data", data.string(), key});
+    EXPECT_EQ(shown.exit_status, 0) << shown.both();
+    EXPECT_NE(shown.out.find("0 used, 100 left"), std::string::npos) << shown.out;
+  }
 }
 
 // Activations acknowledged to a client survive the server being SIGKILLed under load.
