@@ -101,11 +101,14 @@ StatusOr<std::unique_ptr<LicenseChecker>> LicenseChecker::Open(CheckerOptions op
   std::unique_ptr<LicenseChecker> c(new LicenseChecker(std::move(options)));
   // Until a watcher runs, remember store.json's identity; a change is reloaded by the next check.
   const std::uint64_t generation = c->CurrentGeneration();
-  LICET_RETURN_IF_ERROR(c->Reload(/*at_start=*/true));
+  // One instant for the trusted-time mark open keeps and the state it renders: a later process
+  // that starts from that mark then never sees more time left than this one did.
+  const TimePoint now = c->ClockNow();
+  LICET_RETURN_IF_ERROR(c->Reload(/*at_start=*/true, now));
   {
     std::unique_lock lock(c->mutex_);
     c->loaded_generation_ = generation;
-    c->Render(c->ClockNow());
+    c->Render(now);
   }
   return c;
 }
@@ -165,6 +168,7 @@ Status LicenseChecker::Load(bool at_start, Snapshot& s) const {
   const client::InstallRecord& rec = record;
   s.observations = client::ReadObservations(root);
   s.boot_on_disk = s.observations.boot;
+  s.trusted_on_disk = s.observations.trusted_time;
   // The hardware: reused from earlier in this boot at start, else read now (without the lab
   // overrides, which apply on top either way).
   const std::string boot_id = client::ReadBootId();
@@ -197,10 +201,19 @@ Status LicenseChecker::Load(bool at_start, Snapshot& s) const {
   return OkStatus();
 }
 
-Status LicenseChecker::Reload(bool at_start) {
+Status LicenseChecker::Reload(bool at_start, TimePoint system_now) {
   auto loaded = std::make_unique<Snapshot>();
   const Status status = Load(at_start, *loaded);
-  if (status.ok()) PersistObservations(*loaded);
+  if (status.ok()) {
+    // The trusted time this handle has seen stays its floor, whatever observed.json says: the
+    // file is written at most every few minutes, and a reload must not move the mark back.
+    std::shared_lock lock(mutex_);
+    if (snapshot_ && snapshot_->record.cmid == loaded->record.cmid) {
+      loaded->observations.trusted_time =
+          std::max(loaded->observations.trusted_time, snapshot_->observations.trusted_time);
+    }
+  }
+  if (status.ok()) PersistObservations(*loaded, system_now);
   std::unique_ptr<Snapshot> replaced;  // freed after the lock is released
   std::unique_lock lock(mutex_);
   replaced = std::move(snapshot_);
@@ -218,17 +231,18 @@ client::FactsInput LicenseChecker::FactsInputOf(const Snapshot& s, TimePoint sys
                             .clock_now = system_now + Seconds(s.record.lab_clock_offset_seconds)};
 }
 
-void LicenseChecker::PersistObservations(Snapshot& s) {
+void LicenseChecker::PersistObservations(Snapshot& s, TimePoint system_now) {
   if (s.integrity.tampering) return;  // nothing to keep from a store that is not genuine
-  const client::FactsInput in = FactsInputOf(s, ClockNow());
+  const client::FactsInput in = FactsInputOf(s, system_now);
   const client::Observations updated = client::UpdatedObservations(in, client::LicensingNow(in));
-  const client::Observations& on_disk = s.observations;  // as Load read it (but `boot`)
+  // As Load read it, but `boot` (see boot_on_disk) and a trusted time Reload may have raised.
+  const client::Observations& on_disk = s.observations;
   const bool oot_changed = updated.out_of_tolerance_since != on_disk.out_of_tolerance_since ||
                            updated.out_of_tolerance_token != on_disk.out_of_tolerance_token;
   // A fresh reading of the hardware that differs from what observed.json held goes to disk.
   const bool hardware_changed = updated.boot != s.boot_on_disk;
   if (oot_changed || hardware_changed ||
-      updated.trusted_time - on_disk.trusted_time >= kObservationWriteInterval) {
+      updated.trusted_time - s.trusted_on_disk >= kObservationWriteInterval) {
     // Best effort: a read-only store still works, its marks are then only kept in memory.
     (void)client::WriteObservations(options_.root, updated);
   }
@@ -347,11 +361,11 @@ Status LicenseChecker::Check(licet_state& out) {
     std::unique_lock lock(mutex_);
     if (loaded_generation_ != generation) {
       lock.unlock();
-      (void)Reload(/*at_start=*/false);  // a failure is kept for the render below
+      (void)Reload(/*at_start=*/false, system_now);  // a failure is kept for the render below
       lock.lock();
       loaded_generation_ = generation;
     }
-    Render(ClockNow());
+    Render(system_now);
     out = rendered_.state;
     return rendered_.error;
   }
@@ -399,7 +413,7 @@ StatusOr<int> LicenseChecker::ApplyPending() {
     applied = static_cast<int>(result.applied.size());
   }
   if (watching_.load(std::memory_order_acquire)) {
-    (void)Reload(/*at_start=*/false);  // do not wait for the watcher to see the restart
+    (void)Reload(/*at_start=*/false, ClockNow());  // do not wait for the watcher to see the restart
   } else {
     generation_.fetch_add(1, std::memory_order_acq_rel);
   }
@@ -433,7 +447,7 @@ void LicenseChecker::WatchLoop() {
                                                                "lab-hardware.json"};
   // Open trusted this boot's hardware as observed.json recorded it, and the store may have changed
   // before the watch began: read everything now. (Failures are kept for the checks to report.)
-  (void)Reload(/*at_start=*/false);
+  (void)Reload(/*at_start=*/false, ClockNow());
   for (;;) {
     pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
     const int n = ::poll(fds, 2, kWatcherPeriodMs);
@@ -456,7 +470,7 @@ void LicenseChecker::WatchLoop() {
         }
       }
     }
-    if (relevant) (void)Reload(/*at_start=*/false);
+    if (relevant) (void)Reload(/*at_start=*/false, ClockNow());
   }
 }
 

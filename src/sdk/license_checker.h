@@ -71,6 +71,7 @@ class LicenseChecker {
     client::Observations observations;
     client::Virtualization virtualization;
     client::BootHardware boot_on_disk;  // observations.boot as observed.json held it
+    TimePoint trusted_on_disk{};        // observations.trusted_time as observed.json held it
   };
   // The state rendered at one instant, and the span of licensing time it stays true for.
   struct Rendered {
@@ -90,7 +91,7 @@ class LicenseChecker {
   [[nodiscard]] Status Load(bool at_start, Snapshot& s) const;
   // Loads and installs a new snapshot (open, the watcher, or a check without one); returns why it
   // could not be loaded, which checks then report.
-  Status Reload(bool at_start);
+  Status Reload(bool at_start, TimePoint system_now);
   void Render(TimePoint clock_now);  // requires the writer lock
   [[nodiscard]] TimePoint ClockNow() const;
   // No-watcher mode: a new value when store.json's identity changed since the last call.
@@ -102,7 +103,7 @@ class LicenseChecker {
   [[nodiscard]] static client::FactsInput FactsInputOf(const Snapshot& s, TimePoint system_now);
   // Raises the trusted-time mark, records the out-of-tolerance start and this boot's hardware in
   // observed.json when they moved (best effort), and keeps them in `s`.
-  void PersistObservations(Snapshot& s);
+  void PersistObservations(Snapshot& s, TimePoint system_now);
 
   CheckerOptions options_;
 
