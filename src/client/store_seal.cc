@@ -15,21 +15,20 @@ constexpr std::string_view kStorePurpose = "licet/store-seal/v1";
 // The seal of the concatenation of `text_parts` (hashed in turn, never joined in memory).
 std::string SealOf(std::string_view purpose, std::initializer_list<std::string_view> text_parts,
                    std::string_view cmid, std::string_view vendor_public_key) {
-  unsigned char key[crypto_generichash_KEYBYTES];
   crypto_generichash_state st;
+  const auto absorb = [&](std::initializer_list<std::string_view> parts) {
+    for (const std::string_view part : parts) {
+      crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(part.data()),
+                                part.size());
+    }
+  };
+  unsigned char key[crypto_generichash_KEYBYTES];
   crypto_generichash_init(&st, nullptr, 0, sizeof key);
-  for (const std::string_view part :
-       {purpose, std::string_view("|"), cmid, std::string_view("|"), vendor_public_key}) {
-    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(part.data()),
-                              part.size());
-  }
+  absorb({purpose, "|", cmid, "|", vendor_public_key});
   crypto_generichash_final(&st, key, sizeof key);
   unsigned char mac[32];
   crypto_generichash_init(&st, key, sizeof key, sizeof mac);
-  for (const std::string_view part : text_parts) {
-    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(part.data()),
-                              part.size());
-  }
+  absorb(text_parts);
   crypto_generichash_final(&st, mac, sizeof mac);
   return HexEncode(mac);
 }

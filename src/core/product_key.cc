@@ -113,6 +113,15 @@ void PutBase24Digits(std::uint64_t v, int count, char* end) {
   }
 }
 
+// Passes the characters of `compact` to `put` in groups of five joined by dashes.
+template <typename Put>
+void PutKeyGroups(std::string_view compact, Put put) {
+  for (size_t i = 0; i < compact.size(); ++i) {
+    if (i > 0 && i % 5 == 0) put('-');
+    put(compact[i]);
+  }
+}
+
 // The 25 symbols of `value`, most significant first, into `out`.
 void EncodeBase24(U128 value, char (&out)[kProductKeyLength]) {
   PutBase24Digits(static_cast<std::uint64_t>(value % kPow24To13), 13, out + kProductKeyLength);
@@ -174,10 +183,7 @@ StatusOr<std::string> NormalizeKeyText(std::string_view typed) {
 
 std::string FormatKeyGroups(std::string_view compact) {
   std::string out;
-  for (size_t i = 0; i < compact.size(); ++i) {
-    if (i > 0 && i % 5 == 0) out.push_back('-');
-    out.push_back(compact[i]);
-  }
+  PutKeyGroups(compact, [&](char c) { out.push_back(c); });
   return out;
 }
 
@@ -239,10 +245,8 @@ MintedKey KeyMinter::Mint(std::uint32_t serial) const {
   EncodeBase24((upper << kCheckBits) | Checksum(upper), symbols);
   MintedKey key;
   key.serial = serial;
-  for (int i = 0, o = 0; i < kProductKeyLength; ++i) {
-    if (i > 0 && i % 5 == 0) key.text[static_cast<size_t>(o++)] = '-';
-    key.text[static_cast<size_t>(o++)] = symbols[i];
-  }
+  char* next = key.text.data();
+  PutKeyGroups(std::string_view(symbols, sizeof symbols), [&](char c) { *next++ = c; });
   return key;
 }
 

@@ -143,17 +143,16 @@ std::uint64_t LicenseChecker::CurrentGeneration() {
 
 Status LicenseChecker::Load(bool at_start, Snapshot& s) const {
   const std::filesystem::path& root = options_.root;
-  LICET_ASSIGN_OR_RETURN(const std::string store_text, ReadStoreFile(root / "store.json"));
-  client::InstallRecord& record = s.record;
-  LICET_RETURN_IF_ERROR(
-      client::ParseRecordInto(store_text, (root / "store.json").string(), record));
-  if (record.product_id != options_.catalog) {
+  const std::filesystem::path store_path = root / "store.json";
+  LICET_ASSIGN_OR_RETURN(const std::string store_text, ReadStoreFile(store_path));
+  client::InstallRecord& rec = s.record;
+  LICET_RETURN_IF_ERROR(client::ParseRecordInto(store_text, store_path.string(), rec));
+  if (rec.product_id != options_.catalog) {
     return Status(ErrorCode::kCatalogUntrusted,
                   fmt::format("{} holds an installation of {}, not of {}", root.string(),
-                              record.product_id, options_.catalog));
+                              rec.product_id, options_.catalog));
   }
-  const std::optional<std::vector<std::uint8_t>> vendor_key =
-      Base64Decode(record.vendor_public_key);
+  const std::optional<std::vector<std::uint8_t>> vendor_key = Base64Decode(rec.vendor_public_key);
   if (!vendor_key || vendor_key->size() != 32) {
     return Status(ErrorCode::kStoreCorrupt, "store.json holds no valid vendor key");
   }
@@ -163,9 +162,8 @@ Status LicenseChecker::Load(bool at_start, Snapshot& s) const {
     return Status(ErrorCode::kCatalogUntrusted,
                   fmt::format("{} was installed from a catalog signed by {}, not by the vendor key "
                               "this application trusts",
-                              root.string(), record.vendor_key_id));
+                              root.string(), rec.vendor_key_id));
   }
-  const client::InstallRecord& rec = record;
   s.observations = client::ReadObservations(root);
   s.boot_on_disk = s.observations.boot;
   s.trusted_on_disk = s.observations.trusted_time;
@@ -205,15 +203,17 @@ Status LicenseChecker::Reload(bool at_start, TimePoint system_now) {
   auto loaded = std::make_unique<Snapshot>();
   const Status status = Load(at_start, *loaded);
   if (status.ok()) {
-    // The trusted time this handle has seen stays its floor, whatever observed.json says: the
-    // file is written at most every few minutes, and a reload must not move the mark back.
-    std::shared_lock lock(mutex_);
-    if (snapshot_ && snapshot_->record.cmid == loaded->record.cmid) {
-      loaded->observations.trusted_time =
-          std::max(loaded->observations.trusted_time, snapshot_->observations.trusted_time);
+    {
+      // The trusted time this handle has seen stays its floor, whatever observed.json says: the
+      // file is written at most every few minutes, and a reload must not move the mark back.
+      std::shared_lock lock(mutex_);
+      if (snapshot_ && snapshot_->record.cmid == loaded->record.cmid) {
+        loaded->observations.trusted_time =
+            std::max(loaded->observations.trusted_time, snapshot_->observations.trusted_time);
+      }
     }
+    PersistObservations(*loaded, system_now);
   }
-  if (status.ok()) PersistObservations(*loaded, system_now);
   std::unique_ptr<Snapshot> replaced;  // freed after the lock is released
   std::unique_lock lock(mutex_);
   replaced = std::move(snapshot_);

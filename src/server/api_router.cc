@@ -130,13 +130,13 @@ HttpResponse ApiRouter::Admin(const HttpRequest& req) {
     if (!block && req.method == "GET") {
       StatusOr<KeyInfo> k = store_.GetKey(rest);
       if (!k.ok()) return ErrorResponse(k.status());
-      return JsonResponse(200, {{"key", k->key.key},
-                                {"channel", ChannelName(k->key.channel)},
-                                {"activation_id", k->key.activation_id},
+      return JsonResponse(200, {{"key", k->key},
+                                {"channel", ChannelName(k->issue.channel)},
+                                {"activation_id", k->issue.activation_id},
                                 {"used", k->used},
-                                {"limit", k->key.max_activations},
+                                {"limit", k->issue.max_activations},
                                 {"total", k->total},
-                                {"total_limit", k->key.max_total},
+                                {"total_limit", k->issue.max_total},
                                 {"blocked", k->blocked},
                                 {"machines", k->machines}});
     }

@@ -15,14 +15,19 @@ unsigned WorkersFor(std::size_t count) {
   return std::max(1u, std::min(std::thread::hardware_concurrency(), 16u));
 }
 
-// Runs work(part, begin, end) for `workers` contiguous slices of [0, count), one thread each.
+// Where slice `w` of `workers` contiguous slices of [0, count) begins (slice `workers`: count).
+std::size_t SliceBegin(unsigned w, std::size_t count, unsigned workers) {
+  return w * count / workers;
+}
+
+// Runs work(begin, end) for `workers` contiguous slices of [0, count), one thread each.
 template <typename Work>
 void ForEachSlice(std::size_t count, unsigned workers, Work work) {
   std::vector<std::jthread> threads;
   for (unsigned w = 1; w < workers; ++w) {
-    threads.emplace_back(work, w * count / workers, (w + 1) * count / workers);
+    threads.emplace_back(work, SliceBegin(w, count, workers), SliceBegin(w + 1, count, workers));
   }
-  work(std::size_t{0}, count / workers);
+  work(std::size_t{0}, SliceBegin(1, count, workers));
 }
 
 bool TextLess(const MintedKey& a, const MintedKey& b) {
@@ -48,11 +53,11 @@ void SortByText(std::vector<MintedKey>& keys) {
               keys.begin() + static_cast<std::ptrdiff_t>(end), TextLess);
   });
   // Merge the sorted slices left to right: slice w ends where slice w + 1 begins.
-  for (unsigned w = 1; w < workers; ++w) {
-    const auto middle = keys.begin() + static_cast<std::ptrdiff_t>(w * keys.size() / workers);
-    const auto end = keys.begin() + static_cast<std::ptrdiff_t>((w + 1) * keys.size() / workers);
-    std::inplace_merge(keys.begin(), middle, end, TextLess);
-  }
+  const auto at = [&](unsigned w) {
+    return keys.begin() + static_cast<std::ptrdiff_t>(SliceBegin(w, keys.size(), workers));
+  };
+  for (unsigned w = 1; w < workers; ++w)
+    std::inplace_merge(keys.begin(), at(w), at(w + 1), TextLess);
 }
 
 }  // namespace licet::server

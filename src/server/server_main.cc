@@ -277,12 +277,12 @@ int KeyCommand(const std::string& data_dir, const std::string& key, bool block) 
   std::cout << fmt::format(
       "Key:         {}\nChannel:     {}\nEdition:     {}\nActivations: {} used, {} left (of "
       "{})\nBlocked:     {}\nMachines:    {}\n",
-      info->key.key, ChannelName(info->key.channel), resolved->sku->primary_edition(), info->used,
-      info->key.max_activations - std::min(info->used, info->key.max_activations),
-      info->key.max_activations, info->blocked ? "yes" : "no", info->machines.size());
-  if (info->key.max_total != 0) {
+      info->key, ChannelName(info->issue.channel), resolved->sku->primary_edition(), info->used,
+      info->issue.max_activations - std::min(info->used, info->issue.max_activations),
+      info->issue.max_activations, info->blocked ? "yes" : "no", info->machines.size());
+  if (info->issue.max_total != 0) {
     std::cout << fmt::format("Total:       {} of {} activations (re-activations included)\n",
-                             info->total, info->key.max_total);
+                             info->total, info->issue.max_total);
   }
   return 0;
 }

@@ -20,10 +20,9 @@
 
 namespace licet::server {
 
-struct IssuedKey {
-  std::string key;  // canonical, dashed
+/// What the keys of one issuance share.
+struct KeyIssue {
   std::uint32_t group = 0;
-  std::uint32_t serial = 0;
   std::string activation_id;
   Channel channel = Channel::kRetail;
   std::uint32_t max_activations = 1;  // distinct machines (MAK count; a host key's hosts)
@@ -31,17 +30,10 @@ struct IssuedKey {
       0;  // all activations, re-activations included; 0 = no limit (host keys: 10)
 };
 
-/// What the keys of one issuance share.
-struct KeyIssue {
-  std::uint32_t group = 0;
-  std::string activation_id;
-  Channel channel = Channel::kRetail;
-  std::uint32_t max_activations = 1;
-  std::uint32_t max_total = 0;
-};
-
 struct KeyInfo {
-  IssuedKey key;
+  std::string key;  // canonical, dashed
+  std::uint32_t serial = 0;
+  KeyIssue issue;
   std::uint32_t used = 0;   // distinct machines
   std::uint32_t total = 0;  // activations, re-activations included
   bool blocked = false;

@@ -155,13 +155,13 @@ class SqliteStore final : public ServerStore {
     if (q.Step() != SQLITE_ROW)
       return Status(ErrorCode::kNotFound, fmt::format("key {} was not issued by this server", key));
     KeyInfo info;
-    info.key = IssuedKey{.key = key,
-                         .group = static_cast<std::uint32_t>(q.Int(0)),
-                         .serial = static_cast<std::uint32_t>(q.Int(1)),
-                         .activation_id = q.Text(2),
-                         .channel = ParseChannel(q.Text(3)).value_or(Channel::kRetail),
-                         .max_activations = static_cast<std::uint32_t>(q.Int(4)),
-                         .max_total = static_cast<std::uint32_t>(q.Int(7))};
+    info.key = key;
+    info.serial = static_cast<std::uint32_t>(q.Int(1));
+    info.issue = KeyIssue{.group = static_cast<std::uint32_t>(q.Int(0)),
+                          .activation_id = q.Text(2),
+                          .channel = ParseChannel(q.Text(3)).value_or(Channel::kRetail),
+                          .max_activations = static_cast<std::uint32_t>(q.Int(4)),
+                          .max_total = static_cast<std::uint32_t>(q.Int(7))};
     info.total = static_cast<std::uint32_t>(q.Int(8));
     info.used = static_cast<std::uint32_t>(q.Int(5));
     info.blocked = q.Int(6) != 0;

@@ -42,8 +42,6 @@ class KeyMinter {
   /// Precondition (checked): serial <= kMaxKeySerial.
   [[nodiscard]] MintedKey Mint(std::uint32_t serial) const;
 
-  [[nodiscard]] std::uint32_t group() const { return group_; }
-
  private:
   std::uint32_t group_;
   crypto_auth_hmacsha256_state keyed_;  // the HMAC's pads absorbed; copied for each key
