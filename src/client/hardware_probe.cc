@@ -201,8 +201,8 @@ using LabValues = std::vector<std::pair<HardwareComponent, std::string>>;
   return out;
 }
 
-LabValues LabOverrides(const fs::path& root) {
-  const std::string text = ReadSmall(LabHardwarePath(root).c_str(), 8192);
+LabValues LabOverrides(const char* lab_hardware_file) {
+  const std::string text = ReadSmall(lab_hardware_file, 8192);
   if (text.empty()) return {};
   return ParseLabOverrides(text);
 }
@@ -222,7 +222,8 @@ HardwareValues ReadHardwareValues(const fs::path& root, bool lab) {
   v[static_cast<std::size_t>(HardwareComponent::kCpu)] = CpuValue();
   v[static_cast<std::size_t>(HardwareComponent::kHost)] = HostValue();
   if (lab) {
-    for (auto& [c, value] : LabOverrides(root)) v[static_cast<std::size_t>(c)] = std::move(value);
+    for (auto& [c, value] : LabOverrides(LabHardwarePath(root).c_str()))
+      v[static_cast<std::size_t>(c)] = std::move(value);
   }
   return v;
 }
@@ -231,8 +232,9 @@ HardwareBinding CurrentHardware(const fs::path& root, bool lab) {
   return HardwareBinding::FromValues(ReadHardwareValues(root, lab));
 }
 
-HardwareBinding ApplyLabHardware(const fs::path& root, HardwareBinding binding) {
-  for (const auto& [c, value] : LabOverrides(root)) binding = binding.WithValue(c, value);
+HardwareBinding ApplyLabHardware(const char* lab_hardware_file, HardwareBinding binding) {
+  for (const auto& [c, value] : LabOverrides(lab_hardware_file))
+    binding = binding.WithValue(c, value);
   return binding;
 }
 

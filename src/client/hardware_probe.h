@@ -25,9 +25,10 @@ namespace licet::client {
 /// ReadHardwareValues hashed into a binding.
 [[nodiscard]] HardwareBinding CurrentHardware(const std::filesystem::path& root, bool lab);
 
-/// `binding` with the components <root>/lab-hardware.json names replaced (lab catalogs only:
-/// callers check).
-[[nodiscard]] HardwareBinding ApplyLabHardware(const std::filesystem::path& root,
+/// `binding` with the components the lab override file (LabHardwarePath) names replaced (lab
+/// catalogs only: callers check). The file's path as text: a first check builds no
+/// std::filesystem::path.
+[[nodiscard]] HardwareBinding ApplyLabHardware(const char* lab_hardware_file,
                                                HardwareBinding binding);
 
 /// This boot's ID (/proc/sys/kernel/random/boot_id); empty when unknown. Hardware read earlier in

@@ -11,10 +11,13 @@ namespace fs = std::filesystem;
 fs::path ObservationsPath(const fs::path& root) { return root / "observed.json"; }
 
 Observations ReadObservations(const fs::path& root) {
+  const StatusOr<std::string> file = ReadWholeFile(ObservationsPath(root), kObservationsMaxBytes);
+  return file.ok() ? ParseObservations(*file) : Observations{};
+}
+
+Observations ParseObservations(std::string_view observed_json) {
   Observations o;
-  const StatusOr<std::string> file = ReadWholeFile(ObservationsPath(root), 2048);
-  if (!file.ok()) return o;
-  const StatusOr<JsonDocument> doc = JsonDocument::Parse(*file);
+  const StatusOr<JsonDocument> doc = JsonDocument::Parse(observed_json);
   if (!doc.ok() || !doc->root().is_object()) return o;
   const JsonValue j = doc->root();
   // Each member on its own: a missing or mistyped one reads as never observed.

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "licet/core/clock.h"
 #include "licet/core/status.h"
@@ -39,6 +40,11 @@ struct Observations {
 
 [[nodiscard]] std::filesystem::path ObservationsPath(const std::filesystem::path& root);
 [[nodiscard]] Observations ReadObservations(const std::filesystem::path& root);
+/// observed.json's text read; a damaged member reads as never observed, damaged text as empty.
+[[nodiscard]] Observations ParseObservations(std::string_view text);
+/// Most observed.json files are smaller (for ReadWholeFile's expected size); the largest read.
+inline constexpr std::size_t kObservationsTypicalBytes = 512;
+inline constexpr std::size_t kObservationsMaxBytes = 2048;
 [[nodiscard]] Status WriteObservations(const std::filesystem::path& root, const Observations& o);
 
 }  // namespace licet::client

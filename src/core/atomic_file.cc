@@ -83,30 +83,33 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view c
 }
 
 StatusOr<std::string> ReadWholeFile(const std::filesystem::path& path, size_t max_bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) {
-      return Status(ErrorCode::kNotFound, fmt::format("{} does not exist", path.string()));
-    }
-    return ErrnoStatus("cannot open", path, errno);
-  }
-  // Straight into the string, sized by fstat plus one byte so that the end of the file needs no
-  // second allocation (a first check in a fresh process pays for every page it touches). Files
-  // that do not know their size (/proc says 0) grow it as they are read.
+  // Sized by stat plus one byte, so that the end of the file needs no second allocation. Files
+  // that do not know their size (/proc says 0) grow the string as they are read.
   struct stat st {};
   const size_t expected =
-      ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0;
-  // One byte past the limit is what tells a file over it.
+      ::stat(path.c_str(), &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0;
+  return ReadWholeFile(path.c_str(), max_bytes, expected);
+}
+
+StatusOr<std::string> ReadWholeFile(const char* path, size_t max_bytes, size_t expected_bytes) {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT)
+      return Status(ErrorCode::kNotFound, fmt::format("{} does not exist", path));
+    return ErrnoStatus("cannot open", path, errno);
+  }
+  // One byte past the limit is what tells a file over it, and one past the expected size is what
+  // tells its end without growing the string.
   const size_t cap = max_bytes < SIZE_MAX ? max_bytes + 1 : max_bytes;
-  std::string out(std::min(expected + 1, cap), '\0');
+  std::string out(std::min(expected_bytes < SIZE_MAX ? expected_bytes + 1 : cap, cap), '\0');
   size_t used = 0;
   while (true) {
     if (used == out.size()) {
       if (used > max_bytes) {
         ::close(fd);
-        return Status(ErrorCode::kIoError,
-                      fmt::format("{} is larger than {} bytes; refusing to read it", path.string(),
-                                  max_bytes));
+        return Status(
+            ErrorCode::kIoError,
+            fmt::format("{} is larger than {} bytes; refusing to read it", path, max_bytes));
       }
       out.resize(std::min(std::max<size_t>(2 * used, 4096), cap));
     }

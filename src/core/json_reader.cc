@@ -77,8 +77,8 @@ class JsonParser {
       case '[':
         return Array(depth + 1);
       case '"': {
-        LICET_ASSIGN_OR_RETURN(const std::string_view s, String());
-        Close(Append(Node{.type = JsonType::kString, .text = s}));
+        LICET_ASSIGN_OR_RETURN(const Node s, String());
+        Close(Append(s));
         return OkStatus();
       }
       case 't':
@@ -108,10 +108,11 @@ class JsonParser {
     while (more) {
       SkipSpace();
       if (Peek() != '"') return Error("a member name");
-      const std::size_t name_at = pos_;
-      LICET_ASSIGN_OR_RETURN(const std::string_view name, String());
-      Close(Append(Node{.type = JsonType::kString, .text = name}));
-      names_.push_back({name, name_at});
+      const auto name_at = static_cast<std::uint32_t>(pos_);
+      LICET_ASSIGN_OR_RETURN(const Node name, String());
+      const std::uint32_t name_node = Append(name);
+      Close(name_node);
+      names_.push_back({.node = name_node, .at = name_at});
       SkipSpace();
       if (Peek() != ':') return Error("':'");
       ++pos_;
@@ -146,23 +147,26 @@ class JsonParser {
   Status UniqueNames(std::size_t first) {
     constexpr std::size_t kComparedPairwise = 24;
     const auto begin = names_.begin() + static_cast<std::ptrdiff_t>(first);
-    std::optional<std::pair<std::string_view, std::size_t>> twice;  // the name, its second place
+    const auto text = [this](const Name& n) { return doc_.TextOf(doc_.nodes_[n.node]); };
+    const auto same = [&](const Name& x, const Name& y) { return text(x) == text(y); };
+    std::optional<Name> twice;  // the second place of a name
     if (names_.size() - first <= kComparedPairwise) {
       for (auto a = begin; a != names_.end() && !twice; ++a) {
         const auto b = std::find_if(std::next(a), names_.end(),
-                                    [&](const auto& later) { return later.first == a->first; });
+                                    [&](const Name& later) { return same(later, *a); });
         if (b != names_.end()) twice = *b;
       }
     } else {
-      std::sort(begin, names_.end());
-      const auto a = std::adjacent_find(
-          begin, names_.end(), [](const auto& x, const auto& y) { return x.first == y.first; });
+      std::sort(begin, names_.end(), [&](const Name& x, const Name& y) {
+        return std::pair(text(x), x.at) < std::pair(text(y), y.at);
+      });
+      const auto a = std::adjacent_find(begin, names_.end(), same);
       if (a != names_.end()) twice = *std::next(a);
     }
     if (twice) {
       return Status(ErrorCode::kInvalidArgument,
                     fmt::format("not valid JSON: at byte {}, member \"{}\" appears twice",
-                                twice->second, twice->first));
+                                twice->at, text(*twice)));
     }
     names_.resize(first);
     return OkStatus();
@@ -195,10 +199,11 @@ class JsonParser {
     if (Peek() == '0') {
       ++pos_;
     } else {
+      std::uint64_t magnitude = 0;  // only to tell whether it fits (JsonValue reads it again)
       for (; Digit(); ++pos_) {
         const std::uint64_t d = static_cast<std::uint64_t>(Peek() - '0');
-        if (n.magnitude > (std::numeric_limits<std::uint64_t>::max() - d) / 10) n.integral = false;
-        n.magnitude = n.magnitude * 10 + d;
+        if (magnitude > (std::numeric_limits<std::uint64_t>::max() - d) / 10) n.integral = false;
+        magnitude = magnitude * 10 + d;
       }
     }
     if (Peek() == '.') {
@@ -214,15 +219,15 @@ class JsonParser {
       if (!Digit()) return Error("a digit in the exponent");
       while (Digit()) ++pos_;
     }
-    if (!n.integral) n.magnitude = 0;
-    n.text = text_.substr(start, pos_ - start);
+    n.offset = static_cast<std::uint32_t>(start);
+    n.length = static_cast<std::uint32_t>(pos_ - start);
     Close(Append(n));
     return OkStatus();
   }
 
-  // The string starting at the opening quote, decoded. A view into the text when it holds no
-  // escape; else into the document's decoded buffer.
-  StatusOr<std::string_view> String() {
+  // The string node of the string starting at the opening quote: its bytes in the text when it
+  // holds no escape, else decoded into the document's buffer.
+  StatusOr<Node> String() {
     ++pos_;  // '"'
     const std::size_t start = pos_;
     char* out = nullptr;  // set at the first escape
@@ -256,11 +261,18 @@ class JsonParser {
     }
     const std::size_t end = pos_;
     ++pos_;  // '"'
-    if (out == nullptr) return text_.substr(start, end - start);
+    if (out == nullptr) {
+      return Node{.type = JsonType::kString,
+                  .offset = static_cast<std::uint32_t>(start),
+                  .length = static_cast<std::uint32_t>(end - start)};
+    }
     put(text_.substr(copied_to, end - copied_to));
-    char* const begin = doc_.decoded_.get() + decoded_used_;
+    const std::size_t begin = decoded_used_;
     decoded_used_ = static_cast<std::size_t>(out - doc_.decoded_.get());
-    return std::string_view(begin, static_cast<std::size_t>(out - begin));
+    return Node{.type = JsonType::kString,
+                .decoded = true,
+                .offset = static_cast<std::uint32_t>(begin),
+                .length = static_cast<std::uint32_t>(decoded_used_ - begin)};
   }
 
   // One multi-byte UTF-8 sequence at pos_, advanced past it. Not inlined, like Escape: String's
@@ -364,11 +376,21 @@ class JsonParser {
   JsonDocument& doc_;
   std::size_t pos_ = 0;
   std::size_t decoded_used_ = 0;
-  std::vector<std::pair<std::string_view, std::size_t>> names_;  // open objects' member names
+  // The member names of the open objects: their nodes and where they start in the text.
+  struct Name {
+    std::uint32_t node;
+    std::uint32_t at;
+  };
+  std::vector<Name> names_;
 };
 
 StatusOr<JsonDocument> JsonDocument::Parse(std::string_view text) {
+  // Offsets are 32-bit: a 16-byte node (see Node).
+  if (text.size() >= std::numeric_limits<std::uint32_t>::max()) {
+    return Status(ErrorCode::kInvalidArgument, "JSON text of 4 GiB or more is not read");
+  }
   JsonDocument doc;
+  doc.text_ = text;
   JsonParser parser(text, doc);
   LICET_RETURN_IF_ERROR(parser.Run());
   return doc;
@@ -410,7 +432,7 @@ std::optional<JsonValue> JsonValue::find(std::string_view key) const {
   if (type() != JsonType::kObject) Fail("an object");
   const auto& nodes = doc_->nodes_;
   for (std::uint32_t i = index_ + 1; i < nodes[index_].end; i = nodes[i + 1].end) {
-    if (nodes[i].text == key) return JsonValue(doc_, i + 1, key);
+    if (doc_->TextOf(nodes[i]) == key) return JsonValue(doc_, i + 1, key);
   }
   return std::nullopt;
 }
@@ -423,7 +445,7 @@ JsonValue JsonValue::at(std::string_view key) const {
 
 std::string_view JsonValue::string() const {
   if (type() != JsonType::kString) Fail("a string");
-  return doc_->nodes_[index_].text;
+  return doc_->TextOf(doc_->nodes_[index_]);
 }
 
 bool JsonValue::boolean() const {
@@ -438,8 +460,13 @@ bool JsonValue::is_integral() const {
 
 std::pair<bool, std::uint64_t> JsonValue::IntegerParts() const {
   if (!is_integral()) Fail("an integer");
+  // Its digits again: the parse found they fit in 64 bits.
   const JsonDocument::Node& n = doc_->nodes_[index_];
-  return {n.flag && n.magnitude != 0, n.magnitude};
+  std::uint64_t magnitude = 0;
+  for (const char c : doc_->TextOf(n).substr(n.flag ? 1 : 0)) {
+    magnitude = magnitude * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return {n.flag && magnitude != 0, magnitude};
 }
 
 std::vector<JsonValue> JsonValue::elements() const {
@@ -463,7 +490,8 @@ std::vector<std::pair<std::string_view, JsonValue>> JsonValue::members() const {
   std::vector<std::pair<std::string_view, JsonValue>> out;
   const auto& nodes = doc_->nodes_;
   for (std::uint32_t i = index_ + 1; i < nodes[index_].end; i = nodes[i + 1].end) {
-    out.emplace_back(nodes[i].text, JsonValue(doc_, i + 1, nodes[i].text));
+    const std::string_view name = doc_->TextOf(nodes[i]);
+    out.emplace_back(name, JsonValue(doc_, i + 1, name));
   }
   return out;
 }

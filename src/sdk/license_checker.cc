@@ -43,14 +43,22 @@ void CopyText(char (&dst)[N], std::string_view text) {
 
 std::int64_t Unix(TimePoint t) { return t.time_since_epoch().count(); }
 
-// store.json of the installation; a missing file is a missing installation.
-StatusOr<std::string> ReadStoreFile(const std::filesystem::path& path) {
-  StatusOr<std::string> text = ReadWholeFile(path, 1 << 20);
+// store.json of the installation, expected to be `expected_bytes` long; a missing file is a
+// missing installation.
+StatusOr<std::string> ReadStoreFile(const std::string& path, std::size_t expected_bytes) {
+  StatusOr<std::string> text = ReadWholeFile(path.c_str(), 1 << 20, expected_bytes);
   if (!text.ok() && text.status().code() == ErrorCode::kNotFound) {
-    return Status(ErrorCode::kNotInstalled,
-                  "no Licet installation: " + path.string() + " does not exist");
+    return Status(ErrorCode::kNotInstalled, "no Licet installation: " + path + " does not exist");
   }
   return text;
+}
+
+// `root`/`name`, as text.
+std::string InRoot(const std::string& root, std::string_view name) {
+  std::string path = root;
+  if (!path.empty() && path.back() != '/') path += '/';
+  path += name;
+  return path;
 }
 
 std::string ChannelOf(const client::InstallRecord& r) {
@@ -81,7 +89,11 @@ bool SameFeature(std::string_view a, std::string_view b) { return EqualsIgnoring
 
 }  // namespace
 
-LicenseChecker::LicenseChecker(CheckerOptions options) : options_(std::move(options)) {}
+LicenseChecker::LicenseChecker(CheckerOptions options)
+    : options_(std::move(options)),
+      files_{.store = InRoot(options_.root, "store.json"),
+             .observations = InRoot(options_.root, "observed.json"),
+             .lab_hardware = InRoot(options_.root, "lab-hardware.json")} {}
 
 LicenseChecker::~LicenseChecker() {
   if (watcher_.joinable()) {
@@ -121,7 +133,7 @@ TimePoint LicenseChecker::ClockNow() const {
 
 LicenseChecker::FileIdentity LicenseChecker::StoreIdentity() const {
   struct stat st {};
-  if (::stat((options_.root / "store.json").c_str(), &st) != 0) return {};
+  if (::stat(files_.store.c_str(), &st) != 0) return {};
   return FileIdentity{.mtime_ns = st.st_mtim.tv_sec * 1'000'000'000 + st.st_mtim.tv_nsec,
                       .inode = st.st_ino,
                       .size = st.st_size};
@@ -142,15 +154,16 @@ std::uint64_t LicenseChecker::CurrentGeneration() {
 }
 
 Status LicenseChecker::Load(bool at_start, Snapshot& s) const {
-  const std::filesystem::path& root = options_.root;
-  const std::filesystem::path store_path = root / "store.json";
-  LICET_ASSIGN_OR_RETURN(const std::string store_text, ReadStoreFile(store_path));
+  const std::string& root = options_.root;
+  // The size store.json had when its identity was last taken (usually just now, by the caller).
+  const auto expected_size = static_cast<std::size_t>(seen_size_.load(std::memory_order_relaxed));
+  LICET_ASSIGN_OR_RETURN(const std::string store_text, ReadStoreFile(files_.store, expected_size));
   client::InstallRecord& rec = s.record;
-  LICET_RETURN_IF_ERROR(client::ParseRecordInto(store_text, store_path.string(), rec));
+  LICET_RETURN_IF_ERROR(client::ParseRecordInto(store_text, files_.store, rec));
   if (rec.product_id != options_.catalog) {
     return Status(ErrorCode::kCatalogUntrusted,
-                  fmt::format("{} holds an installation of {}, not of {}", root.string(),
-                              rec.product_id, options_.catalog));
+                  fmt::format("{} holds an installation of {}, not of {}", root, rec.product_id,
+                              options_.catalog));
   }
   const std::optional<std::vector<std::uint8_t>> vendor_key = Base64Decode(rec.vendor_public_key);
   if (!vendor_key || vendor_key->size() != 32) {
@@ -162,9 +175,12 @@ Status LicenseChecker::Load(bool at_start, Snapshot& s) const {
     return Status(ErrorCode::kCatalogUntrusted,
                   fmt::format("{} was installed from a catalog signed by {}, not by the vendor key "
                               "this application trusts",
-                              root.string(), rec.vendor_key_id));
+                              root, rec.vendor_key_id));
   }
-  s.observations = client::ReadObservations(root);
+  const StatusOr<std::string> observed =
+      ReadWholeFile(files_.observations.c_str(), client::kObservationsMaxBytes,
+                    client::kObservationsTypicalBytes);
+  s.observations = observed.ok() ? client::ParseObservations(*observed) : client::Observations{};
   s.boot_on_disk = s.observations.boot;
   s.trusted_on_disk = s.observations.trusted_time;
   // The hardware: reused from earlier in this boot at start, else read now (without the lab
@@ -186,7 +202,7 @@ Status LicenseChecker::Load(bool at_start, Snapshot& s) const {
                                                .container = s.virtualization.container};
     s.observations.boot.seal = BootHardwareSeal(s.observations.boot, rec);
   }
-  if (rec.profile.lab) hardware = client::ApplyLabHardware(root, *hardware);
+  if (rec.profile.lab) hardware = client::ApplyLabHardware(files_.lab_hardware.c_str(), *hardware);
   const bool sealed =
       client::StoreSealMatches(store_text, rec.seal, rec.cmid, rec.vendor_public_key);
   s.integrity = client::CheckIntegrity(
@@ -404,7 +420,7 @@ StatusOr<int> LicenseChecker::ApplyPending() {
       client::Installation::Open(options_.root, client::Access::kReadWrite, SystemClock::Get()));
   if (inst.record().product_id != options_.catalog) {
     return Status(ErrorCode::kCatalogUntrusted,
-                  fmt::format("{} holds an installation of {}, not of {}", options_.root.string(),
+                  fmt::format("{} holds an installation of {}, not of {}", options_.root,
                               inst.record().product_id, options_.catalog));
   }
   int applied = 0;

@@ -38,7 +38,7 @@
 namespace licet::engine {
 
 struct CheckerOptions {
-  std::filesystem::path root;
+  std::string root;     // the installation's directory
   std::string catalog;  // the product ID the application belongs to
   std::optional<std::array<std::uint8_t, 32>> vendor_public_key;
   bool watch = true;
@@ -106,6 +106,14 @@ class LicenseChecker {
   void PersistObservations(Snapshot& s, TimePoint system_now);
 
   CheckerOptions options_;
+  // The installation's files, joined once as text: a first check builds no std::filesystem::path
+  // (its code, its data and its allocations are pages a fresh process pays for).
+  struct Files {
+    std::string store;
+    std::string observations;
+    std::string lab_hardware;
+  };
+  const Files files_;
 
   // Without a watcher: bumped when store.json's identity changes.
   std::atomic<std::uint64_t> generation_{1};

@@ -31,6 +31,13 @@ enum class FileMode { kOwnerOnly /* 0600 */, kWorldReadable /* 0644 */ };
 [[nodiscard]] StatusOr<std::string> ReadWholeFile(const std::filesystem::path& path,
                                                   size_t max_bytes = 64u << 20);
 
+/// The same for a path given as text, read into a string sized for `expected_bytes` (a file of
+/// another size still reads whole, in more reads). It builds no std::filesystem::path and asks the
+/// file nothing: a first license check in a fresh process pays for every page of code and every
+/// page fault it adds (bench/RESULTS.md, "Application SDK").
+[[nodiscard]] StatusOr<std::string> ReadWholeFile(const char* path, size_t max_bytes,
+                                                  size_t expected_bytes);
+
 /// Appends one line durably (write + fsync): for append-only logs such as events.jsonl.
 /// A crash may leave a partial last line, which readers must skip.
 /// Errors: kIoError, kAccessDenied.

@@ -115,17 +115,26 @@ class JsonDocument {
   friend class JsonValue;
   friend class JsonParser;
 
+  // 16 bytes: a first license check pays for store.json's node array by the page.
   struct Node {
     JsonType type = JsonType::kNull;
-    bool flag = false;            // bool: its value; number: negative
-    bool integral = false;        // number: no fraction, no exponent, fits in 64 bits
-    std::uint32_t end = 0;        // index one past this value's subtree
-    std::string_view text;        // string: decoded; number: as written
-    std::uint64_t magnitude = 0;  // integral number: its absolute value
+    bool flag = false;         // bool: its value; number: negative
+    bool integral = false;     // number: no fraction, no exponent, fits in 64 bits
+    bool decoded = false;      // string: its bytes are in decoded_, not in the text
+    std::uint32_t end = 0;     // index one past this value's subtree
+    std::uint32_t offset = 0;  // string (decoded) and number (as written): where its bytes start
+    std::uint32_t length = 0;
   };
+  static_assert(sizeof(Node) == 16);
 
   JsonDocument() = default;
 
+  // A string's decoded bytes or a number as written.
+  [[nodiscard]] std::string_view TextOf(const Node& n) const {
+    return {(n.decoded ? decoded_.get() : text_.data()) + n.offset, n.length};
+  }
+
+  std::string_view text_;
   std::vector<Node> nodes_;
   // Decoded strings that held escapes; made at the first escape, sized to the whole text
   // (decoding never lengthens a string), so views into it stay valid when the document moves.
