@@ -2,16 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
 #include "internal/license_claims_json.h"
 #include "licet/core/json_reader.h"
 #include "licet/core/paseto.h"
 
 namespace licet {
 namespace {
-
-using nlohmann::json;
 
 Status Invalid(std::string_view why) {
   return Status(ErrorCode::kTokenInvalid, fmt::format("the license token is not valid: {}", why));
@@ -21,21 +17,20 @@ Status Invalid(std::string_view why) {
 
 namespace core_internal {
 
-nlohmann::json LicenseClaimsToJson(const LicenseClaims& c) {
-  json j = {{"kid", c.issuer_key_id},
-            {"product", c.product_id},
-            {"cmid", c.cmid},
-            {"sku", c.activation_id},
-            {"edition", c.edition},
-            {"channel", c.channel},
-            {"hw", c.hardware_id},
-            {"pkey", c.partial_key},
-            {"method", c.method},
-            {"nonce", c.nonce},
-            {"iat", FormatIso8601(c.issued_at)}};
-  if (c.expires_at) j["exp"] = FormatIso8601(*c.expires_at);
-  if (c.renew_after) j["renew_after"] = FormatIso8601(*c.renew_after);
-  return j;
+void WriteLicenseClaims(JsonWriter& w, const LicenseClaims& c) {
+  w.Member("kid", c.issuer_key_id)
+      .Member("product", c.product_id)
+      .Member("cmid", c.cmid)
+      .Member("sku", c.activation_id)
+      .Member("edition", c.edition)
+      .Member("channel", c.channel)
+      .Member("hw", c.hardware_id)
+      .Member("pkey", c.partial_key)
+      .Member("method", c.method)
+      .Member("nonce", c.nonce)
+      .Member("iat", FormatIso8601(c.issued_at));
+  if (c.expires_at) w.Member("exp", FormatIso8601(*c.expires_at));
+  if (c.renew_after) w.Member("renew_after", FormatIso8601(*c.renew_after));
 }
 
 StatusOr<LicenseClaims> LicenseClaimsFromJson(std::string_view payload) {
@@ -73,8 +68,13 @@ StatusOr<LicenseClaims> LicenseClaimsFromJson(std::string_view payload) {
 }  // namespace core_internal
 
 std::string IssueLicenseToken(const LicenseClaims& c, const SigningKey& key) {
-  const json footer = {{"kid", key.key_id}};
-  return paseto::SignV4Public(core_internal::LicenseClaimsToJson(c).dump(), footer.dump(),
+  JsonWriter claims;
+  claims.BeginObject();
+  core_internal::WriteLicenseClaims(claims, c);
+  claims.EndObject();
+  JsonWriter footer;
+  footer.BeginObject().Member("kid", key.key_id).EndObject();
+  return paseto::SignV4Public(std::move(claims).Take(), std::move(footer).Take(),
                               kLicenseTokenImplicit, key.secret_key);
 }
 

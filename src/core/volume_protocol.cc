@@ -187,13 +187,17 @@ StatusOr<VolumeRequest> ParseVolumeRequest(std::string_view payload) {
 std::string IssueGrant(const LicenseClaims& c, const GrantFacts& f, const SigningKey& host_key,
                        const paseto::PreparedFooter& footer) {
   // The license claims, plus the host's facts (which license token readers ignore).
-  json j = core_internal::LicenseClaimsToJson(c);
-  j["count"] = f.count;
-  j["renewal_minutes"] = f.renewal_minutes;
-  j["retry_minutes"] = f.retry_minutes;
-  j["host_time"] = FormatIso8601(f.host_time);
-  j["duplicate_cmid"] = f.duplicate_cmid;
-  return paseto::SignV4Public(j.dump(), footer, kLicenseTokenImplicit, host_key.secret_key);
+  JsonWriter w;
+  w.BeginObject();
+  core_internal::WriteLicenseClaims(w, c);
+  w.Member("count", f.count)
+      .Member("renewal_minutes", f.renewal_minutes)
+      .Member("retry_minutes", f.retry_minutes)
+      .Member("host_time", FormatIso8601(f.host_time))
+      .Member("duplicate_cmid", f.duplicate_cmid)
+      .EndObject();
+  return paseto::SignV4Public(std::move(w).Take(), footer, kLicenseTokenImplicit,
+                              host_key.secret_key);
 }
 
 std::string IssueDenial(const VolumeDenial& d, const SigningKey& host_key,

@@ -4,6 +4,7 @@
 
 #include "licet/core/encoding.h"
 #include "licet/core/host_certificate.h"
+#include "licet/core/json_writer.h"
 #include "licet/core/license_token.h"
 #include "licet/core/phone_activation.h"
 
@@ -12,24 +13,37 @@ namespace {
 
 using nlohmann::json;
 
-// A string field of at most `max` printable ASCII characters.
-StatusOr<std::string> Field(const json& j, const char* name, size_t max) {
-  const auto it = j.find(name);
-  if (it == j.end() || !it->is_string()) {
+// The string field `name` (`value`, nullopt when it is missing or not a string): 1 to `max`
+// printable ASCII characters.
+StatusOr<std::string> PrintableField(std::optional<std::string_view> value, const char* name,
+                                     size_t max) {
+  if (!value) {
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("the request needs a string field \"{}\"", name));
   }
-  std::string v = it->get<std::string>();
-  if (v.empty() || v.size() > max) {
+  if (value->empty() || value->size() > max) {
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("\"{}\" must have 1 to {} characters", name, max));
   }
-  for (char c : v) {
+  for (char c : *value) {
     if (c < 0x20 || c > 0x7E)
       return Status(ErrorCode::kInvalidArgument,
                     fmt::format("\"{}\" must be printable ASCII", name));
   }
-  return v;
+  return std::string(*value);
+}
+
+StatusOr<std::string> Field(const json& j, const char* name, size_t max) {
+  const auto it = j.find(name);
+  return PrintableField(it != j.end() && it->is_string()
+                            ? std::optional<std::string_view>(it->get_ref<const std::string&>())
+                            : std::nullopt,
+                        name, max);
+}
+
+StatusOr<std::string> Field(const JsonValue& j, const char* name, size_t max) {
+  const std::optional<JsonValue> v = j.find(name);
+  return PrintableField(v && v->is_string() ? std::optional(v->string()) : std::nullopt, name, max);
 }
 
 // `s` with `key` masked down to its last group wherever its message or remedy names it.
@@ -48,7 +62,7 @@ Status MaskKey(const Status& s, const ProductKey& key) {
 
 }  // namespace
 
-StatusOr<ActivationService::Prepared> ActivationService::Prepare(const json& request) const {
+StatusOr<ActivationService::Prepared> ActivationService::Prepare(const JsonValue& request) const {
   if (!request.is_object())
     return Status(ErrorCode::kInvalidArgument, "the request body must be a JSON object");
   LICET_ASSIGN_OR_RETURN(const std::string typed_key, Field(request, "product_key", 64));
@@ -107,21 +121,29 @@ StatusOr<ActivationService::Prepared> ActivationService::Prepare(const json& req
                   .token = make_token()};
 }
 
-void ActivationService::ActivateAsync(const json& request,
-                                      std::function<void(StatusOr<json>)> done) {
+void ActivationService::ActivateAsync(const JsonValue& request,
+                                      std::function<void(StatusOr<std::string>)> done) {
   StatusOr<Prepared> prepared = Prepare(request);
   if (!prepared.ok()) return done(prepared.status());
   const TimePoint now = prepared->attempt.now;
   store_.RecordActivationAsync(std::move(prepared->attempt), std::move(prepared->token),
                                [now, done = std::move(done)](StatusOr<ActivationOutcome> outcome) {
                                  if (!outcome.ok()) return done(outcome.status());
-                                 done(json{{"token", outcome->token},
-                                           {"server_time", FormatIso8601(now)},
-                                           {"activation",
-                                            {{"replayed", outcome->replayed},
-                                             {"reused", outcome->reused},
-                                             {"used", outcome->used},
-                                             {"limit", outcome->limit}}}});
+                                 // Written straight to text: a nlohmann-json document costs
+                                 // allocations per member.
+                                 JsonWriter answer;
+                                 answer.BeginObject()
+                                     .Member("token", outcome->token)
+                                     .Member("server_time", FormatIso8601(now))
+                                     .Key("activation")
+                                     .BeginObject()
+                                     .Member("replayed", outcome->replayed)
+                                     .Member("reused", outcome->reused)
+                                     .Member("used", outcome->used)
+                                     .Member("limit", outcome->limit)
+                                     .EndObject()
+                                     .EndObject();
+                                 done(std::move(answer).Take());
                                });
 }
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "licet/core/clock.h"
+#include "licet/core/json_reader.h"
 #include "licet/core/phone_activation.h"
 #include "licet/core/product_key.h"
 #include "server_store.h"
@@ -24,9 +25,9 @@ class ActivationService {
   /// {...}}. Errors: kInvalidArgument (malformed request), kInvalidProductKey (format or MAC),
   /// kNotSupported (GVLK or host key: not for this endpoint), kMismatchedProductSku, kKeyBlocked,
   /// kMakLimitExceeded, kUnlockLimitExceeded, kIoError.
-  /// The answer goes to `done` once the activation is durable (possibly on the store's thread).
-  void ActivateAsync(const nlohmann::json& request,
-                     std::function<void(StatusOr<nlohmann::json>)> done);
+  /// `request` is read before ActivateAsync returns. The answer, as JSON text, goes to `done` once
+  /// the activation is durable (possibly on the store's thread).
+  void ActivateAsync(const JsonValue& request, std::function<void(StatusOr<std::string>)> done);
 
   /// POST /v1/host-activations: a volume host activates its host key (CSVLK). Request: {"host_key",
   /// "host_public_key" (base64 Ed25519), "host_id", "nonce"}. Response: {"certificate",
@@ -53,7 +54,7 @@ class ActivationService {
     std::string token;  // signed before the commit, in the caller's thread
   };
   // Validates the request and signs the token it would get. Errors: as Activate.
-  StatusOr<Prepared> Prepare(const nlohmann::json& request) const;
+  StatusOr<Prepared> Prepare(const JsonValue& request) const;
   // ConfirmPhone once the installation ID named a phone-activatable key. Its errors may spell
   // `made` in full: ConfirmPhone masks them.
   StatusOr<nlohmann::json> ConfirmPhoneKey(const phone::InstallationIdFields& iid,

@@ -2,16 +2,16 @@
 // carry the same claims plus the host's facts (volume_protocol.cc). Core-internal.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "licet/core/json_writer.h"
 #include "licet/core/license_token.h"
 #include "licet/core/status.h"
 
 namespace licet::core_internal {
 
-/// The claims object a license token signs.
-[[nodiscard]] nlohmann::json LicenseClaimsToJson(const LicenseClaims& claims);
+/// The members of the claims object a license token signs, written into the object `w` has open.
+void WriteLicenseClaims(JsonWriter& w, const LicenseClaims& claims);
 
 /// Decodes the claims of a verified token's payload; extra members are ignored.
 /// Errors: kTokenInvalid naming the missing or mistyped claim.
