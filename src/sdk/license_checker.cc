@@ -157,9 +157,16 @@ Status LicenseChecker::Load(bool at_start, Snapshot& s) const {
   const std::string& root = options_.root;
   // The size store.json had when its identity was last taken (usually just now, by the caller).
   const auto expected_size = static_cast<std::size_t>(seen_size_.load(std::memory_order_relaxed));
-  LICET_ASSIGN_OR_RETURN(const std::string store_text, ReadStoreFile(files_.store, expected_size));
   client::InstallRecord& rec = s.record;
-  LICET_RETURN_IF_ERROR(client::ParseRecordInto(store_text, files_.store, rec));
+  bool sealed = false;
+  {
+    // store.json's text goes once parsed and its seal checked: what the load allocates next takes
+    // its place instead of new heap pages, which a first check pays for one by one.
+    LICET_ASSIGN_OR_RETURN(const std::string store_text,
+                           ReadStoreFile(files_.store, expected_size));
+    LICET_RETURN_IF_ERROR(client::ParseRecordInto(store_text, files_.store, rec));
+    sealed = client::StoreSealMatches(store_text, rec.seal, rec.cmid, rec.vendor_public_key);
+  }
   if (rec.product_id != options_.catalog) {
     return Status(ErrorCode::kCatalogUntrusted,
                   fmt::format("{} holds an installation of {}, not of {}", root, rec.product_id,
@@ -203,8 +210,6 @@ Status LicenseChecker::Load(bool at_start, Snapshot& s) const {
     s.observations.boot.seal = BootHardwareSeal(s.observations.boot, rec);
   }
   if (rec.profile.lab) hardware = client::ApplyLabHardware(files_.lab_hardware.c_str(), *hardware);
-  const bool sealed =
-      client::StoreSealMatches(store_text, rec.seal, rec.cmid, rec.vendor_public_key);
   s.integrity = client::CheckIntegrity(
       client::IntegritySubject{.record = &rec,
                                .seal_matches = sealed,

@@ -89,6 +89,8 @@ class JsonValue {
   JsonValue(const JsonDocument* doc, std::uint32_t index, std::string_view name)
       : doc_(doc), index_(index), name_(name) {}
 
+  // The number of elements (step 0) or members (step 1: past each name to its value's end).
+  [[nodiscard]] std::size_t Count(std::uint32_t step) const;
   // The integer's sign and magnitude; throws unless it is an integer that fits in 64 bits.
   [[nodiscard]] std::pair<bool, std::uint64_t> IntegerParts() const;
   [[noreturn]] void Fail(std::string_view wanted) const;
