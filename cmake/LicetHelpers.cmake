@@ -25,11 +25,12 @@ endfunction()
 
 # licet_first_check_sources(FILE...): sources whose code an application's first license check runs
 # once, in a fresh process, where each page of code it touches costs more than the instructions on
-# it (bench/RESULTS.md, "Application SDK"): compiled for size, which runs the check in fewer pages.
-# Sanitizer builds keep their own flags.
+# it (bench/RESULTS.md, "Application SDK"): compiled for size, which runs the check in fewer pages,
+# and with switches kept as code (no table of results in .rodata, pages away from the laid-out
+# functions: src/sdk/first_check.order). Sanitizer builds keep their own flags.
 function(licet_first_check_sources)
   if(NOT LICET_FUZZ)
     set_source_files_properties(${ARGN} DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
-                                PROPERTIES COMPILE_OPTIONS -Os)
+                                PROPERTIES COMPILE_OPTIONS "-Os;-fno-tree-switch-conversion")
   endif()
 endfunction()

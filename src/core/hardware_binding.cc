@@ -18,7 +18,6 @@ constexpr std::array<std::string_view, kHardwareComponentCount> kDescriptions = 
     "disk serial numbers",
     "CPU model",
     "host name"};
-constexpr std::array<int, kHardwareComponentCount> kWeights = {4, 4, 3, 3, 1, 1};
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -49,7 +48,20 @@ std::string_view HardwareComponentName(HardwareComponent c) {
 std::string_view HardwareComponentDescription(HardwareComponent c) {
   return kDescriptions[static_cast<std::size_t>(c)];
 }
-int HardwareWeight(HardwareComponent c) { return kWeights[static_cast<std::size_t>(c)]; }
+int HardwareWeight(HardwareComponent c) {
+  switch (c) {
+    case HardwareComponent::kMachine:
+    case HardwareComponent::kBoard:
+      return 4;
+    case HardwareComponent::kNetwork:
+    case HardwareComponent::kDisk:
+      return 3;
+    case HardwareComponent::kCpu:
+    case HardwareComponent::kHost:
+      return 1;
+  }
+  return 0;
+}
 
 std::optional<HardwareComponent> ParseHardwareComponent(std::string_view name) {
   for (std::size_t i = 0; i < kNames.size(); ++i) {
@@ -127,9 +139,9 @@ HardwareMatch MatchHardware(const HardwareBinding& bound, const HardwareBinding&
     const auto c = static_cast<HardwareComponent>(i);
     const std::optional<std::uint32_t> was = bound.Hash(c);
     if (!was) continue;
-    m.bound_weight += kWeights[i];
+    m.bound_weight += HardwareWeight(c);
     if (current.Hash(c) == was) {
-      m.matched_weight += kWeights[i];
+      m.matched_weight += HardwareWeight(c);
     } else {
       m.changed.push_back(c);
     }
