@@ -10,6 +10,8 @@
 #include <cstring>
 #include <optional>
 
+#include "internal/utf8.h"
+
 namespace licet {
 
 class JsonParser {
@@ -278,29 +280,8 @@ class JsonParser {
   // One multi-byte UTF-8 sequence at pos_, advanced past it. Not inlined, like Escape: String's
   // loop over plain ASCII stays small (a first check pays for each page of code it runs).
   [[gnu::noinline]] Status Utf8Sequence() {
-    const auto byte = [&](std::size_t i) -> unsigned {
-      return pos_ + i < text_.size() ? static_cast<unsigned char>(text_[pos_ + i]) : 0u;
-    };
-    const unsigned b0 = byte(0);
-    std::size_t length = 0;
-    unsigned low = 0x80, high = 0xBF;  // the allowed range of the second byte
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-      length = 2;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-      length = 3;
-      if (b0 == 0xE0) low = 0xA0;   // no overlong forms
-      if (b0 == 0xED) high = 0x9F;  // no surrogates
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-      length = 4;
-      if (b0 == 0xF0) low = 0x90;   // no overlong forms
-      if (b0 == 0xF4) high = 0x8F;  // nothing past U+10FFFF
-    } else {
-      return Error("valid UTF-8");
-    }
-    if (byte(1) < low || byte(1) > high) return Error("valid UTF-8");
-    for (std::size_t i = 2; i < length; ++i) {
-      if (byte(i) < 0x80 || byte(i) > 0xBF) return Error("valid UTF-8");
-    }
+    const std::size_t length = core_internal::Utf8SequenceLength(text_.substr(pos_));
+    if (length == 0) return Error("valid UTF-8");
     pos_ += length;
     return OkStatus();
   }

@@ -1,5 +1,7 @@
 #include "licet/core/json_writer.h"
 
+#include "internal/utf8.h"
+
 namespace licet {
 
 JsonWriter& JsonWriter::BeginObject() {
@@ -57,38 +59,6 @@ JsonWriter& JsonWriter::Null() {
   return *this;
 }
 
-namespace {
-
-// The length of the well-formed UTF-8 sequence at the start of `s` (Unicode's table 3-7), or 0.
-std::size_t Utf8Length(std::string_view s) {
-  const auto byte = [&](std::size_t i) -> unsigned {
-    return i < s.size() ? static_cast<unsigned char>(s[i]) : 0u;
-  };
-  const unsigned b0 = byte(0);
-  std::size_t length = 0;
-  unsigned low = 0x80, high = 0xBF;  // the allowed range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    length = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    length = 3;
-    if (b0 == 0xE0) low = 0xA0;
-    if (b0 == 0xED) high = 0x9F;  // no UTF-16 surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    length = 4;
-    if (b0 == 0xF0) low = 0x90;
-    if (b0 == 0xF4) high = 0x8F;  // nothing past U+10FFFF
-  } else {
-    return 0;
-  }
-  if (byte(1) < low || byte(1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
-  }
-  return length;
-}
-
-}  // namespace
-
 void JsonWriter::Quoted(std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out_.reserve(out_.size() + text.size() + 2);
@@ -103,7 +73,7 @@ void JsonWriter::Quoted(std::string_view text) {
       continue;
     }
     if (c >= 0x80) {
-      if (const std::size_t n = Utf8Length(text.substr(i)); n != 0) {
+      if (const std::size_t n = core_internal::Utf8SequenceLength(text.substr(i)); n != 0) {
         i += n;
         continue;
       }
