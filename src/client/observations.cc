@@ -10,10 +10,11 @@ namespace fs = std::filesystem;
 
 fs::path ObservationsPath(const fs::path& root) { return root / "observed.json"; }
 
-Observations ReadObservations(const fs::path& root) {
-  const StatusOr<std::string> file = ReadWholeFile(ObservationsPath(root), kObservationsMaxBytes);
-  return file.ok() ? ParseObservations(*file) : Observations{};
-}
+namespace {
+
+// Most observed.json files are smaller (ReadWholeFile's expected size); the largest one read.
+constexpr std::size_t kTypicalBytes = 512;
+constexpr std::size_t kMaxBytes = 2048;
 
 Observations ParseObservations(std::string_view observed_json) {
   Observations o;
@@ -40,6 +41,17 @@ Observations ParseObservations(std::string_view observed_json) {
   o.boot.container = text("container");
   o.boot.seal = text("boot_seal");
   return o;
+}
+
+}  // namespace
+
+Observations ReadObservations(const fs::path& root) {
+  return ReadObservationsFile(ObservationsPath(root).c_str());
+}
+
+Observations ReadObservationsFile(const char* observed_json) {
+  const StatusOr<std::string> file = ReadWholeFile(observed_json, kMaxBytes, kTypicalBytes);
+  return file.ok() ? ParseObservations(*file) : Observations{};
 }
 
 Status WriteObservations(const fs::path& root, const Observations& o) {

@@ -14,7 +14,6 @@
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "licet/core/clock.h"
 #include "licet/core/status.h"
@@ -39,12 +38,12 @@ struct Observations {
 };
 
 [[nodiscard]] std::filesystem::path ObservationsPath(const std::filesystem::path& root);
+/// The observations of the installation at `root`: a missing or damaged file reads as empty, a
+/// damaged member as never observed.
 [[nodiscard]] Observations ReadObservations(const std::filesystem::path& root);
-/// observed.json's text read; a damaged member reads as never observed, damaged text as empty.
-[[nodiscard]] Observations ParseObservations(std::string_view text);
-/// Most observed.json files are smaller (for ReadWholeFile's expected size); the largest read.
-inline constexpr std::size_t kObservationsTypicalBytes = 512;
-inline constexpr std::size_t kObservationsMaxBytes = 2048;
+/// The same from observed.json's path as text, for an application's first check, which builds no
+/// std::filesystem::path (license_checker.cc).
+[[nodiscard]] Observations ReadObservationsFile(const char* observed_json);
 [[nodiscard]] Status WriteObservations(const std::filesystem::path& root, const Observations& o);
 
 }  // namespace licet::client

@@ -184,10 +184,7 @@ Status LicenseChecker::Load(bool at_start, Snapshot& s) const {
                               "this application trusts",
                               root, rec.vendor_key_id));
   }
-  const StatusOr<std::string> observed =
-      ReadWholeFile(files_.observations.c_str(), client::kObservationsMaxBytes,
-                    client::kObservationsTypicalBytes);
-  s.observations = observed.ok() ? client::ParseObservations(*observed) : client::Observations{};
+  s.observations = client::ReadObservationsFile(files_.observations.c_str());
   s.boot_on_disk = s.observations.boot;
   s.trusted_on_disk = s.observations.trusted_time;
   // The hardware: reused from earlier in this boot at start, else read now (without the lab
