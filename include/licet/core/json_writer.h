@@ -48,10 +48,8 @@ class JsonWriter {
   JsonWriter& Member(std::string_view name, std::string_view value) {
     return Key(name).String(value);
   }
+  // A literal would otherwise take the bool overload (a pointer converts to bool first).
   JsonWriter& Member(std::string_view name, const char* value) { return Key(name).String(value); }
-  JsonWriter& Member(std::string_view name, const std::string& value) {
-    return Key(name).String(value);
-  }
   template <std::integral T>
   requires(!std::same_as<T, bool>) JsonWriter& Member(std::string_view name, T value) {
     return Key(name).Integer(value);
@@ -66,6 +64,9 @@ class JsonWriter {
   void Separate() {
     if (need_comma_) out_ += ',';
   }
+  // An object's or array's opening bracket (after a comma if needed), and its closing one.
+  JsonWriter& Open(char bracket);
+  JsonWriter& Close(char bracket);
   void Quoted(std::string_view text);
 
   std::string out_;
