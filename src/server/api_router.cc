@@ -111,6 +111,8 @@ HttpResponse ApiRouter::Admin(const HttpRequest& req) {
         {{"keys", s->keys}, {"blocked_keys", s->blocked_keys}, {"activations", s->activations}});
   }
   constexpr std::string_view kKeys = "/v1/admin/keys/";
+  constexpr std::string_view kMachines = "/machines/";  // .../keys/KEY/machines/MACHINE/release
+  constexpr std::string_view kRelease = "/release";
   if (path.starts_with(kKeys)) {
     std::string rest(path.substr(kKeys.size()));
     if (rest.ends_with("/activations") && req.method == "GET") {
@@ -123,6 +125,23 @@ HttpResponse ApiRouter::Admin(const HttpRequest& req) {
             {{"cmid", r.cmid}, {"hardware_id", r.hardware_id}, {"created_at", r.created_at}});
       }
       return JsonResponse(200, {{"key", rest}, {"activations", list}});
+    }
+    if (const std::size_t at = rest.find(kMachines);
+        at != std::string::npos && rest.size() >= at + kMachines.size() + kRelease.size() &&
+        rest.ends_with(kRelease) && req.method == "POST") {
+      if (*role != AdminRole::kAdmin)
+        return ErrorResponse(
+            Status(ErrorCode::kUnauthorized, "releasing a machine needs an admin token"));
+      const std::string key = rest.substr(0, at);
+      const std::string machine =
+          rest.substr(at + kMachines.size(), rest.size() - at - kMachines.size() - kRelease.size());
+      StatusOr<ReleasedMachine> r = store_.ReleaseMachine(key, machine);
+      if (!r.ok()) return ErrorResponse(r.status());
+      return JsonResponse(200, {{"key", key},
+                                {"released", r->hardware_id},
+                                {"activations_removed", r->activations},
+                                {"used", r->used},
+                                {"limit", r->limit}});
     }
     const bool block = rest.ends_with("/block");
     if (block) rest.resize(rest.size() - 6);
@@ -144,6 +163,7 @@ HttpResponse ApiRouter::Admin(const HttpRequest& req) {
                                 {"total", k->total},
                                 {"total_limit", k->issue.max_total},
                                 {"blocked", k->blocked},
+                                {"released", k->released},
                                 {"machines", k->machines}});
     }
   }

@@ -4,9 +4,11 @@
 //   licet-server keys generate --data DIR --edition ID --channel CHANNEL --count N
 //                              [--activations M] [--out FILE]
 //   licet-server keys show|block --data DIR KEY
+//   licet-server keys release --data DIR KEY HARDWARE-ID|CMID
 //   licet-server tokens create --data DIR --role admin|support
 // Exit status: 0 success, 1 failure, 2 usage error.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -258,32 +260,89 @@ int GenerateKeys(const GenerateArgs& a) {
   return 0;
 }
 
-int KeyCommand(const std::string& data_dir, const std::string& key, bool block) {
-  StatusOr<VendorData> data = LoadVendorData(data_dir);
-  if (!data.ok()) return Fail(data.status());
-  StatusOr<std::unique_ptr<ServerStore>> store = OpenStore(*data);
-  if (!store.ok()) return Fail(store.status());
-  StatusOr<ResolvedKey> resolved = data->catalog.ResolveKey(key);
-  if (!resolved.ok()) return Fail(resolved.status());
-  if (block) {
-    const Status s = (*store)->BlockKey(resolved->text);
-    if (!s.ok()) return Fail(s);
-    std::cout << fmt::format("Blocked {}: activations with it now fail with 0xC004C003.\n",
-                             resolved->text);
-    return 0;
-  }
-  StatusOr<KeyInfo> info = (*store)->GetKey(resolved->text);
+// What the `keys show|block|release` commands act on: the vendor's data, its store and the key,
+// resolved against its catalog (`key` points into `data`: the target does not move).
+struct KeyTarget {
+  VendorData data;
+  std::unique_ptr<ServerStore> store;
+  ResolvedKey key;
+};
+
+StatusOr<std::unique_ptr<KeyTarget>> OpenKeyTarget(const std::string& data_dir,
+                                                   const std::string& key) {
+  LICET_ASSIGN_OR_RETURN(VendorData data, LoadVendorData(data_dir));
+  auto target = std::make_unique<KeyTarget>(KeyTarget{.data = std::move(data)});
+  LICET_ASSIGN_OR_RETURN(target->store, OpenStore(target->data));
+  LICET_ASSIGN_OR_RETURN(target->key, target->data.catalog.ResolveKey(key));
+  return target;
+}
+
+int ShowKey(const std::string& data_dir, const std::string& key) {
+  StatusOr<std::unique_ptr<KeyTarget>> opened = OpenKeyTarget(data_dir, key);
+  if (!opened.ok()) return Fail(opened.status());
+  KeyTarget& target = **opened;
+  StatusOr<KeyInfo> info = target.store->GetKey(target.key.text);
   if (!info.ok()) return Fail(info.status());
   std::cout << fmt::format(
       "Key:         {}\nChannel:     {}\nEdition:     {}\nActivations: {} used, {} left (of "
-      "{})\nBlocked:     {}\nMachines:    {}\n",
-      info->key, ChannelName(info->issue.channel), resolved->sku->primary_edition(), info->used,
+      "{})\nBlocked:     {}\n",
+      info->key, ChannelName(info->issue.channel), target.key.sku->primary_edition(), info->used,
       info->issue.max_activations - std::min(info->used, info->issue.max_activations),
-      info->issue.max_activations, info->blocked ? "yes" : "no", info->machines.size());
+      info->issue.max_activations, info->blocked ? "yes" : "no");
   if (info->issue.max_total != 0) {
     std::cout << fmt::format("Total:       {} of {} activations (re-activations included)\n",
                              info->total, info->issue.max_total);
   }
+  if (info->released != 0) std::cout << fmt::format("Released:    {} machine(s)\n", info->released);
+  // Each machine with its first activation and CMIDs (from the first 1000 activations).
+  StatusOr<std::vector<ActivationRow>> rows = target.store->ListActivations(info->key, 1000);
+  if (!rows.ok()) return Fail(rows.status());
+  std::cout << fmt::format("Machines:    {}\n", info->machines.size());
+  struct Machine {
+    std::string hardware_id, since;
+    std::vector<std::string> cmids;
+  };
+  std::vector<Machine> machines;  // in the order of their first activation
+  for (const ActivationRow& r : *rows) {
+    auto m = std::ranges::find(machines, r.hardware_id, &Machine::hardware_id);
+    if (m == machines.end()) m = machines.insert(m, Machine{r.hardware_id, r.created_at, {}});
+    if (std::ranges::find(m->cmids, r.cmid) == m->cmids.end()) m->cmids.push_back(r.cmid);
+  }
+  for (const Machine& m : machines) {
+    std::cout << fmt::format("  {}  since {}  CMID {}\n", m.hardware_id, m.since,
+                             fmt::join(m.cmids, ", "));
+  }
+  if (!machines.empty()) {
+    std::cout << fmt::format(
+        "Free a machine's count: licet-server keys release --data {} {} HARDWARE-ID|CMID\n",
+        data_dir, info->key);
+  }
+  return 0;
+}
+
+int BlockKey(const std::string& data_dir, const std::string& key) {
+  StatusOr<std::unique_ptr<KeyTarget>> opened = OpenKeyTarget(data_dir, key);
+  if (!opened.ok()) return Fail(opened.status());
+  KeyTarget& target = **opened;
+  if (const Status s = target.store->BlockKey(target.key.text); !s.ok()) return Fail(s);
+  std::cout << fmt::format("Blocked {}: activations with it now fail with 0xC004C003.\n",
+                           target.key.text);
+  return 0;
+}
+
+int ReleaseMachine(const std::string& data_dir, const std::string& key,
+                   const std::string& machine) {
+  StatusOr<std::unique_ptr<KeyTarget>> opened = OpenKeyTarget(data_dir, key);
+  if (!opened.ok()) return Fail(opened.status());
+  KeyTarget& target = **opened;
+  StatusOr<ReleasedMachine> r = target.store->ReleaseMachine(target.key.text, machine);
+  if (!r.ok()) return Fail(r.status());
+  std::cout << fmt::format(
+      "Released {} from {} ({} activation(s) removed): {} of {} machines used, {} left.\n"
+      "Its token keeps working on that machine until its store is removed; activating it again "
+      "uses a count.\n",
+      r->hardware_id, target.key.text, r->activations, r->used, r->limit,
+      r->limit - std::min(r->used, r->limit));
   return 0;
 }
 
@@ -343,7 +402,8 @@ int main(int argc, char** argv) {
     }
     rc = Serve(data, listen, threads, tls_cert, tls_key);
   });
-  CLI::App* keys = app.add_subcommand("keys", "Generate, show and block product keys");
+  CLI::App* keys =
+      app.add_subcommand("keys", "Generate, show, block product keys and release machines");
   keys->require_subcommand(1);
   GenerateArgs gen;
   CLI::App* generate = keys->add_subcommand("generate", "Issue new keys");
@@ -356,14 +416,24 @@ int main(int argc, char** argv) {
                        "Activations per key (default: from the catalog)");
   generate->add_option("--out", gen.out, "Write the keys to this file (0600) instead of stdout");
   generate->callback([&] { rc = GenerateKeys(gen); });
-  for (const bool block : {false, true}) {
-    CLI::App* cmd =
-        keys->add_subcommand(block ? "block" : "show",
-                             block ? "Block a key" : "Show a key's channel, counts and machines");
+  CLI::App* show = keys->add_subcommand("show", "Show a key's channel, counts and machines");
+  CLI::App* block = keys->add_subcommand("block", "Block a key");
+  for (CLI::App* cmd : {show, block}) {
     cmd->add_option("--data", data, "Data directory")->required();
     cmd->add_option("key", key, "Product key")->required();
-    cmd->callback([&, block] { rc = KeyCommand(data, key, block); });
   }
+  show->callback([&] { rc = ShowKey(data, key); });
+  block->callback([&] { rc = BlockKey(data, key); });
+  std::string machine;
+  CLI::App* release = keys->add_subcommand(
+      "release",
+      "Give a key back the count a machine holds (a dead machine, a transfer); keys show lists "
+      "the machines");
+  release->add_option("--data", data, "Data directory")->required();
+  release->add_option("key", key, "Product key")->required();
+  release->add_option("machine", machine, "The machine's hardware ID (hw2...) or one of its CMIDs")
+      ->required();
+  release->callback([&] { rc = ReleaseMachine(data, key, machine); });
   CLI::App* tokens = app.add_subcommand("tokens", "Admin API bearer tokens");
   tokens->require_subcommand(1);
   CLI::App* create =

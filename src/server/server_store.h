@@ -37,7 +37,16 @@ struct KeyInfo {
   std::uint32_t used = 0;   // distinct machines
   std::uint32_t total = 0;  // activations, re-activations included
   bool blocked = false;
+  std::uint32_t released = 0;         // machines an administrator released (ReleaseMachine)
   std::vector<std::string> machines;  // hardware IDs that activated it
+};
+
+/// What ReleaseMachine freed.
+struct ReleasedMachine {
+  std::string hardware_id;
+  std::uint32_t activations = 0;  // activations removed: the machine's CMIDs and re-activations
+  std::uint32_t used = 0;         // the key's machines after the release
+  std::uint32_t limit = 0;
 };
 
 struct ActivationRow {
@@ -83,6 +92,13 @@ class ServerStore {
   [[nodiscard]] virtual StatusOr<KeyInfo> GetKey(const std::string& key) = 0;
   /// Errors: kNotFound.
   [[nodiscard]] virtual Status BlockKey(const std::string& key) = 0;
+  /// Gives a key back the count a machine holds (a machine that died, a transfer): removes the
+  /// machine's activations, the machine named by its hardware ID or by one of its CMIDs. `total`
+  /// keeps counting them (a host key's 10 activations stay 10). The machine's token keeps working
+  /// offline; activating it again uses a new count. Durable when it returns. Errors: kNotFound
+  /// (unknown key, or no activation of it by that machine), kIoError.
+  [[nodiscard]] virtual StatusOr<ReleasedMachine> ReleaseMachine(const std::string& key,
+                                                                 const std::string& machine) = 0;
   /// A key's activations, oldest first (at most `limit`). Errors: kNotFound for an unknown key.
   [[nodiscard]] virtual StatusOr<std::vector<ActivationRow>> ListActivations(const std::string& key,
                                                                              std::size_t limit) = 0;

@@ -39,6 +39,8 @@ constexpr const char* kMigrations[] = {
     // hosts).
     R"(ALTER TABLE keys ADD COLUMN max_total INTEGER NOT NULL DEFAULT 0;
        ALTER TABLE keys ADD COLUMN total INTEGER NOT NULL DEFAULT 0;)",
+    // Version 3: machines released by an administrator (`keys release`).
+    R"(ALTER TABLE keys ADD COLUMN released INTEGER NOT NULL DEFAULT 0;)",
 };
 
 // A prepared statement, finalised on scope exit.
@@ -149,8 +151,7 @@ class SqliteStore final : public ServerStore {
     std::lock_guard lock(mu_);
     Stmt q(db_,
            "SELECT grp, serial, activation_id, channel, max_activations, used, blocked, max_total, "
-           "total FROM keys "
-           "WHERE key = ?");
+           "total, released FROM keys WHERE key = ?");
     q.Bind(1, key);
     if (q.Step() != SQLITE_ROW)
       return Status(ErrorCode::kNotFound, fmt::format("key {} was not issued by this server", key));
@@ -165,6 +166,7 @@ class SqliteStore final : public ServerStore {
     info.total = static_cast<std::uint32_t>(q.Int(8));
     info.used = static_cast<std::uint32_t>(q.Int(5));
     info.blocked = q.Int(6) != 0;
+    info.released = static_cast<std::uint32_t>(q.Int(9));
     Stmt m(db_, "SELECT DISTINCT hardware_id FROM activations WHERE key = ? ORDER BY hardware_id");
     m.Bind(1, key);
     while (m.Step() == SQLITE_ROW) info.machines.push_back(m.Text(0));
@@ -179,6 +181,19 @@ class SqliteStore final : public ServerStore {
     if (sqlite3_changes(db_) == 0)
       return Status(ErrorCode::kNotFound, fmt::format("key {} was not issued by this server", key));
     return OkStatus();
+  }
+
+  StatusOr<ReleasedMachine> ReleaseMachine(const std::string& key,
+                                           const std::string& machine) override {
+    std::lock_guard lock(mu_);
+    LICET_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    StatusOr<ReleasedMachine> released = ReleaseLocked(key, machine);
+    Status ended = released.ok() ? Exec("COMMIT") : released.status();
+    if (!ended.ok()) {
+      (void)Exec("ROLLBACK");
+      return ended;
+    }
+    return released;
   }
 
   StatusOr<std::vector<ActivationRow>> ListActivations(const std::string& key,
@@ -332,6 +347,39 @@ class SqliteStore final : public ServerStore {
       }
     }
     return Exec("COMMIT");
+  }
+
+  // ReleaseMachine's writes, inside its transaction. Caller holds mu_. Its statements are
+  // finalised on return, before the COMMIT.
+  StatusOr<ReleasedMachine> ReleaseLocked(const std::string& key, const std::string& machine) {
+    Stmt known(db_, "SELECT 1 FROM keys WHERE key = ?");
+    known.Bind(1, key);
+    if (known.Step() != SQLITE_ROW)
+      return Status(ErrorCode::kNotFound, fmt::format("key {} was not issued by this server", key));
+    // A CMID names the machine it was activated on (a key's rows are few enough to scan).
+    Stmt find(db_,
+              "SELECT hardware_id FROM activations WHERE key = ? AND (hardware_id = ? OR cmid = ?) "
+              "LIMIT 1");
+    find.Bind(1, key).Bind(2, machine).Bind(3, machine);
+    if (find.Step() != SQLITE_ROW) {
+      return Status(ErrorCode::kNotFound,
+                    fmt::format("no machine with the hardware ID or CMID '{}' has activated {}",
+                                machine, key),
+                    fmt::format("List the key's machines: licet-server keys show {}", key));
+    }
+    ReleasedMachine released{.hardware_id = find.Text(0)};
+    Stmt remove(db_, "DELETE FROM activations WHERE key = ? AND hardware_id = ?");
+    remove.Bind(1, key).Bind(2, released.hardware_id);
+    if (remove.Step() != SQLITE_DONE) return Error("releasing a machine");
+    released.activations = static_cast<std::uint32_t>(sqlite3_changes(db_));
+    Stmt count(db_,
+               "UPDATE keys SET used = MAX(used - 1, 0), released = released + 1 WHERE key = ? "
+               "RETURNING used, max_activations");
+    count.Bind(1, key);
+    if (count.Step() != SQLITE_ROW) return Error("releasing a machine");
+    released.used = static_cast<std::uint32_t>(count.Int(0));
+    released.limit = static_cast<std::uint32_t>(count.Int(1));
+    return released;
   }
 
   struct Pending {

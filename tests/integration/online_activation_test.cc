@@ -258,6 +258,63 @@ TEST(OnlineActivationTest, AdminRoutesNeedTheRightToken) {
   EXPECT_EQ(Request("POST", server.url(), block, admin_token).first, 200);
 }
 
+TEST(OnlineActivationTest, ReleasingAMachineGivesTheKeyItsCountBack) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 1)[0];
+  const std::string admin =
+      RunProgram(kServer, {"tokens", "create", "--data", data.string(), "--role", "admin"}).out;
+  const std::string support =
+      RunProgram(kServer, {"tokens", "create", "--data", data.string(), "--role", "support"}).out;
+  ServerProcess server(kServer, data);
+  ASSERT_GT(server.port(), 0);
+  const auto a = Machine(dir, "a", mak, server.url());
+  const auto b = Machine(dir, "b", mak, server.url());
+  ASSERT_EQ(Cli("slmgr", {"/ato"}, a).exit_status, 0);
+  CliResult r = Cli("slmgr", {"/ato"}, b);
+  EXPECT_NE(r.err.find("0xC004C020"), std::string::npos) << r.err;
+
+  // keys show lists the machine with its CMID; releasing it by that CMID frees the count.
+  const std::string cmid_a = json::parse(Cli("licet", {"status", "--json"}, a).out)["cmid"];
+  r = RunProgram(kServer, {"keys", "show", "--data", data.string(), mak});
+  EXPECT_NE(r.out.find("CMID " + cmid_a), std::string::npos) << r.out;
+  EXPECT_EQ(
+      RunProgram(kServer, {"keys", "release", "--data", data.string(), mak, "nosuch"}).exit_status,
+      1);
+  r = RunProgram(kServer, {"keys", "release", "--data", data.string(), mak, cmid_a});
+  EXPECT_EQ(r.exit_status, 0) << r.both();
+  EXPECT_NE(r.out.find("0 of 1 machines used, 1 left"), std::string::npos) << r.out;
+  ASSERT_EQ(Cli("slmgr", {"/ato"}, b).exit_status, 0) << "the released count went to machine b";
+  EXPECT_NE(Cli("slmgr", {"/ato"}, a).err.find("0xC004C020"), std::string::npos)
+      << "machine a holds no count any more";
+
+  // The admin route releases by hardware ID; support tokens may not; an unknown machine is 404.
+  const std::string admin_token = admin.substr(0, admin.size() - 1);
+  const std::string support_token = support.substr(0, support.size() - 1);
+  const std::string key_route = "/v1/admin/keys/" + mak;
+  const json before =
+      json::parse(Request("GET", server.url(), key_route, admin_token).second, nullptr, false);
+  ASSERT_EQ(before["machines"].size(), 1u) << before.dump();
+  const std::string hw_b = before["machines"][0];
+  const std::string release = key_route + "/machines/" + hw_b + "/release";
+  EXPECT_EQ(Request("POST", server.url(), release).first, 401);
+  EXPECT_EQ(Request("POST", server.url(), release, support_token).first, 401);
+  const auto [status, body] = Request("POST", server.url(), release, admin_token);
+  EXPECT_EQ(status, 200) << body;
+  const json released = json::parse(body, nullptr, false);
+  EXPECT_EQ(released["released"], hw_b) << body;
+  EXPECT_EQ(released["used"], 0) << body;
+  const auto [missing, why] = Request("POST", server.url(), release, admin_token);
+  EXPECT_EQ(missing, 404) << why;
+  EXPECT_EQ(json::parse(why, nullptr, false)["error"]["code"], "0xA1CE0008") << why;
+  const json after =
+      json::parse(Request("GET", server.url(), key_route, support_token).second, nullptr, false);
+  EXPECT_EQ(after["released"], 2) << after.dump();
+  EXPECT_EQ(after["used"], 0) << after.dump();
+  EXPECT_TRUE(after["machines"].empty()) << after.dump();
+  ASSERT_EQ(Cli("slmgr", {"/ato"}, a).exit_status, 0) << "a may take the count back";
+}
+
 TEST(OnlineActivationTest, HostileBodiesGetJsonErrorsAndTheServerLives) {
   TempDir dir;
   const std::filesystem::path data = InitServer(dir);
