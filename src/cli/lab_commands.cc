@@ -6,6 +6,7 @@
 #include "installation.h"
 #include "lab.h"
 #include "licet/core/catalog_signature.h"
+#include "licet/core/quote.h"
 
 namespace licet::cli {
 namespace {
@@ -140,7 +141,7 @@ void RegisterHardware(CLI::App& lab, CliContext& ctx, int* exit_status) {
     run([&](Installation& inst) -> Status {
       const std::optional<HardwareComponent> c = ParseHardwareComponent(*component);
       if (!c) {
-        return UsageError(fmt::format("'{}' is not a hardware component", *component),
+        return UsageError(fmt::format("{} is not a hardware component", QuoteInput(*component)),
                           "licet lab hardware set {machine|board|network|disk|cpu|host} VALUE");
       }
       return client::SetLabHardware(inst, *c, *value);
@@ -173,8 +174,8 @@ void RegisterKey(CLI::App& lab, CliContext& ctx, int* exit_status) {
     const auto fail = [&](const Status& s) { *exit_status = ReportFailure(ctx, s); };
     const std::optional<Channel> channel = ParseChannel(a->channel);
     if (!channel)
-      return fail(
-          UsageError(fmt::format("'{}' is not a channel", a->channel), "licet lab key --help"));
+      return fail(UsageError(fmt::format("{} is not a channel", QuoteInput(a->channel)),
+                             "licet lab key --help"));
     std::optional<Catalog> catalog;
     if (a->catalog.empty()) {
       StatusOr<Installation> inst =

@@ -10,6 +10,7 @@
 #include "installation.h"
 #include "key_installation.h"
 #include "license_report.h"
+#include "licet/core/quote.h"
 #include "online_activation.h"
 #include "phone_activation_client.h"
 #include "restart.h"
@@ -107,7 +108,7 @@ Result SetVolumeHost(Installation& inst, const std::vector<std::string>& words) 
     unsigned value = 0;
     const auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), value);
     if (ec != std::errc() || ptr != p.data() + p.size() || value == 0 || value > 65535) {
-      return UsageError(fmt::format("'{}' is not a port (1-65535)", p), "licet slmgr /?");
+      return UsageError(fmt::format("{} is not a port (1-65535)", QuoteInput(p)), "licet slmgr /?");
     }
     port = static_cast<std::uint16_t>(value);
   }

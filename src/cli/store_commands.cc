@@ -7,6 +7,7 @@
 #include "doctor.h"
 #include "installation.h"
 #include "license_report.h"
+#include "licet/core/quote.h"
 #include "online_activation.h"
 #include "restart.h"
 
@@ -243,7 +244,7 @@ struct Setting {
 
 Status CheckUrl(const std::string& url) {
   if (url.empty() || url.starts_with("http://") || url.starts_with("https://")) return OkStatus();
-  return UsageError(fmt::format("'{}' is not an http:// or https:// URL", url),
+  return UsageError(fmt::format("{} is not an http:// or https:// URL", QuoteInput(url)),
                     "licet config --help");
 }
 
@@ -257,7 +258,7 @@ Status CheckDnsServer(const std::string& server) {
   const std::string ip = server.substr(0, server.find(':'));
   in_addr ignored{};
   if (server.empty() || inet_pton(AF_INET, ip.c_str(), &ignored) == 1) return OkStatus();
-  return UsageError(fmt::format("'{}' is not a DNS server address (IPv4[:PORT])", server),
+  return UsageError(fmt::format("{} is not a DNS server address (IPv4[:PORT])", QuoteInput(server)),
                     "licet config set dns-server 192.0.2.53");
 }
 

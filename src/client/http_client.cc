@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "licet/core/quote.h"
+
 namespace licet::client {
 namespace {
 
@@ -35,7 +37,7 @@ StatusOr<Url> ParseUrl(const std::string& url) {
     u.port = "443";
   } else {
     return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("'{}' is not an http:// or https:// URL", url),
+                  fmt::format("{} is not an http:// or https:// URL", QuoteInput(url)),
                   "licet config set activation-url https://HOST:PORT");
   }
   const size_t slash = rest.find('/');
@@ -51,7 +53,8 @@ StatusOr<Url> ParseUrl(const std::string& url) {
   u.host = rest;
   if (u.host.empty() || u.port.empty() ||
       u.port.find_first_not_of("0123456789") != std::string::npos) {
-    return Status(ErrorCode::kInvalidArgument, fmt::format("'{}' is not a valid URL", url));
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("{} is not a valid URL", QuoteInput(url)));
   }
   return u;
 }

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "licet/core/quote.h"
+
 namespace licet::client {
 namespace {
 
@@ -139,7 +141,7 @@ StatusOr<DnsResolver> DnsResolver::Create(const std::string& server) {
   if (!server.empty() &&
       ares_set_servers_ports_csv(impl->channel, server.c_str()) != ARES_SUCCESS) {
     return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("'{}' is not a DNS server address (IP[:PORT])", server),
+                  fmt::format("{} is not a DNS server address (IP[:PORT])", QuoteInput(server)),
                   "licet config set dns-server 127.0.0.1:53");
   }
   return DnsResolver(std::move(impl));

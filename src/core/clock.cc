@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include "licet/core/quote.h"
+
 namespace licet {
 
 TimePoint SystemClock::Now() const {
@@ -50,8 +52,9 @@ int ParseFixed(std::string_view text, size_t pos, size_t width) {
 StatusOr<TimePoint> ParseIso8601(std::string_view text) {
   // Built only on failure: stores hold a dozen times, each parsed at every application start.
   const auto bad = [text] {
-    return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("'{}' is not a UTC time of the form 2026-01-31T23:59:59Z", text));
+    return Status(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{} is not a UTC time of the form 2026-01-31T23:59:59Z", QuoteInput(text)));
   };
   if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
       text[16] != ':' || text[19] != 'Z') {
@@ -75,9 +78,9 @@ StatusOr<TimePoint> ParseIso8601(std::string_view text) {
 
 StatusOr<Seconds> ParseDuration(std::string_view text) {
   const auto bad = [&](std::string_view why) {
-    return Status(
-        ErrorCode::kInvalidArgument,
-        fmt::format("'{}' is not a duration ({}); write e.g. 181d, 12h, 90m, 2w", text, why));
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("{} is not a duration ({}); write e.g. 181d, 12h, 90m, 2w",
+                              QuoteInput(text), why));
   };
   if (text.size() < 2) return bad("too short");
   long long count = 0;

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "licet/core/key_minter.h"
+#include "licet/core/quote.h"
 
 namespace licet {
 namespace {
@@ -130,7 +131,7 @@ void EncodeBase24(U128 value, char (&out)[kProductKeyLength]) {
 
 Status InvalidKey(std::string_view typed, std::string why) {
   return Status(ErrorCode::kInvalidProductKey,
-                fmt::format("'{}' is not a valid product key: {}", typed, why));
+                fmt::format("{} is not a valid product key: {}", QuoteInput(typed), why));
 }
 
 // True for the UTF-8 encodings of the dashes people paste from documents and web pages.

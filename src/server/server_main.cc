@@ -23,6 +23,7 @@
 #include "key_minting.h"
 #include "licet/core/atomic_file.h"
 #include "licet/core/file_lock.h"
+#include "licet/core/quote.h"
 #include "server_store.h"
 #include "vendor_data.h"
 
@@ -64,7 +65,8 @@ int Serve(const std::string& data_dir, const std::string& listen, int threads,
     port = -1;
   }
   if (port < 0 || port > 65535)
-    return Fail(Status(ErrorCode::kInvalidArgument, fmt::format("'{}' has no valid port", listen)));
+    return Fail(Status(ErrorCode::kInvalidArgument,
+                       fmt::format("{} has no valid port", QuoteInput(listen))));
   ActivationService service(*data, **store, SystemClock::Get());
   ApiRouter router(service, **store);
   StatusOr<std::unique_ptr<HttpServer>> server =
@@ -182,8 +184,8 @@ int GenerateKeys(const GenerateArgs& a) {
   if (!data.ok()) return Fail(data.status());
   const std::optional<Channel> channel = ParseChannel(a.channel);
   if (!channel)
-    return Fail(
-        Status(ErrorCode::kInvalidArgument, fmt::format("'{}' is not a channel", a.channel)));
+    return Fail(Status(ErrorCode::kInvalidArgument,
+                       fmt::format("{} is not a channel", QuoteInput(a.channel))));
   const Edition* edition = data->catalog.FindEdition(a.edition);
   const Sku* sku = edition != nullptr ? data->catalog.FindSku(edition->id, *channel) : nullptr;
   if (sku == nullptr || sku->key_groups.empty()) {

@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "licet/core/quote.h"
+
 namespace licet::volume {
 namespace {
 
@@ -147,7 +149,7 @@ Status PublishSrvRecord(const SrvRecord& r, const std::string& server,
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
   if (port <= 0 || port > 65535 || inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1) {
     return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("'{}' is not a DNS server address (IPv4[:PORT])", server));
+                  fmt::format("{} is not a DNS server address (IPv4[:PORT])", QuoteInput(server)));
   }
   const std::uint16_t id = static_cast<std::uint16_t>(randombytes_uniform(65536));
   const std::vector<std::uint8_t> message = BuildSrvUpdate(r, id);
