@@ -77,12 +77,14 @@ class PyInstallation {
 };
 
 PyInstallation Open(const std::string& catalog, const std::optional<std::string>& root,
-                    const std::optional<std::string>& vendor_public_key, bool watch) {
+                    const std::optional<std::string>& vendor_public_key, bool watch,
+                    unsigned recheck_seconds) {
   licet::sdk::StatusOr<licet::sdk::Installation> inst =
       licet::sdk::Installation::Open({.root = root.value_or(""),
                                       .catalog = catalog,
                                       .vendor_public_key = vendor_public_key.value_or(""),
-                                      .watch = watch});
+                                      .watch = watch,
+                                      .recheck_seconds = recheck_seconds});
   if (!inst.ok()) Raise(inst.error());
   return PyInstallation(std::move(*inst));
 }
@@ -176,6 +178,8 @@ class LicetError(Exception):
 
   m.def("open", &Open, py::arg("catalog"), py::arg("root") = py::none(),
         py::arg("vendor_public_key") = py::none(), py::arg("watch") = true,
+        py::arg("recheck_seconds") = 0,
         "Opens the installation at `root` ($LICET_ROOT, else /var/lib/licet) for the "
-        "application's catalog (product ID).");
+        "application's catalog (product ID). `recheck_seconds`: how often a running application "
+        "re-reads the hardware and raises its trusted-time mark (0: 60).");
 }

@@ -100,6 +100,12 @@ typedef struct licet_open_options {
    * application). NULL: the key pinned when the store was installed. */
   const char* vendor_public_key;
   uint32_t flags; /* LICET_OPEN_* */
+  /* Version 2 (struct_size >= 48; a version-1 caller gets the default). */
+  uint32_t reserved; /* 0 */
+  /* How often, in seconds, a running application re-reads the machine's hardware and raises its
+   * trusted-time mark: the watcher thread's period, or with LICET_OPEN_NO_WATCH the first check
+   * after that long. 0: 60. */
+  uint32_t recheck_seconds;
 } licet_open_options;
 
 typedef struct licet_state {

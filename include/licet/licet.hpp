@@ -114,6 +114,7 @@ struct OpenOptions {
   std::string catalog;            // required: the application's product ID
   std::string vendor_public_key;  // optional base64 key the catalog must be signed with
   bool watch = true;              // false: no watcher thread (each check stats the store)
+  unsigned recheck_seconds = 0;   // hardware re-read and trusted time kept this often; 0: 60
 };
 
 /// An opened installation; closes itself.
@@ -127,6 +128,7 @@ class Installation {
     o.vendor_public_key =
         options.vendor_public_key.empty() ? nullptr : options.vendor_public_key.c_str();
     o.flags = options.watch ? 0u : LICET_OPEN_NO_WATCH;
+    o.recheck_seconds = options.recheck_seconds;
     licet_installation* raw = nullptr;
     if (licet_open(&o, &raw) != LICET_OK) return LastError();
     return Installation(raw);

@@ -30,12 +30,16 @@ thread_local bool t_has_message = false;
 // is frozen: later versions only append members, so these sizes and offsets never change.
 constexpr std::size_t kStateV1Size = 1704;
 constexpr std::size_t kOpenOptionsV1Size = 40;
+constexpr std::size_t kOpenOptionsV2Size = 48;  // + recheck_seconds
 static_assert(sizeof(licet_state) >= kStateV1Size && offsetof(licet_state, product_id) == 72 &&
                   offsetof(licet_state, virtualization) == 1640,
               "licet_state version 1 layout changed: that breaks the ABI");
 static_assert(sizeof(licet_open_options) >= kOpenOptionsV1Size &&
                   offsetof(licet_open_options, flags) == 32,
               "licet_open_options version 1 layout changed: that breaks the ABI");
+static_assert(sizeof(licet_open_options) >= kOpenOptionsV2Size &&
+                  offsetof(licet_open_options, recheck_seconds) == 40,
+              "licet_open_options version 2 layout changed: that breaks the ABI");
 
 // The C enums are the core's values, one for one.
 static_assert(LICET_STATUS_EXTENDED_GRACE ==
@@ -106,6 +110,8 @@ licet_code licet_open(const licet_open_options* options, licet_installation** ou
                                                                 : "/var/lib/licet";
     o.catalog = options->catalog;
     o.watch = (options->flags & LICET_OPEN_NO_WATCH) == 0;
+    if (options->struct_size >= kOpenOptionsV2Size && options->recheck_seconds != 0)
+      o.recheck = std::chrono::seconds(options->recheck_seconds);
     if (options->vendor_public_key != nullptr) {
       const std::optional<std::vector<std::uint8_t>> key =
           licet::Base64Decode(options->vendor_public_key);

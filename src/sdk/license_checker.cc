@@ -30,8 +30,6 @@ using std::chrono::minutes;
 // observed.json is rewritten when the trusted time moved this much (or the out-of-tolerance start
 // changed): often enough to matter, rarely enough to cost nothing.
 constexpr Seconds kObservationWriteInterval = minutes(10);
-// The watcher wakes up this often without events, to re-read the hardware and the trusted time.
-constexpr int kWatcherPeriodMs = 60'000;
 constexpr TimePoint kForever = TimePoint::max();
 
 template <std::size_t N>
@@ -87,6 +85,16 @@ std::string BootHardwareSeal(const client::BootHardware& b, const client::Instal
 
 bool SameFeature(std::string_view a, std::string_view b) { return EqualsIgnoringAsciiCase(a, b); }
 
+// CLOCK_MONOTONIC in nanoseconds, read as ClockNow reads the time of day: steady_clock::now() would
+// be a call into libstdc++, one more page for a first check.
+std::int64_t MonotonicNs() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::int64_t Nanoseconds(std::chrono::seconds s) { return s.count() * 1'000'000'000; }
+
 }  // namespace
 
 LicenseChecker::LicenseChecker(CheckerOptions options)
@@ -120,6 +128,7 @@ StatusOr<std::unique_ptr<LicenseChecker>> LicenseChecker::Open(CheckerOptions op
   {
     std::unique_lock lock(c->mutex_);
     c->loaded_generation_ = generation;
+    c->reload_due_ns_ = MonotonicNs() + Nanoseconds(c->options_.recheck);
     c->Render(now);
   }
   return c;
@@ -360,6 +369,9 @@ Status LicenseChecker::Check(licet_state& out) {
     answered_once_.store(true, std::memory_order_relaxed);
   }
   const std::uint64_t generation = watching ? 0 : CurrentGeneration();
+  // Without a watcher, a check also reloads once `recheck` has passed: the hardware and the
+  // trusted time are read again then, as the watcher's periodic wake-up does.
+  const std::int64_t monotonic_ns = watching ? 0 : MonotonicNs();
   const TimePoint system_now = ClockNow();
   {
     std::shared_lock lock(mutex_);
@@ -367,7 +379,8 @@ Status LicenseChecker::Check(licet_state& out) {
     const TimePoint clock = system_now + r.lab_offset;
     const TimePoint now = std::max(clock, r.trusted);
     const bool current =
-        r.generation == snapshot_generation_ && (watching || loaded_generation_ == generation);
+        r.generation == snapshot_generation_ &&
+        (watching || (loaded_generation_ == generation && monotonic_ns < reload_due_ns_));
     if (current && clock >= r.clock_from && now < r.valid_until) {
       out = r.state;
       if (r.error.ok()) out.now = Unix(now);
@@ -377,11 +390,12 @@ Status LicenseChecker::Check(licet_state& out) {
   if (!watching) {
     // No watcher: this thread reloads when store.json changed.
     std::unique_lock lock(mutex_);
-    if (loaded_generation_ != generation) {
+    if (loaded_generation_ != generation || monotonic_ns >= reload_due_ns_) {
       lock.unlock();
       (void)Reload(/*at_start=*/false, system_now);  // a failure is kept for the render below
       lock.lock();
       loaded_generation_ = generation;
+      reload_due_ns_ = monotonic_ns + Nanoseconds(options_.recheck);
     }
     Render(system_now);
     out = rendered_.state;
@@ -466,9 +480,12 @@ void LicenseChecker::WatchLoop() {
   // Open trusted this boot's hardware as observed.json recorded it, and the store may have changed
   // before the watch began: read everything now. (Failures are kept for the checks to report.)
   (void)Reload(/*at_start=*/false, ClockNow());
+  const auto period_ms = static_cast<int>(
+      std::min<std::int64_t>(options_.recheck.count(), std::int64_t{24} * 3600) * 1000);
   for (;;) {
     pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
-    const int n = ::poll(fds, 2, kWatcherPeriodMs);
+    // Without events, it wakes up every `recheck` to re-read the hardware and the trusted time.
+    const int n = ::poll(fds, 2, period_ms);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 || (fds[1].revents & POLLIN) != 0) return;
     bool relevant = n == 0;  // the periodic wake-up

@@ -21,6 +21,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -42,6 +43,8 @@ struct CheckerOptions {
   std::string catalog;  // the product ID the application belongs to
   std::optional<std::array<std::uint8_t, 32>> vendor_public_key;
   bool watch = true;
+  // How often the hardware is re-read and the trusted-time mark raised while the application runs.
+  std::chrono::seconds recheck{60};
 };
 
 class LicenseChecker {
@@ -124,7 +127,10 @@ class LicenseChecker {
   std::uint64_t snapshot_generation_ = 0;  // guarded by mutex_; a new value for every snapshot
   Status snapshot_error_;
   std::uint64_t loaded_generation_ = 0;  // guarded by mutex_; no watcher: generation_ loaded
-  Rendered rendered_;                    // guarded by mutex_
+  // Guarded by mutex_. No watcher: a check from this CLOCK_MONOTONIC instant (ns) on reloads,
+  // re-reading the hardware.
+  std::int64_t reload_due_ns_ = 0;
+  Rendered rendered_;                               // guarded by mutex_
   std::optional<TimePoint> forced_shutdown_since_;  // first render with forced shutdown
 
   // Without a watcher: store.json's identity, compared on every check.

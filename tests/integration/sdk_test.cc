@@ -517,6 +517,38 @@ TEST(Sdk, WithoutTheWatcherTheNextCheckSeesAChange) {
   EXPECT_EQ(app.Check().status, LICET_STATUS_NOTIFICATION);  // at once, no waiting
 }
 
+TEST(Sdk, WithoutTheWatcherAChecksRereadsTheHardwareEveryRecheckInterval) {
+  TempDir dir;
+  testing::PhoneVendor vendor(dir);
+  const auto root = testing::StandardMachine(dir, "m", vendor.mak);
+  testing::PinLabHardware(root);
+  testing::ActivateByPhone(vendor, root);
+  licet_open_options o{};
+  o.struct_size = sizeof o;
+  o.catalog = "windows-server-2022";
+  const std::string r = root.string();
+  o.root = r.c_str();
+  o.flags = LICET_OPEN_NO_WATCH;
+  o.recheck_seconds = 1;
+  licet_installation* raw = nullptr;
+  ASSERT_EQ(licet_open(&o, &raw), LICET_OK) << licet_last_error_message();
+  const std::unique_ptr<licet_installation, decltype(&licet_close)> app(raw, &licet_close);
+  licet_state st{};
+  st.struct_size = sizeof st;
+  ASSERT_EQ(licet_check(app.get(), &st), LICET_OK);
+  EXPECT_EQ(st.flags & LICET_FLAG_HARDWARE_CHANGED, 0u);
+  // store.json does not change, so only the periodic re-read can notice the new network card.
+  LabHardware(root, "network", "02:00:00:00:00:99");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((st.flags & LICET_FLAG_HARDWARE_CHANGED) == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(licet_check(app.get(), &st), LICET_OK);
+  }
+  EXPECT_EQ(testing::Text(st.changed_hardware), "network");
+  EXPECT_EQ(st.status, LICET_STATUS_LICENSED);
+}
+
 TEST(Sdk, AOneShotCheckStartsNoThreadAndTheSecondCheckStartsTheWatcher) {
   TempDir dir;
   const auto root = InstallEvaluation(dir, "m");

@@ -103,6 +103,15 @@ def test_an_edited_store_is_reported_as_tampered(root):
         assert st.tampered and st.reason == 0xA1CE0015 and st.status == "notification"
 
 
+def test_without_the_watcher_a_recheck_interval_can_be_chosen(root):
+    with licet.open(catalog=CATALOG, root=root, watch=False, recheck_seconds=1) as inst:
+        assert inst.check().status == "licensed"
+        time.sleep(1.1)  # the next check reloads (re-reads the hardware) and stays licensed
+        assert inst.check().status == "licensed"
+    with pytest.raises(TypeError):
+        licet.open(catalog=CATALOG, root=root, recheck_seconds=-1)
+
+
 def test_threads_share_one_installation(root):
     with licet.open(catalog=CATALOG, root=root) as inst:
         seen = set()
