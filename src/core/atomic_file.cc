@@ -29,6 +29,8 @@ bool WriteAll(int fd, std::string_view data) {
   return true;
 }
 
+}  // namespace
+
 Status SyncDirectory(const std::filesystem::path& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus("cannot open directory", dir, errno);
@@ -38,8 +40,6 @@ Status SyncDirectory(const std::filesystem::path& dir) {
   if (rc != 0) return ErrnoStatus("cannot sync directory", dir, err);
   return OkStatus();
 }
-
-}  // namespace
 
 Status ErrnoStatus(std::string_view what, const std::filesystem::path& path, int err) {
   const ErrorCode code = (err == EACCES || err == EPERM || err == EROFS) ? ErrorCode::kAccessDenied

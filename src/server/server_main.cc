@@ -20,6 +20,7 @@
 #include "activation_service.h"
 #include "api_router.h"
 #include "http_server.h"
+#include "key_listing.h"
 #include "key_minting.h"
 #include "licet/core/atomic_file.h"
 #include "licet/core/file_lock.h"
@@ -226,23 +227,46 @@ int GenerateKeys(const GenerateArgs& a) {
                        .max_activations = limit,
                        .max_total = max_total};
   const KeyMinter minter(group, data->key_mac_secret);
-  std::string listing;
-  listing.reserve(std::size_t{a.count} * (kDashedKeyLength + 1));
+  // Listed as they are stored (key_listing.h); without --out, on standard output the same way.
+  std::optional<KeyListing> listing;
+  if (!a.out.empty()) {
+    StatusOr<KeyListing> created = KeyListing::Create(a.out);
+    if (!created.ok()) return Fail(created.status());
+    listing.emplace(std::move(*created));
+  }
   const bool progress = a.count >= 10000;
+  std::uint32_t stored = 0;
+  // After a failure part-way, what was stored and where it is listed.
+  const auto fail_part_way = [&](const Status& s) {
+    if (progress) std::cerr << "\n";
+    if (stored == 0 && listing) {
+      std::error_code ignored;  // an empty listing would only mislead
+      std::filesystem::remove(listing->partial_path(), ignored);
+    } else if (stored != 0) {
+      std::cerr << fmt::format("licet-server: {} of {} keys were stored before this failure; {}.\n",
+                               stored, a.count,
+                               listing ? "they are listed in " + listing->partial_path().string()
+                                       : "they were printed above");
+    }
+    return Fail(s);
+  };
   // Minted a round at a time (bounded memory), each round sorted and stored in chunks of one
   // transaction each: in key order a chunk's inserts fill neighbouring B-tree pages.
   constexpr std::uint32_t kRound = 2'000'000;
   constexpr std::size_t kChunk = 100'000;
-  std::uint32_t stored = 0;
   for (std::uint32_t done = 0; done < a.count;) {
     const std::uint32_t n = std::min(kRound, a.count - done);
     std::vector<MintedKey> keys = MintKeys(minter, *first + done, n);
-    for (const MintedKey& k : keys) listing.append(k.text_view()).push_back('\n');
     SortByText(keys);
     for (std::size_t at = 0; at < keys.size(); at += kChunk) {
       const std::span chunk = std::span(keys).subspan(at, std::min(kChunk, keys.size() - at));
-      if (const Status s = (*store)->AddKeys(issue, chunk); !s.ok()) return Fail(s);
+      if (const Status s = (*store)->AddKeys(issue, chunk); !s.ok()) return fail_part_way(s);
       stored += static_cast<std::uint32_t>(chunk.size());
+      if (listing) {
+        if (const Status s = listing->Append(chunk); !s.ok()) return fail_part_way(s);
+      } else {
+        std::cout << KeyLines(chunk);
+      }
       if (progress)
         std::cerr << fmt::format("\r[{:<40}] {}/{} keys stored",
                                  std::string(stored * 40ull / a.count, '='), stored, a.count)
@@ -251,12 +275,11 @@ int GenerateKeys(const GenerateArgs& a) {
     done += n;
   }
   if (progress) std::cerr << "\n";
-  if (a.out.empty()) {
-    std::cout << listing;
+  if (!listing) {
+    std::cout << std::flush;
     return 0;
   }
-  const Status s = WriteFileAtomically(a.out, listing, FileMode::kOwnerOnly);
-  if (!s.ok()) return Fail(s);
+  if (const Status s = listing->Finish(); !s.ok()) return fail_part_way(s);
   std::cerr << fmt::format("Wrote {} {} key(s) for {} to {}\n", a.count, a.channel, edition->id,
                            a.out);
   return 0;
@@ -416,7 +439,9 @@ int main(int argc, char** argv) {
   generate->add_option("--count", gen.count, "How many")->check(CLI::Range(1u, 10000000u));
   generate->add_option("--activations", gen.activations,
                        "Activations per key (default: from the catalog)");
-  generate->add_option("--out", gen.out, "Write the keys to this file (0600) instead of stdout");
+  generate->add_option("--out", gen.out,
+                       "Write the keys to this file (0600) instead of stdout; until the last is "
+                       "stored it is FILE.partial, listing only keys already stored");
   generate->callback([&] { rc = GenerateKeys(gen); });
   CLI::App* show = keys->add_subcommand("show", "Show a key's channel, counts and machines");
   CLI::App* block = keys->add_subcommand("block", "Block a key");

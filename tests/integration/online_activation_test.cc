@@ -16,6 +16,7 @@
 #include <set>
 #include <thread>
 
+#include "app_process.h"
 #include "cli_runner.h"
 #include "http_client.h"
 #include "licet/core/atomic_file.h"
@@ -385,6 +386,49 @@ TEST(KeyIssuanceTest, ConcurrentGenerateRunsIssueDisjointKeys) {
     EXPECT_EQ(shown.exit_status, 0) << shown.both();
     EXPECT_NE(shown.out.find("0 used, 100 left"), std::string::npos) << shown.out;
   }
+}
+
+// keys generate --out FILE killed part-way: no FILE, and FILE.partial lists only stored keys.
+TEST(KeyIssuanceTest, AGenerationKilledPartWayListsOnlyStoredKeys) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  const std::filesystem::path out = dir.path() / "keys.txt";
+  std::filesystem::path partial = out;
+  partial += ".partial";
+  testing::AppProcess run(
+      {kServer, "keys", "generate", "--data", data.string(), "--edition", "ServerStandard",
+       "--channel", "Volume:MAK", "--count", "3000000", "--out", out.string()},
+      {});
+  // Killed once the first chunk (100,000 keys of 30 bytes) is listed.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  const auto listed_bytes = [&] {
+    std::error_code ec;  // not created yet: 0
+    const std::uintmax_t n = std::filesystem::file_size(partial, ec);
+    return ec ? 0 : n;
+  };
+  while (listed_bytes() < 3'000'000 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  run.Stop(SIGKILL);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  std::vector<std::string> listed;
+  std::ifstream in(partial);
+  for (std::string line; std::getline(in, line);) {
+    if (line.size() == 29) listed.push_back(line);  // a last line the kill cut is not a key
+  }
+  ASSERT_GE(listed.size(), 100'000u);
+  EXPECT_LT(listed.size(), 3'000'000u) << "the run ended before the kill";
+  for (const std::string& key : {listed.front(), listed[listed.size() / 2], listed.back()}) {
+    const CliResult shown = RunProgram(kServer, {"keys", "show", "--data", data.string(), key});
+    EXPECT_EQ(shown.exit_status, 0) << "listed but not stored: " << shown.both();
+  }
+  const std::string admin =
+      RunProgram(kServer, {"tokens", "create", "--data", data.string(), "--role", "admin"}).out;
+  ServerProcess server(kServer, data);
+  const json stats = json::parse(
+      Request("GET", server.url(), "/v1/admin/stats", admin.substr(0, admin.size() - 1)).second,
+      nullptr, false);
+  EXPECT_GE(stats.value("keys", 0u), listed.size()) << stats.dump();
 }
 
 // Activations acknowledged to a client survive the server being SIGKILLed under load.

@@ -43,6 +43,9 @@ enum class FileMode { kOwnerOnly /* 0600 */, kWorldReadable /* 0644 */ };
 /// Errors: kIoError, kAccessDenied.
 [[nodiscard]] Status AppendLineDurably(const std::filesystem::path& path, std::string_view line);
 
+/// Makes the entries of `dir` (a rename into it, a new file) durable: fsync of the directory.
+/// Errors: kIoError, kAccessDenied.
+[[nodiscard]] Status SyncDirectory(const std::filesystem::path& dir);
 /// Creates `dir` and parents if needed. Errors: kIoError, kAccessDenied.
 [[nodiscard]] Status EnsureDirectory(const std::filesystem::path& dir);
 
