@@ -27,6 +27,27 @@ std::string_view PathOf(std::string_view target) { return target.substr(0, targe
 
 }  // namespace
 
+json KeyJson(const KeyInfo& k) {
+  return {{"key", k.key},
+          {"channel", ChannelName(k.issue.channel)},
+          {"activation_id", k.issue.activation_id},
+          {"used", k.used},
+          {"limit", k.issue.max_activations},
+          {"total", k.total},
+          {"total_limit", k.issue.max_total},
+          {"blocked", k.blocked},
+          {"released", k.released},
+          {"machines", k.machines}};
+}
+
+json ReleasedJson(const std::string& key, const ReleasedMachine& r) {
+  return {{"key", key},
+          {"released", r.hardware_id},
+          {"activations_removed", r.activations},
+          {"used", r.used},
+          {"limit", r.limit}};
+}
+
 void ApiRouter::Handle(const HttpRequest& req, HttpResponder respond) {
   requests_.fetch_add(1, std::memory_order_relaxed);
   if (PathOf(req.target) == "/v1/activations" && req.method == "POST") {
@@ -137,11 +158,7 @@ HttpResponse ApiRouter::Admin(const HttpRequest& req) {
           rest.substr(at + kMachines.size(), rest.size() - at - kMachines.size() - kRelease.size());
       StatusOr<ReleasedMachine> r = store_.ReleaseMachine(key, machine);
       if (!r.ok()) return ErrorResponse(r.status());
-      return JsonResponse(200, {{"key", key},
-                                {"released", r->hardware_id},
-                                {"activations_removed", r->activations},
-                                {"used", r->used},
-                                {"limit", r->limit}});
+      return JsonResponse(200, ReleasedJson(key, *r));
     }
     const bool block = rest.ends_with("/block");
     if (block) rest.resize(rest.size() - 6);
@@ -155,16 +172,7 @@ HttpResponse ApiRouter::Admin(const HttpRequest& req) {
     if (!block && req.method == "GET") {
       StatusOr<KeyInfo> k = store_.GetKey(rest);
       if (!k.ok()) return ErrorResponse(k.status());
-      return JsonResponse(200, {{"key", k->key},
-                                {"channel", ChannelName(k->issue.channel)},
-                                {"activation_id", k->issue.activation_id},
-                                {"used", k->used},
-                                {"limit", k->issue.max_activations},
-                                {"total", k->total},
-                                {"total_limit", k->issue.max_total},
-                                {"blocked", k->blocked},
-                                {"released", k->released},
-                                {"machines", k->machines}});
+      return JsonResponse(200, KeyJson(*k));
     }
   }
   return ErrorResponse(

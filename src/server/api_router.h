@@ -1,20 +1,28 @@
 // Routes HTTP requests to the activation service and the admin API, and renders every failure as
 // {"error": {"code", "symbol", "message", "remedy"}} with the HTTP status its category maps to.
-//   GET  /healthz                       liveness (and the benchmark's baseline)
-//   GET  /metrics                       Prometheus text format
-//   POST /v1/activations                online activation (no authentication: the product key is
-//   the credential) GET  /v1/admin/stats                admin or support token GET
-//   /v1/admin/keys/{key}           admin or support token POST /v1/admin/keys/{key}/block     admin
-//   token
+// The routes (docs/api/openapi.yaml), with the token each needs:
+//   GET  /healthz, GET /metrics, GET /phone                      none
+//   POST /v1/activations, /v1/host-activations, /v1/phone-activations   none (the key is the
+//                                                                       credential)
+//   GET  /v1/admin/stats, /v1/admin/keys/{key}[/activations]     admin or support
+//   POST /v1/admin/keys/{key}/block                              admin
+//   POST /v1/admin/keys/{key}/machines/{machine}/release         admin
 #pragma once
 
 #include <array>
 #include <atomic>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
 
 #include "activation_service.h"
 #include "http_server.h"
 
 namespace licet::server {
+
+/// The admin API's documents for a key and for a released machine; `licet-server keys show|release
+/// --json` prints the same.
+[[nodiscard]] nlohmann::json KeyJson(const KeyInfo& key);
+[[nodiscard]] nlohmann::json ReleasedJson(const std::string& key, const ReleasedMachine& released);
 
 class ApiRouter {
  public:

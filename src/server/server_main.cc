@@ -3,8 +3,8 @@
 //   licet-server serve --data DIR [--listen 127.0.0.1:8080] [--threads N]
 //   licet-server keys generate --data DIR --edition ID --channel CHANNEL --count N
 //                              [--activations M] [--out FILE]
-//   licet-server keys show|block --data DIR KEY
-//   licet-server keys release --data DIR KEY HARDWARE-ID|CMID
+//   licet-server keys show|block --data DIR KEY [--json]
+//   licet-server keys release --data DIR KEY HARDWARE-ID|CMID [--json]
 //   licet-server tokens create --data DIR --role admin|support
 // Exit status: 0 success, 1 failure, 2 usage error.
 #include <fmt/format.h>
@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "activation_service.h"
@@ -34,6 +35,20 @@ namespace {
 int Fail(const Status& s) {
   std::cerr << fmt::format("Error: {} ({})\n{}\nFix: {}\n", FormatCode(s.code()), s.info().symbol,
                            s.message(), s.remedy());
+  return ExitStatusFor(s.info().category);
+}
+
+// Fail for the commands that take --json: the failure as {"error": {...}} on standard output, as
+// the admin API and the licet CLI write it.
+int FailAs(bool json, const Status& s) {
+  if (!json) return Fail(s);
+  const nlohmann::json error = {{"error",
+                                 {{"code", FormatCode(s.code())},
+                                  {"symbol", s.info().symbol},
+                                  {"category", CategoryName(s.info().category)},
+                                  {"message", s.message()},
+                                  {"remedy", s.remedy()}}}};
+  std::cout << error.dump(2) << "\n";
   return ExitStatusFor(s.info().category);
 }
 
@@ -302,12 +317,26 @@ StatusOr<std::unique_ptr<KeyTarget>> OpenKeyTarget(const std::string& data_dir,
   return target;
 }
 
-int ShowKey(const std::string& data_dir, const std::string& key) {
+int ShowKey(const std::string& data_dir, const std::string& key, bool json) {
   StatusOr<std::unique_ptr<KeyTarget>> opened = OpenKeyTarget(data_dir, key);
-  if (!opened.ok()) return Fail(opened.status());
+  if (!opened.ok()) return FailAs(json, opened.status());
   KeyTarget& target = **opened;
   StatusOr<KeyInfo> info = target.store->GetKey(target.key.text);
-  if (!info.ok()) return Fail(info.status());
+  if (!info.ok()) return FailAs(json, info.status());
+  // Each machine with its first activation and CMIDs (from the first 1000 activations).
+  StatusOr<std::vector<ActivationRow>> rows = target.store->ListActivations(info->key, 1000);
+  if (!rows.ok()) return FailAs(json, rows.status());
+  if (json) {
+    nlohmann::json doc = KeyJson(*info);
+    doc["edition"] = target.key.sku->primary_edition();
+    nlohmann::json& activations = doc["activations"] = nlohmann::json::array();
+    for (const ActivationRow& r : *rows) {
+      activations.push_back(
+          {{"cmid", r.cmid}, {"hardware_id", r.hardware_id}, {"created_at", r.created_at}});
+    }
+    std::cout << doc.dump(2) << "\n";
+    return 0;
+  }
   std::cout << fmt::format(
       "Key:         {}\nChannel:     {}\nEdition:     {}\nActivations: {} used, {} left (of "
       "{})\nBlocked:     {}\n",
@@ -319,9 +348,6 @@ int ShowKey(const std::string& data_dir, const std::string& key) {
                              info->total, info->issue.max_total);
   }
   if (info->released != 0) std::cout << fmt::format("Released:    {} machine(s)\n", info->released);
-  // Each machine with its first activation and CMIDs (from the first 1000 activations).
-  StatusOr<std::vector<ActivationRow>> rows = target.store->ListActivations(info->key, 1000);
-  if (!rows.ok()) return Fail(rows.status());
   std::cout << fmt::format("Machines:    {}\n", info->machines.size());
   struct Machine {
     std::string hardware_id, since;
@@ -337,6 +363,10 @@ int ShowKey(const std::string& data_dir, const std::string& key) {
     std::cout << fmt::format("  {}  since {}  CMID {}\n", m.hardware_id, m.since,
                              fmt::join(m.cmids, ", "));
   }
+  if (machines.size() < info->machines.size()) {
+    std::cout << fmt::format("  ... and {} more (listed from the key's first 1000 activations)\n",
+                             info->machines.size() - machines.size());
+  }
   if (!machines.empty()) {
     std::cout << fmt::format(
         "Free a machine's count: licet-server keys release --data {} {} HARDWARE-ID|CMID\n",
@@ -345,23 +375,31 @@ int ShowKey(const std::string& data_dir, const std::string& key) {
   return 0;
 }
 
-int BlockKey(const std::string& data_dir, const std::string& key) {
+int BlockKey(const std::string& data_dir, const std::string& key, bool json) {
   StatusOr<std::unique_ptr<KeyTarget>> opened = OpenKeyTarget(data_dir, key);
-  if (!opened.ok()) return Fail(opened.status());
+  if (!opened.ok()) return FailAs(json, opened.status());
   KeyTarget& target = **opened;
-  if (const Status s = target.store->BlockKey(target.key.text); !s.ok()) return Fail(s);
+  if (const Status s = target.store->BlockKey(target.key.text); !s.ok()) return FailAs(json, s);
+  if (json) {
+    std::cout << nlohmann::json{{"blocked", target.key.text}}.dump(2) << "\n";
+    return 0;
+  }
   std::cout << fmt::format("Blocked {}: activations with it now fail with 0xC004C003.\n",
                            target.key.text);
   return 0;
 }
 
-int ReleaseMachine(const std::string& data_dir, const std::string& key,
-                   const std::string& machine) {
+int ReleaseMachine(const std::string& data_dir, const std::string& key, const std::string& machine,
+                   bool json) {
   StatusOr<std::unique_ptr<KeyTarget>> opened = OpenKeyTarget(data_dir, key);
-  if (!opened.ok()) return Fail(opened.status());
+  if (!opened.ok()) return FailAs(json, opened.status());
   KeyTarget& target = **opened;
   StatusOr<ReleasedMachine> r = target.store->ReleaseMachine(target.key.text, machine);
-  if (!r.ok()) return Fail(r.status());
+  if (!r.ok()) return FailAs(json, r.status());
+  if (json) {
+    std::cout << ReleasedJson(target.key.text, *r).dump(2) << "\n";
+    return 0;
+  }
   std::cout << fmt::format(
       "Released {} from {} ({} activation(s) removed): {} of {} machines used, {} left.\n"
       "Its token keeps working on that machine until its store is removed; activating it again "
@@ -445,12 +483,14 @@ int main(int argc, char** argv) {
   generate->callback([&] { rc = GenerateKeys(gen); });
   CLI::App* show = keys->add_subcommand("show", "Show a key's channel, counts and machines");
   CLI::App* block = keys->add_subcommand("block", "Block a key");
+  bool json = false;
   for (CLI::App* cmd : {show, block}) {
     cmd->add_option("--data", data, "Data directory")->required();
     cmd->add_option("key", key, "Product key")->required();
+    cmd->add_flag("--json", json, "Print JSON (as the admin API answers)");
   }
-  show->callback([&] { rc = ShowKey(data, key); });
-  block->callback([&] { rc = BlockKey(data, key); });
+  show->callback([&] { rc = ShowKey(data, key, json); });
+  block->callback([&] { rc = BlockKey(data, key, json); });
   std::string machine;
   CLI::App* release = keys->add_subcommand(
       "release",
@@ -460,7 +500,8 @@ int main(int argc, char** argv) {
   release->add_option("key", key, "Product key")->required();
   release->add_option("machine", machine, "The machine's hardware ID (hw2...) or one of its CMIDs")
       ->required();
-  release->callback([&] { rc = ReleaseMachine(data, key, machine); });
+  release->add_flag("--json", json, "Print JSON (as the admin API answers)");
+  release->callback([&] { rc = ReleaseMachine(data, key, machine, json); });
   CLI::App* tokens = app.add_subcommand("tokens", "Admin API bearer tokens");
   tokens->require_subcommand(1);
   CLI::App* create =

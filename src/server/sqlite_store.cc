@@ -19,6 +19,7 @@
 #include "coalescing_vfs.h"
 #include "licet/core/encoding.h"
 #include "licet/core/paseto.h"
+#include "licet/core/quote.h"
 #include "server_store.h"
 
 namespace licet::server {
@@ -354,19 +355,24 @@ class SqliteStore final : public ServerStore {
   StatusOr<ReleasedMachine> ReleaseLocked(const std::string& key, const std::string& machine) {
     Stmt known(db_, "SELECT 1 FROM keys WHERE key = ?");
     known.Bind(1, key);
-    if (known.Step() != SQLITE_ROW)
+    int rc = known.Step();
+    if (rc == SQLITE_DONE)
       return Status(ErrorCode::kNotFound, fmt::format("key {} was not issued by this server", key));
+    if (rc != SQLITE_ROW) return Error("releasing a machine");
     // A CMID names the machine it was activated on (a key's rows are few enough to scan).
     Stmt find(db_,
               "SELECT hardware_id FROM activations WHERE key = ? AND (hardware_id = ? OR cmid = ?) "
               "LIMIT 1");
     find.Bind(1, key).Bind(2, machine).Bind(3, machine);
-    if (find.Step() != SQLITE_ROW) {
-      return Status(ErrorCode::kNotFound,
-                    fmt::format("no machine with the hardware ID or CMID '{}' has activated {}",
-                                machine, key),
-                    fmt::format("List the key's machines: licet-server keys show {}", key));
+    rc = find.Step();
+    if (rc == SQLITE_DONE) {
+      return Status(
+          ErrorCode::kNotFound,
+          fmt::format("no machine with the hardware ID or CMID {} has activated {}",
+                      QuoteInput(machine), key),
+          fmt::format("List the key's machines: licet-server keys show --data DIR {}", key));
     }
+    if (rc != SQLITE_ROW) return Error("releasing a machine");
     ReleasedMachine released{.hardware_id = find.Text(0)};
     Stmt remove(db_, "DELETE FROM activations WHERE key = ? AND hardware_id = ?");
     remove.Bind(1, key).Bind(2, released.hardware_id);

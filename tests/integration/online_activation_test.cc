@@ -279,13 +279,20 @@ TEST(OnlineActivationTest, ReleasingAMachineGivesTheKeyItsCountBack) {
   const std::string cmid_a = json::parse(Cli("licet", {"status", "--json"}, a).out)["cmid"];
   r = RunProgram(kServer, {"keys", "show", "--data", data.string(), mak});
   EXPECT_NE(r.out.find("CMID " + cmid_a), std::string::npos) << r.out;
-  EXPECT_EQ(
-      RunProgram(kServer, {"keys", "release", "--data", data.string(), mak, "nosuch"}).exit_status,
-      1);
+  r = RunProgram(kServer, {"keys", "release", "--data", data.string(), mak, "nosuch", "--json"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_EQ(json::parse(r.out, nullptr, false)["error"]["code"], "0xA1CE0008") << r.both();
   r = RunProgram(kServer, {"keys", "release", "--data", data.string(), mak, cmid_a});
   EXPECT_EQ(r.exit_status, 0) << r.both();
   EXPECT_NE(r.out.find("0 of 1 machines used, 1 left"), std::string::npos) << r.out;
   ASSERT_EQ(Cli("slmgr", {"/ato"}, b).exit_status, 0) << "the released count went to machine b";
+  const json shown =
+      json::parse(RunProgram(kServer, {"keys", "show", "--data", data.string(), mak, "--json"}).out,
+                  nullptr, false);
+  EXPECT_EQ(shown["released"], 1) << shown.dump();
+  EXPECT_EQ(shown["used"], 1) << shown.dump();
+  ASSERT_EQ(shown["activations"].size(), 1u) << shown.dump();
+  EXPECT_NE(shown["activations"][0]["cmid"], cmid_a) << "machine b's activation is listed";
   EXPECT_NE(Cli("slmgr", {"/ato"}, a).err.find("0xC004C020"), std::string::npos)
       << "machine a holds no count any more";
 
