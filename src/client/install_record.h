@@ -79,7 +79,7 @@ struct InstallRecord {
   TimePoint trusted_time{};    // high-water mark of every time this store has seen
   std::int64_t lab_clock_offset_seconds = 0;
   std::optional<TimePoint> last_shutdown_notice_at;  // throttles event 100
-  std::uint32_t phone_nonce = 0;  // in the installation ID (20 bits); 0 = none made yet
+  std::uint32_t phone_nonce = 0;  // version-1 installation IDs only (kept as stores hold it)
   std::string phone_iid_key;      // the key (partial) the last shown installation ID was for
   /// What applications need from the catalog (catalog_profile.h); refreshed on every save.
   CatalogProfile profile;

@@ -1,7 +1,6 @@
 #include "phone_activation_client.h"
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include "command_hint.h"
 #include "online_activation.h"
@@ -24,15 +23,11 @@ StatusOr<phone::InstallationIdFields> InstallationIdFields(Installation& inst) {
         fmt::format("a {} key does not activate by phone", ChannelName(key.sku->channel)),
         "A GVLK activates against a volume host: " + LicetCommand("slmgr /ato", inst.root()));
   }
-  if (r.phone_nonce == 0) {
-    r.phone_nonce = 1 + randombytes_uniform(0xfffff);
-    LICET_RETURN_IF_ERROR(inst.Save());
-  }
+  const std::uint32_t hardware = inst.hardware().Hash24();
   return phone::InstallationIdFields{.key_group = key.decoded->group(),
                                      .key_serial = key.decoded->serial(),
-                                     .hardware_hash = inst.hardware().Hash24(),
-                                     .nonce = r.phone_nonce,
-                                     .version = 1};
+                                     .hardware_hash = hardware,
+                                     .key_proof = phone::KeyProof(key.text, hardware)};
 }
 
 StatusOr<std::string> DisplayInstallationId(Installation& inst) {

@@ -108,7 +108,7 @@ std::array<std::uint8_t, 13> PackIid(const InstallationIdFields& f) {
   v = (v << 20) | (f.key_group & 0xfffffu);
   v = (v << 30) | (f.key_serial & 0x3fffffffu);
   v = (v << 24) | (f.hardware_hash & 0xffffffu);
-  v = (v << 20) | (f.nonce & 0xfffffu);
+  v = (v << 20) | (f.key_proof & 0xfffffu);
   std::array<std::uint8_t, 13> out{};
   for (int i = 12; i >= 0; --i, v >>= 8) out[static_cast<std::size_t>(i)] = v & 0xff;
   return out;
@@ -195,14 +195,24 @@ StatusOr<InstallationIdFields> ParseInstallationId(std::string_view text) {
   for (const char c : digits) v = v * 10 + static_cast<unsigned>(c - '0');
   if ((v >> 98) != 0) return BadData("installation ID", "its number is out of range");
   InstallationIdFields f;
-  f.nonce = static_cast<std::uint32_t>(v & 0xfffff);
+  f.key_proof = static_cast<std::uint32_t>(v & 0xfffff);
   f.hardware_hash = static_cast<std::uint32_t>((v >> 20) & 0xffffff);
   f.key_serial = static_cast<std::uint32_t>((v >> 44) & 0x3fffffff);
   f.key_group = static_cast<std::uint32_t>((v >> 74) & 0xfffff);
   f.version = static_cast<std::uint32_t>((v >> 94) & 0xf);
-  if (f.version != 1)
+  if (f.version != 1 && f.version != kIidVersion)
     return BadData("installation ID", fmt::format("format version {} is unknown", f.version));
   return f;
+}
+
+std::uint32_t KeyProof(std::string_view dashed_key, std::uint32_t hardware_hash) {
+  const std::array<char, 3> hardware = {static_cast<char>(hardware_hash >> 16),
+                                        static_cast<char>(hardware_hash >> 8),
+                                        static_cast<char>(hardware_hash)};
+  const auto h =
+      Hash({"licet/iid-key-proof/v2", dashed_key,
+            View(reinterpret_cast<const std::uint8_t*>(hardware.data()), hardware.size())});
+  return (std::uint32_t{h[0]} << 12) | (std::uint32_t{h[1]} << 4) | (std::uint32_t{h[2]} >> 4);
 }
 
 StatusOr<PhoneKey> PhoneKey::Derive(std::string_view seed) {

@@ -9,11 +9,8 @@
 namespace licet::phone {
 namespace {
 
-const InstallationIdFields kIid{.key_group = 2201,
-                                .key_serial = 123456789,
-                                .hardware_hash = 0xabcdef,
-                                .nonce = 0x54321,
-                                .version = 1};
+const InstallationIdFields kIid{
+    .key_group = 2201, .key_serial = 123456789, .hardware_hash = 0xabcdef, .key_proof = 0x54321};
 
 std::string Digits(std::string_view grouped) {
   std::string out;
@@ -46,10 +43,9 @@ TEST(InstallationId, RoundTripsAtTheFieldLimitsInSixGroupsOfSix) {
         InstallationIdFields{.key_group = 0xfffff,
         .key_serial = 0x3fffffff,
         .hardware_hash = 0xffffff,
-        .nonce = 0xfffff,
-        .version = 1},
+        .key_proof = 0xfffff},
         InstallationIdFields{
-            .key_group = 0, .key_serial = 0, .hardware_hash = 0, .nonce = 0, .version = 1}}) {
+            .key_group = 0, .key_serial = 0, .hardware_hash = 0, .key_proof = 0, .version = 1}}) {
     const std::string text = FormatInstallationId(f);
     EXPECT_EQ(text.size(), 6u * 6u + 5u) << text;
     StatusOr<InstallationIdFields> back = ParseInstallationId(text);
@@ -58,6 +54,20 @@ TEST(InstallationId, RoundTripsAtTheFieldLimitsInSixGroupsOfSix) {
     // Spaces, or no separators at all, are accepted too.
     EXPECT_TRUE(ParseInstallationId(Digits(text)).ok());
   }
+}
+
+TEST(InstallationId, TheKeyProofNeedsTheWholeKeyAndTheMachine) {
+  const std::string key = "C47P6-RB696-DTMX3-BB8BX-M9XR9";
+  const std::uint32_t proof = KeyProof(key, 0xabcdef);
+  EXPECT_LE(proof, 0xfffffu);
+  EXPECT_EQ(KeyProof(key, 0xabcdef), proof) << "deterministic: the same IID for the same machine";
+  EXPECT_NE(KeyProof(key, 0xabcdee), proof) << "another machine";
+  EXPECT_NE(KeyProof("C47P6-RB696-DTMX3-BB8BX-M9XR8", 0xabcdef), proof) << "another MAC";
+  // Spread over all 20 bits: 1000 machines give (almost) 1000 different proofs.
+  std::set<std::uint32_t> proofs;
+  for (std::uint32_t hw = 0; hw < 1000; ++hw) proofs.insert(KeyProof(key, hw));
+  EXPECT_GT(proofs.size(), 990u);
+  EXPECT_EQ(kIid.version, 2u) << "new IIDs are version 2";
 }
 
 TEST(InstallationId, ATypoInAnyGroupIsCaughtAndNamed) {

@@ -171,6 +171,20 @@ StatusOr<json> ActivationService::ConfirmPhone(const json& request) {
                   fmt::format("{} keys do not activate by phone", ChannelName(sku->channel)));
   }
   const ProductKey made = ProductKey::Generate(iid.key_group, iid.key_serial, data_.key_mac_secret);
+  // The group and serial are easy to guess; the key proof shows the reader holds the whole key.
+  if (iid.version != phone::kIidVersion) {
+    return Status(ErrorCode::kCidIidInvalidData,
+                  fmt::format("the installation ID is of format version {}, which does not prove "
+                              "its key; this server confirms version {} only",
+                              iid.version, phone::kIidVersion),
+                  "Update Licet on the machine, then read the new ID: licet slmgr /dti");
+  }
+  if (iid.key_proof != phone::KeyProof(made.text(), iid.hardware_hash)) {
+    return Status(ErrorCode::kCidIidInvalidData,
+                  "the installation ID does not prove the key it names (it was misread, or made "
+                  "up)",
+                  "Read the installation ID again: licet slmgr /dti");
+  }
   // An installation ID names its key by group and serial only, and is easy to forge, so no answer
   // to one may hand out the whole key: every refusal from here on is masked, on the way out.
   StatusOr<json> answer = ConfirmPhoneKey(iid, made);
@@ -196,13 +210,14 @@ StatusOr<json> ActivationService::ConfirmPhoneKey(const phone::InstallationIdFie
   const TimePoint now = clock_.Now();
   // One machine (its hardware hash) per key counts once, as online re-activation does.
   const std::string machine = fmt::format("phone-hw-{:06x}", iid.hardware_hash);
-  LICET_ASSIGN_OR_RETURN(const ActivationOutcome outcome,
-                         store_.RecordActivation({.key = key.text,
-                                                  .cmid = machine,
-                                                  .hardware_id = machine,
-                                                  .nonce = fmt::format("phone-{:05x}", iid.nonce),
-                                                  .now = now},
-                                                 cid));
+  LICET_ASSIGN_OR_RETURN(
+      const ActivationOutcome outcome,
+      store_.RecordActivation({.key = key.text,
+                               .cmid = machine,
+                               .hardware_id = machine,
+                               .nonce = fmt::format("phone-{:05x}", iid.key_proof),
+                               .now = now},
+                              cid));
   return json{{"confirmation_id", outcome.token},
               {"partial_key", std::string(key.partial())},
               {"activation",

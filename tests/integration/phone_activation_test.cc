@@ -114,18 +114,41 @@ TEST(PhoneActivation, AnAnswerToAnInstallationIdNeverShowsTheWholeKey) {
   EXPECT_NE(exhausted.find("*****-*****-*****-*****-" + vendor.mak.substr(24)), std::string::npos)
       << exhausted;
   EXPECT_EQ(exhausted.find(vendor.mak), std::string::npos) << exhausted;
-  // The next serial, not issued yet: refused without the key it would be.
+  // An IID made up for the next serial cannot prove its key: refused, telling nothing of that key
+  // (not even whether it is issued), and it spends no count.
   const StatusOr<phone::InstallationIdFields> fields = phone::ParseInstallationId(first);
   ASSERT_TRUE(fields.ok()) << fields.status();
   phone::InstallationIdFields next = *fields;
   ++next.key_serial;
+  const std::string made_up = post(phone::FormatInstallationId(next));
+  EXPECT_NE(made_up.find("0xC004F02C"), std::string::npos) << made_up;
+  // Nor can one be made up for a held key's serial on another machine, nor in format version 1
+  // (which had no proof); were they taken, the exhausted MAK would answer 0xC004C020.
+  phone::InstallationIdFields other_machine = *fields;
+  other_machine.hardware_hash ^= 1;
+  const std::string other = post(phone::FormatInstallationId(other_machine));
+  EXPECT_NE(other.find("0xC004F02C"), std::string::npos) << other;
+  phone::InstallationIdFields version_1 = *fields;
+  version_1.version = 1;
+  const std::string old = post(phone::FormatInstallationId(version_1));
+  EXPECT_NE(old.find("format version 1"), std::string::npos) << old;
+  // The lab catalog's key for that serial (its secrets are published): with its proof, the IID is
+  // one a machine holding the key would read; not issued yet, it is refused without the key.
+  const std::string lab_key =
+      testing::Cli("licet",
+                   {"lab", "key", "--edition", "ServerStandard", "--channel", "Volume:MAK",
+                    "--serial", std::to_string(next.key_serial)},
+                   dir.path() / "a")
+          .out.substr(0, 29);
+  next.key_proof = phone::KeyProof(lab_key, next.hardware_hash);
   const std::string unissued = post(phone::FormatInstallationId(next));
   EXPECT_NE(unissued.find("0xC004C003"), std::string::npos) << unissued;
   const std::string next_key = vendor.IssueMak(/*activations=*/1);
-  ASSERT_EQ(next_key.size(), 29u);
+  ASSERT_EQ(next_key, lab_key);
   EXPECT_EQ(unissued.find(next_key), std::string::npos) << unissued;
   EXPECT_NE(unissued.find(next_key.substr(24)), std::string::npos)
       << "the refusal names the serial's key by its last group: " << unissued;
+  EXPECT_EQ(made_up.find(next_key.substr(24)), std::string::npos) << made_up;
 }
 
 TEST(PhoneActivation, TheHttpApiAnswersWithACidThatDeposits) {

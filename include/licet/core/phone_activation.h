@@ -29,16 +29,27 @@ inline constexpr int kDigitsPerGroup = 6;  // five digits and a check digit
 inline constexpr int kIidGroups = 6;       // 30 data digits: the 98 bits below
 inline constexpr int kCidGroups = 15;      // 75 data digits: the 240-bit signature
 
+/// The installation ID's format versions. Version 1 carried a random nonce where version 2 carries
+/// the key proof; its IIDs still parse (stores activated with one still verify), but a vendor no
+/// longer confirms them: anyone could make one up for a serial they guessed.
+inline constexpr std::uint32_t kIidVersion = 2;
+
 /// What an installation ID carries (98 bits).
 struct InstallationIdFields {
-  std::uint32_t key_group = 0;      // 20 bits: the product key's group (its SKU)
-  std::uint32_t key_serial = 0;     // 30 bits: the product key's serial
-  std::uint32_t hardware_hash = 0;  // 24 bits: the machine binding
-  std::uint32_t nonce = 0;          // 20 bits: renewed when the installation or its key changes
-  std::uint32_t version = 1;        // 4 bits
+  std::uint32_t key_group = 0;          // 20 bits: the product key's group (its SKU)
+  std::uint32_t key_serial = 0;         // 30 bits: the product key's serial
+  std::uint32_t hardware_hash = 0;      // 24 bits: the machine binding
+  std::uint32_t key_proof = 0;          // 20 bits: KeyProof (version 1: a random nonce)
+  std::uint32_t version = kIidVersion;  // 4 bits
 
   friend bool operator==(const InstallationIdFields&, const InstallationIdFields&) = default;
 };
+
+/// 20 bits that only a holder of the whole key (its MAC included) can compute: BLAKE2b over the
+/// key's dashed text and the hardware hash. The IID names the key by group and serial only; the
+/// vendor rebuilds the key and checks this, so an IID made up for a guessed serial is refused
+/// (one guess in 2^20 passes).
+[[nodiscard]] std::uint32_t KeyProof(std::string_view dashed_key, std::uint32_t hardware_hash);
 
 /// Damm check digit of `digits` (decimal characters); detects every single-digit error and every
 /// swap of two adjacent digits.
