@@ -21,8 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (cid.ok()) {
     static const auto key = phone::PhoneKey::Derive("fuzz");
     const licet::Status verified = phone::VerifyConfirmationId(
-        *cid, {.key_group = 1, .key_serial = 2, .hardware_hash = 3, .nonce = 4, .version = 1},
-        "fuzz", key->public_key);
+        *cid, {.key_group = 1, .key_serial = 2, .hardware_hash = 3, .key_proof = 4}, "fuzz",
+        key->public_key);
     LICET_CHECK(!verified.ok(), "no forged CID verifies");
   }
   (void)phone::CheckGroup(text, 1);
