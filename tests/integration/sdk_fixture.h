@@ -21,11 +21,13 @@ inline const std::string kCatalogDir = LICET_CATALOG_DIR;
 class SdkHandle {
  public:
   explicit SdkHandle(const std::filesystem::path& root,
-                     const std::string& catalog = "windows-server-2022", std::uint32_t flags = 0) {
+                     const std::string& catalog = "windows-server-2022", std::uint32_t flags = 0,
+                     std::uint32_t recheck_seconds = 0) {
     licet_open_options o{};
     o.struct_size = sizeof o;
     o.catalog = catalog.c_str();
     o.flags = flags;
+    o.recheck_seconds = recheck_seconds;
     const std::string r = root.string();
     o.root = r.c_str();
     code_ = licet_open(&o, &handle_);
@@ -99,5 +101,14 @@ inline void PinLabHardware(const std::filesystem::path& root) {
 }
 
 inline std::string Text(const char* s) { return s; }
+
+/// A Standard machine activated by phone, every hardware component pinned first (PinLabHardware).
+inline std::filesystem::path PhoneActivatedMachine(const TempDir& dir, const PhoneVendor& vendor,
+                                                   const std::string& name) {
+  const std::filesystem::path root = StandardMachine(dir, name, vendor.mak);
+  PinLabHardware(root);
+  ActivateByPhone(vendor, root);
+  return root;
+}
 
 }  // namespace licet::testing

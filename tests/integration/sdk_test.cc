@@ -218,9 +218,8 @@ TEST(Sdk, ACatalogThatNagsNagsInsteadOfShuttingDown) {
 TEST(Sdk, HardwareChangesWithinToleranceKeepTheActivationBeyondItStartTheGrace) {
   TempDir dir;
   testing::PhoneVendor vendor(dir);
-  const auto root = testing::StandardMachine(dir, "m", vendor.mak);
-  testing::PinLabHardware(root);  // machine 4, board 4, network 3, disk 3, cpu 1, host 1
-  testing::ActivateByPhone(vendor, root);
+  // Weights: machine 4, board 4, network 3, disk 3, cpu 1, host 1.
+  const auto root = testing::PhoneActivatedMachine(dir, vendor, "m");
 
   SdkHandle app(root);
   ASSERT_EQ(app.open_code(), LICET_OK) << licet_last_error_message();
@@ -352,9 +351,7 @@ TEST(Sdk, AnEditedStoreIsTamperedAndTheCliWillNotLaunderIt) {
 TEST(Sdk, ASwappedTokenAndAnotherMachinesStoreAreNamed) {
   TempDir dir;
   testing::PhoneVendor vendor(dir);
-  const auto a = testing::StandardMachine(dir, "a", vendor.mak);
-  testing::PinLabHardware(a);
-  testing::ActivateByPhone(vendor, a);
+  const auto a = testing::PhoneActivatedMachine(dir, vendor, "a");
 
   // The whole store copied to another machine where nothing matches: another machine's token.
   const auto b = dir.path() / "b";
@@ -520,31 +517,15 @@ TEST(Sdk, WithoutTheWatcherTheNextCheckSeesAChange) {
 TEST(Sdk, WithoutTheWatcherAChecksRereadsTheHardwareEveryRecheckInterval) {
   TempDir dir;
   testing::PhoneVendor vendor(dir);
-  const auto root = testing::StandardMachine(dir, "m", vendor.mak);
-  testing::PinLabHardware(root);
-  testing::ActivateByPhone(vendor, root);
-  licet_open_options o{};
-  o.struct_size = sizeof o;
-  o.catalog = "windows-server-2022";
-  const std::string r = root.string();
-  o.root = r.c_str();
-  o.flags = LICET_OPEN_NO_WATCH;
-  o.recheck_seconds = 1;
-  licet_installation* raw = nullptr;
-  ASSERT_EQ(licet_open(&o, &raw), LICET_OK) << licet_last_error_message();
-  const std::unique_ptr<licet_installation, decltype(&licet_close)> app(raw, &licet_close);
-  licet_state st{};
-  st.struct_size = sizeof st;
-  ASSERT_EQ(licet_check(app.get(), &st), LICET_OK);
-  EXPECT_EQ(st.flags & LICET_FLAG_HARDWARE_CHANGED, 0u);
+  const auto root = testing::PhoneActivatedMachine(dir, vendor, "m");
+  SdkHandle app(root, "windows-server-2022", LICET_OPEN_NO_WATCH, /*recheck_seconds=*/1);
+  ASSERT_EQ(app.open_code(), LICET_OK) << licet_last_error_message();
+  EXPECT_EQ(app.Check().flags & LICET_FLAG_HARDWARE_CHANGED, 0u);
   // store.json does not change, so only the periodic re-read can notice the new network card.
   LabHardware(root, "network", "02:00:00:00:00:99");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while ((st.flags & LICET_FLAG_HARDWARE_CHANGED) == 0 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    ASSERT_EQ(licet_check(app.get(), &st), LICET_OK);
-  }
+  const licet_state st =
+      app.WaitFor([](const licet_state& s) { return (s.flags & LICET_FLAG_HARDWARE_CHANGED) != 0; },
+                  "the new network card");
   EXPECT_EQ(testing::Text(st.changed_hardware), "network");
   EXPECT_EQ(st.status, LICET_STATUS_LICENSED);
 }
