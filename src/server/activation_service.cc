@@ -185,8 +185,9 @@ StatusOr<json> ActivationService::ConfirmPhone(const json& request) {
                   "up)",
                   "Read the installation ID again: licet slmgr /dti");
   }
-  // An installation ID names its key by group and serial only, and is easy to forge, so no answer
-  // to one may hand out the whole key: every refusal from here on is masked, on the way out.
+  // An installation ID names its key by group and serial only, and one made up passes the proof
+  // once in 2^20 tries, so no answer to one may hand out the whole key: every refusal from here on
+  // is masked, on the way out.
   StatusOr<json> answer = ConfirmPhoneKey(iid, made);
   if (!answer.ok()) return MaskKey(answer.status(), made);
   return answer;
