@@ -1,0 +1,26 @@
+// licet-server's key commands: issuing keys in bulk, and showing, blocking and releasing them.
+//   licet-server keys generate --data DIR --edition ID --channel CHANNEL --count N
+//                              [--activations M] [--out FILE]
+//   licet-server keys show|block --data DIR KEY [--json]
+//   licet-server keys release --data DIR KEY HARDWARE-ID|CMID [--json]
+// Each returns the process's exit status (0 success, 1 failure).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace licet::server {
+
+struct GenerateArgs {
+  std::string data, edition, channel, out;
+  std::uint32_t count = 1;
+  std::uint32_t activations = 0;
+};
+
+int GenerateKeys(const GenerateArgs& a);
+int ShowKey(const std::string& data_dir, const std::string& key, bool json);
+int BlockKey(const std::string& data_dir, const std::string& key, bool json);
+int ReleaseMachine(const std::string& data_dir, const std::string& key, const std::string& machine,
+                   bool json);
+
+}  // namespace licet::server
