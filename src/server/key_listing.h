@@ -26,12 +26,8 @@ class KeyListing {
   /// Creates (or empties) `path`.partial, readable by its owner only. Errors: kIoError,
   /// kAccessDenied.
   [[nodiscard]] static StatusOr<KeyListing> Create(std::filesystem::path path);
-  KeyListing(KeyListing&& other) noexcept;
-  KeyListing& operator=(KeyListing&&) = delete;
-  KeyListing(const KeyListing&) = delete;
-  ~KeyListing();
 
-  /// Appends one key per line and syncs. Errors: kIoError.
+  /// Appends one key per line and syncs (AppendLineDurably). Errors: kIoError.
   [[nodiscard]] Status Append(std::span<const MintedKey> keys);
   /// Renames the listing to its final name, durably. Errors: kIoError.
   [[nodiscard]] Status Finish();
@@ -39,12 +35,11 @@ class KeyListing {
   [[nodiscard]] const std::filesystem::path& partial_path() const { return partial_; }
 
  private:
-  KeyListing(std::filesystem::path path, std::filesystem::path partial, int fd)
-      : path_(std::move(path)), partial_(std::move(partial)), fd_(fd) {}
+  KeyListing(std::filesystem::path path, std::filesystem::path partial)
+      : path_(std::move(path)), partial_(std::move(partial)) {}
 
   std::filesystem::path path_;
   std::filesystem::path partial_;
-  int fd_ = -1;
 };
 
 }  // namespace licet::server
