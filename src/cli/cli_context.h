@@ -1,12 +1,13 @@
 // What every `licet` command receives: where the store is, whether to answer in JSON, the clock and
-// the streams. Output helpers put every failure in one shape: text on stderr, or under --json the
-// object {"error": {"code", "symbol", "message", "remedy"}} on stdout.
+// the streams. Output helpers put every failure in one shape: text on stderr, or under --json
+// client::ErrorJson's {"error": {"code", "symbol", "category", "message", "remedy"}} on stdout.
 #pragma once
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "error_json.h"
 #include "licet/core/clock.h"
 #include "licet/core/status.h"
 
@@ -25,7 +26,7 @@ struct CliContext {
 int ReportFailure(const CliContext& ctx, const Status& status);
 
 /// The JSON error object for `status`.
-[[nodiscard]] nlohmann::json ErrorJson(const Status& status);
+using client::ErrorJson;
 
 /// Prints `json` pretty on stdout; returns 0.
 int PrintJson(const CliContext& ctx, const nlohmann::json& json);

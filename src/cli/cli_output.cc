@@ -17,15 +17,6 @@ std::string Sentence(std::string_view text) {
 
 }  // namespace
 
-nlohmann::json ErrorJson(const Status& status) {
-  return {{"error",
-           {{"code", FormatCode(status.code())},
-            {"symbol", status.info().symbol},
-            {"category", CategoryName(status.info().category)},
-            {"message", status.message()},
-            {"remedy", status.remedy()}}}};
-}
-
 int ReportFailure(const CliContext& ctx, const Status& status) {
   if (ctx.json) {
     *ctx.out << ErrorJson(status).dump(2) << "\n";

@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include <iostream>
-#include <nlohmann/json.hpp>
+
+#include "error_json.h"
 
 namespace licet::server {
 
@@ -15,13 +16,7 @@ int Fail(const Status& s) {
 
 int FailAs(bool json, const Status& s) {
   if (!json) return Fail(s);
-  const nlohmann::json error = {{"error",
-                                 {{"code", FormatCode(s.code())},
-                                  {"symbol", s.info().symbol},
-                                  {"category", CategoryName(s.info().category)},
-                                  {"message", s.message()},
-                                  {"remedy", s.remedy()}}}};
-  std::cout << error.dump(2) << "\n";
+  std::cout << client::ErrorJson(s).dump(2) << "\n";
   return ExitStatusFor(s.info().category);
 }
 

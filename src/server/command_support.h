@@ -12,8 +12,7 @@ namespace licet::server {
 
 /// Prints the failure (code, symbol, message, fix) on standard error; returns the exit status.
 int Fail(const Status& s);
-/// Fail, or with `json` the failure as {"error": {...}} on standard output, as the admin API and
-/// the licet CLI write it.
+/// Fail, or with `json` the failure as client::ErrorJson on standard output, as `licet` prints it.
 int FailAs(bool json, const Status& s);
 /// The data directory's SQLite store (licet.db).
 [[nodiscard]] StatusOr<std::unique_ptr<ServerStore>> OpenStore(const VendorData& data);
