@@ -40,6 +40,15 @@ json KeyJson(const KeyInfo& k) {
           {"machines", k.machines}};
 }
 
+json ActivationsJson(const std::vector<ActivationRow>& rows) {
+  json list = json::array();
+  for (const ActivationRow& r : rows) {
+    list.push_back(
+        {{"cmid", r.cmid}, {"hardware_id", r.hardware_id}, {"created_at", r.created_at}});
+  }
+  return list;
+}
+
 json ReleasedJson(const std::string& key, const ReleasedMachine& r) {
   return {{"key", key},
           {"released", r.hardware_id},
@@ -140,12 +149,7 @@ HttpResponse ApiRouter::Admin(const HttpRequest& req) {
       rest.resize(rest.size() - 12);
       StatusOr<std::vector<ActivationRow>> rows = store_.ListActivations(rest, 1000);
       if (!rows.ok()) return ErrorResponse(rows.status());
-      json list = json::array();
-      for (const ActivationRow& r : *rows) {
-        list.push_back(
-            {{"cmid", r.cmid}, {"hardware_id", r.hardware_id}, {"created_at", r.created_at}});
-      }
-      return JsonResponse(200, {{"key", rest}, {"activations", list}});
+      return JsonResponse(200, {{"key", rest}, {"activations", ActivationsJson(*rows)}});
     }
     if (const std::size_t at = rest.find(kMachines);
         at != std::string::npos && rest.size() >= at + kMachines.size() + kRelease.size() &&

@@ -13,16 +13,19 @@
 #include <atomic>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <vector>
 
 #include "activation_service.h"
 #include "http_server.h"
 
 namespace licet::server {
 
-/// The admin API's documents for a key and for a released machine; `licet-server keys show|release
-/// --json` prints the same.
+/// The admin API's documents for a key, a released machine and a key's activations;
+/// `licet-server keys show|release --json` prints the same.
 [[nodiscard]] nlohmann::json KeyJson(const KeyInfo& key);
 [[nodiscard]] nlohmann::json ReleasedJson(const std::string& key, const ReleasedMachine& released);
+/// A key's activations: [{cmid, hardware_id, created_at}, ...].
+[[nodiscard]] nlohmann::json ActivationsJson(const std::vector<ActivationRow>& rows);
 
 class ApiRouter {
  public:

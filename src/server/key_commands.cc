@@ -156,11 +156,7 @@ int ShowKey(const std::string& data_dir, const std::string& key, bool json) {
   if (json) {
     nlohmann::json doc = KeyJson(*info);
     doc["edition"] = target.key.sku->primary_edition();
-    nlohmann::json& activations = doc["activations"] = nlohmann::json::array();
-    for (const ActivationRow& r : *rows) {
-      activations.push_back(
-          {{"cmid", r.cmid}, {"hardware_id", r.hardware_id}, {"created_at", r.created_at}});
-    }
+    doc["activations"] = ActivationsJson(*rows);
     std::cout << doc.dump(2) << "\n";
     return 0;
   }
