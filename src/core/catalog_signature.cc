@@ -7,6 +7,7 @@
 
 #include "internal/sodium_init.h"
 #include "licet/core/encoding.h"
+#include "licet/core/quote.h"
 
 namespace licet {
 namespace {
@@ -103,8 +104,9 @@ StatusOr<TrustedKey> ParseTrustedKeyArgument(std::string_view text) {
   if (Words(text).size() == 3) return ParsePublicKeyFile(text);
   TrustedKey key{.key_id = "cli", .public_key = {}};
   if (!DecodeInto(text, key.public_key)) {
-    return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("'{}' is not an Ed25519 public key (base64 of 32 bytes)", text));
+    return Status(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{} is not an Ed25519 public key (base64 of 32 bytes)", QuoteInput(text)));
   }
   return key;
 }

@@ -14,6 +14,7 @@
 
 #include "internal/lib_crypto.h"
 #include "licet/core/check.h"
+#include "licet/core/quote.h"
 
 namespace licet::phone {
 namespace {
@@ -137,7 +138,7 @@ StatusOr<std::string> Ungroup(std::string_view text, int groups, std::string_vie
   for (const char c : text) {
     if (c == ' ' || c == '-' || c == '\t') continue;
     if (std::isdigit(static_cast<unsigned char>(c)) == 0)
-      return BadData(what, fmt::format("'{}' is not a digit", c));
+      return BadData(what, fmt::format("{} is not a digit", QuoteInput(std::string_view(&c, 1))));
     digits += c;
   }
   const std::size_t want = static_cast<std::size_t>(groups * kDigitsPerGroup);

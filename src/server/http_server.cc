@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "licet/core/quote.h"
+
 namespace licet::server {
 namespace {
 
@@ -183,7 +185,8 @@ class BeastServer final : public HttpServer {
     beast::error_code ec;
     const auto address = asio::ip::make_address(host, ec);
     if (ec)
-      return Status(ErrorCode::kInvalidArgument, fmt::format("'{}' is not an IP address", host));
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("{} is not an IP address", QuoteInput(host)));
     const tcp::endpoint ep(address, port);
     acceptor_.open(ep.protocol(), ec);
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);

@@ -67,7 +67,7 @@ Status ValidateName(std::string_view what, std::string_view name) {
     if (label.empty() || label.size() > 63) return bad("each label has 1 to 63 characters");
     for (const char c : label) {
       if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_')
-        return bad(fmt::format("'{}' is not allowed", c));
+        return bad(fmt::format("{} is not allowed", QuoteInput(std::string_view(&c, 1))));
     }
     start = dot + 1;
   }

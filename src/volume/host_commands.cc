@@ -14,6 +14,7 @@
 #include "licet/core/atomic_file.h"
 #include "licet/core/file_lock.h"
 #include "licet/core/license_state.h"
+#include "licet/core/quote.h"
 #include "volume_server.h"
 #include "volume_service.h"
 
@@ -323,7 +324,7 @@ int RunLabClock(const std::string& data, const std::string& action, const std::s
     s.lab_clock_offset_seconds += d->count();
   } else {
     return Fail(Status(ErrorCode::kInvalidArgument,
-                       fmt::format("'{}': use advance DURATION or reset", action)));
+                       fmt::format("{}: use advance DURATION or reset", QuoteInput(action))));
   }
   if (Status w = SaveHostSettings(data, s); !w.ok()) return Fail(w);
   std::cout << fmt::format("Host lab clock: {} (offset {})\n", FormatHuman(HostNow(s)),

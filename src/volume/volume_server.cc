@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "licet/core/quote.h"
 #include "licet/core/volume_protocol.h"
 
 namespace licet::volume {
@@ -114,7 +115,8 @@ class AsioVolumeServer final : public VolumeServer {
     error_code ec;
     const auto address = asio::ip::make_address(host, ec);
     if (ec)
-      return Status(ErrorCode::kInvalidArgument, fmt::format("'{}' is not an IP address", host));
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("{} is not an IP address", QuoteInput(host)));
     const tcp::endpoint ep(address, port);
     acceptor_.open(ep.protocol(), ec);
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
