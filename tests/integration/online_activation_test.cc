@@ -69,6 +69,14 @@ std::vector<std::string> GenerateKeys(const std::filesystem::path& data, const s
   return keys;
 }
 
+// A new admin API token of `role` ("admin" or "support"), as `tokens create` prints it.
+std::string CreateToken(const std::filesystem::path& data, const std::string& role) {
+  const CliResult r =
+      RunProgram(kServer, {"tokens", "create", "--data", data.string(), "--role", role});
+  EXPECT_EQ(r.exit_status, 0) << r.both();
+  return r.out.substr(0, r.out.find('\n'));
+}
+
 // A Standard installation with `key`, pointed at `url`, ready for /ato.
 std::filesystem::path Machine(const TempDir& dir, const std::string& name, const std::string& key,
                               const std::string& url) {
@@ -242,14 +250,10 @@ TEST(OnlineActivationTest, AdminRoutesNeedTheRightToken) {
   TempDir dir;
   const std::filesystem::path data = InitServer(dir);
   const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 10)[0];
-  const std::string admin =
-      RunProgram(kServer, {"tokens", "create", "--data", data.string(), "--role", "admin"}).out;
-  const std::string support =
-      RunProgram(kServer, {"tokens", "create", "--data", data.string(), "--role", "support"}).out;
+  const std::string admin_token = CreateToken(data, "admin");
+  const std::string support_token = CreateToken(data, "support");
   ServerProcess server(kServer, data);
   // No token, a wrong token, a support token where admin is needed: all 401 in JSON.
-  const std::string admin_token = admin.substr(0, admin.size() - 1);
-  const std::string support_token = support.substr(0, support.size() - 1);
   const std::string block = "/v1/admin/keys/" + mak + "/block";
   EXPECT_EQ(Request("GET", server.url(), "/v1/admin/stats").first, 401);
   EXPECT_EQ(Request("GET", server.url(), "/v1/admin/stats", "").first, 401);
@@ -263,10 +267,8 @@ TEST(OnlineActivationTest, ReleasingAMachineGivesTheKeyItsCountBack) {
   TempDir dir;
   const std::filesystem::path data = InitServer(dir);
   const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 1)[0];
-  const std::string admin =
-      RunProgram(kServer, {"tokens", "create", "--data", data.string(), "--role", "admin"}).out;
-  const std::string support =
-      RunProgram(kServer, {"tokens", "create", "--data", data.string(), "--role", "support"}).out;
+  const std::string admin_token = CreateToken(data, "admin");
+  const std::string support_token = CreateToken(data, "support");
   ServerProcess server(kServer, data);
   ASSERT_GT(server.port(), 0);
   const auto a = Machine(dir, "a", mak, server.url());
@@ -297,8 +299,6 @@ TEST(OnlineActivationTest, ReleasingAMachineGivesTheKeyItsCountBack) {
       << "machine a holds no count any more";
 
   // The admin route releases by hardware ID; support tokens may not; an unknown machine is 404.
-  const std::string admin_token = admin.substr(0, admin.size() - 1);
-  const std::string support_token = support.substr(0, support.size() - 1);
   const std::string key_route = "/v1/admin/keys/" + mak;
   const json before =
       json::parse(Request("GET", server.url(), key_route, admin_token).second, nullptr, false);
@@ -429,12 +429,10 @@ TEST(KeyIssuanceTest, AGenerationKilledPartWayListsOnlyStoredKeys) {
     const CliResult shown = RunProgram(kServer, {"keys", "show", "--data", data.string(), key});
     EXPECT_EQ(shown.exit_status, 0) << "listed but not stored: " << shown.both();
   }
-  const std::string admin =
-      RunProgram(kServer, {"tokens", "create", "--data", data.string(), "--role", "admin"}).out;
+  const std::string admin_token = CreateToken(data, "admin");
   ServerProcess server(kServer, data);
   const json stats = json::parse(
-      Request("GET", server.url(), "/v1/admin/stats", admin.substr(0, admin.size() - 1)).second,
-      nullptr, false);
+      Request("GET", server.url(), "/v1/admin/stats", admin_token).second, nullptr, false);
   EXPECT_GE(stats.value("keys", 0u), listed.size()) << stats.dump();
 }
 
