@@ -1,7 +1,9 @@
-// Short Schnorr signatures (80-bit challenge, 160-bit response) on brainpoolP160r1 with OpenSSL's
-// EC_POINT and BIGNUM arithmetic (libcrypto loaded on first use: internal/lib_crypto.h); hashing
-// with libsodium's BLAKE2b. OpenSSL objects are held in unique_ptrs with their free functions, so
-// every early return releases them.
+// Short Schnorr signatures (80-bit challenge, 160-bit response) on brainpoolP160r1; hashing with
+// libsodium's BLAKE2b. Keys and signatures (the vendor's secret scalar) use OpenSSL's EC_POINT and
+// BIGNUM arithmetic (libcrypto loaded on first use: internal/lib_crypto.h), held in unique_ptrs
+// with their free functions so that every early return releases them. Verification, which a
+// phone-activated installation runs on every first license check, uses our own arithmetic on
+// public values (internal/brainpool_p160.h) and never loads libcrypto.
 #include "licet/core/phone_activation.h"
 
 #include <fmt/format.h>
@@ -12,6 +14,7 @@
 #include <cctype>
 #include <memory>
 
+#include "internal/brainpool_p160.h"
 #include "internal/lib_crypto.h"
 #include "licet/core/check.h"
 #include "licet/core/quote.h"
@@ -46,9 +49,6 @@ const core_internal::LibCrypto& Crypto() {
 template <typename T, auto Free>
 struct Freer {
   void operator()(T* p) const { (Crypto().*Free)(p); }
-};
-struct OpenSslStringFree {
-  void operator()(char* p) const { Crypto().CRYPTO_free(p, OPENSSL_FILE, OPENSSL_LINE); }
 };
 using core_internal::LibCrypto;
 using Bn = std::unique_ptr<BIGNUM, Freer<BIGNUM, &LibCrypto::BN_clear_free>>;
@@ -154,6 +154,22 @@ StatusOr<std::string> Ungroup(std::string_view text, int groups, std::string_vie
     data += group.substr(0, kDataDigits);
   }
   return data;
+}
+
+// The CID's signature as the decimal number it is read as: 75 digits, zero-padded.
+std::string SignatureDigits(const std::array<std::uint8_t, kSignatureBytes>& sig) {
+  std::array<std::uint8_t, kSignatureBytes> n = sig;
+  std::string digits(static_cast<std::size_t>(kCidGroups * kDataDigits), '0');
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    unsigned remainder = 0;  // n /= 10, most significant byte first
+    for (std::uint8_t& b : n) {
+      const unsigned v = (remainder << 8) | b;
+      b = static_cast<std::uint8_t>(v / 10);
+      remainder = v % 10;
+    }
+    *it = static_cast<char>('0' + remainder);
+  }
+  return digits;
 }
 
 }  // namespace
@@ -279,57 +295,44 @@ StatusOr<std::string> SignConfirmationId(const InstallationIdFields& iid,
   std::copy(eh.begin(), eh.begin() + kChallengeBytes, sig.begin());
   if (Crypto().BN_bn2binpad(s.get(), sig.data() + kChallengeBytes, kResponseBytes) < 0)
     return Internal("signing");
-  Bn whole = BnFromBytes(sig.data(), sig.size());
-  std::unique_ptr<char, OpenSslStringFree> dec(Crypto().BN_bn2dec(whole.get()));
-  if (!dec) return Internal("formatting the CID");
-  std::string digits(dec.get());
-  digits.insert(0, static_cast<std::size_t>(kCidGroups * kDataDigits) - digits.size(), '0');
-  return Grouped(digits);
+  return Grouped(SignatureDigits(sig));
 }
 
 StatusOr<std::vector<std::uint8_t>> ParseConfirmationId(std::string_view text) {
-  LICET_RETURN_IF_ERROR(RequireLibCrypto());
   LICET_ASSIGN_OR_RETURN(const std::string digits, Ungroup(text, kCidGroups, "confirmation ID"));
-  BIGNUM* raw = nullptr;
-  const std::string trimmed =
-      digits.substr(std::min(digits.find_first_not_of('0'), digits.size() - 1));
-  if (Crypto().BN_dec2bn(&raw, trimmed.c_str()) == 0)
-    return BadData("confirmation ID", "not a number");
-  Bn v(raw);
-  if ((Crypto().BN_num_bits(v.get()) + 7) / 8 > static_cast<int>(kSignatureBytes))
-    return BadData("confirmation ID", "its number is out of range");
-  std::vector<std::uint8_t> sig(kSignatureBytes);
-  if (Crypto().BN_bn2binpad(v.get(), sig.data(), static_cast<int>(sig.size())) < 0)
-    return Internal("reading the CID");
-  return sig;
+  std::array<std::uint8_t, kSignatureBytes + 2> n{};  // 10^75 < 2^250: two bytes of headroom
+  for (const char c : digits) {
+    unsigned carry = static_cast<unsigned>(c - '0');  // n = 10 n + digit
+    for (auto b = n.rbegin(); b != n.rend(); ++b) {
+      const unsigned v = *b * 10u + carry;
+      *b = static_cast<std::uint8_t>(v);
+      carry = v >> 8;
+    }
+  }
+  if (n[0] != 0 || n[1] != 0) return BadData("confirmation ID", "its number is out of range");
+  return std::vector<std::uint8_t>(n.begin() + 2, n.end());
 }
 
 Status VerifyConfirmationId(const std::vector<std::uint8_t>& cid, const InstallationIdFields& iid,
                             std::string_view product_id,
                             const std::array<std::uint8_t, 21>& public_key) {
-  LICET_RETURN_IF_ERROR(RequireLibCrypto());
+  namespace curve = core_internal::brainpool_p160;
   if (cid.size() != kSignatureBytes) return BadData("confirmation ID", "wrong size");
-  const Curve c;
-  if (!c.ok) return Internal("loading brainpoolP160r1");
-  Point p(Crypto().EC_POINT_new(c.group.get()));
-  if (!p || !Crypto().EC_POINT_oct2point(c.group.get(), p.get(), public_key.data(),
-                                         public_key.size(), c.ctx.get()))
-    return BadData("phone-activation public key", "not a point of brainpoolP160r1");
-  Bn e = BnFromBytes(cid.data(), kChallengeBytes);
-  Bn s = BnFromBytes(cid.data() + kChallengeBytes, kResponseBytes);
+  const std::span<const std::uint8_t> e(cid.data(), kChallengeBytes);
+  const std::span<const std::uint8_t, kResponseBytes> s(cid.data() + kChallengeBytes,
+                                                        kResponseBytes);
   const Status mismatch(ErrorCode::kCidIidMismatch,
                         "the confirmation ID was not made for this installation ID",
                         "Read the installation ID to the vendor again: licet slmgr /dti");
-  if (!e || !s || Crypto().BN_cmp(s.get(), c.order.get()) >= 0) return mismatch;
+  if (!curve::BelowOrder(s)) return mismatch;
   // R = sG + eP must hash back to e.
-  Point r(Crypto().EC_POINT_new(c.group.get()));
-  std::array<std::uint8_t, 21> r_bytes{};
-  if (!r ||
-      !Crypto().EC_POINT_mul(c.group.get(), r.get(), s.get(), p.get(), e.get(), c.ctx.get()) ||
-      !Compress(c, r.get(), r_bytes))
-    return mismatch;
-  const auto eh =
-      Hash({"licet/phone-e/v1", View(r_bytes.data(), r_bytes.size()), Message(iid, product_id)});
+  const std::optional<curve::Compressed> r = curve::CombineWithGenerator(s, e, public_key);
+  if (!r) {
+    if (!curve::IsCurvePoint(public_key))
+      return BadData("phone-activation public key", "not a point of brainpoolP160r1");
+    return mismatch;  // the point at infinity
+  }
+  const auto eh = Hash({"licet/phone-e/v1", View(r->data(), r->size()), Message(iid, product_id)});
   if (sodium_memcmp(eh.data(), cid.data(), kChallengeBytes) != 0) return mismatch;
   return OkStatus();
 }

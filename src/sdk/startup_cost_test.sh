@@ -2,9 +2,9 @@
 # Four properties of the built liblicet.so that keep an application's start and its first license
 # check cheap (bench/RESULTS.md, "Application SDK"), which nothing else would notice losing:
 # 1. It needs no shared library but the C library's: libsodium, fmt and the C++ runtime are linked
-#    into it (src/sdk/CMakeLists.txt), and OpenSSL's libcrypto is loaded only when a phone
-#    activation is verified (src/core/internal/lib_crypto.h), not at every start of every
-#    application.
+#    into it (src/sdk/CMakeLists.txt). OpenSSL's libcrypto is loaded only where a confirmation
+#    ID is signed (src/core/internal/lib_crypto.h), never by an application: it verifies CIDs
+#    with src/core/brainpool_p160.cc.
 # 2. first_check.order, the functions its link lays out side by side for a first check, still
 #    names them: a function renamed or removed since leaves a name that matches nothing, and the
 #    layout silently loses it. Fails when more than a quarter of the names match no function (not

@@ -1,11 +1,12 @@
-// The few functions of OpenSSL's libcrypto that phone activation's short Schnorr signatures need
-// (BIGNUM and EC_POINT arithmetic on brainpoolP160r1), reached through libcrypto.so.3 loaded on
-// first use instead of linked.
+// The few functions of OpenSSL's libcrypto that phone activation's keys and signatures need
+// (BIGNUM and EC_POINT arithmetic on brainpoolP160r1 with the vendor's secret scalar), reached
+// through libcrypto.so.3 loaded on first use instead of linked. Verifying a confirmation ID does
+// not need it (internal/brainpool_p160.h).
 //
 // Why: liblicet.so links nothing else of OpenSSL, and loading libcrypto at every start of every
 // application that embeds the SDK (about 3,400 relocations and 130 page faults, more than a whole
-// first license check; bench/RESULTS.md) is paid even by installations activated online, which
-// never verify a confirmation ID. Now only a phone-activated installation loads it.
+// first license check; bench/RESULTS.md) would be paid by every application. Only the vendor's
+// side (licet-server, signing confirmation IDs) loads it.
 //
 //   LICET_ASSIGN_OR_RETURN(const LibCrypto* crypto, LoadLibCrypto());
 //   BIGNUM* n = crypto->BN_new();
@@ -29,26 +30,20 @@ namespace licet::core_internal {
   X(BN_add_word) \
   X(BN_bin2bn) \
   X(BN_bn2binpad) \
-  X(BN_bn2dec) \
   X(BN_clear_free) \
-  X(BN_cmp) \
-  X(BN_dec2bn) \
   X(BN_div) \
   X(BN_dup) \
   X(BN_is_zero) \
   X(BN_mod_mul) \
   X(BN_mod_sub) \
   X(BN_new) \
-  X(BN_num_bits) \
   X(BN_sub_word) \
-  X(CRYPTO_free) \
   X(EC_GROUP_free) \
   X(EC_GROUP_get_order) \
   X(EC_GROUP_new_by_curve_name) \
   X(EC_POINT_free) \
   X(EC_POINT_mul) \
   X(EC_POINT_new) \
-  X(EC_POINT_oct2point) \
   X(EC_POINT_point2oct)
 // clang-format on
 
