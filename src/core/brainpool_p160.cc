@@ -1,7 +1,9 @@
 // brainpoolP160r1 (RFC 5639, section 3.1) for verification: field elements in Montgomery form on
 // three 64-bit limbs (R = 2^192), points in Jacobian coordinates (x = X/Z², y = Y/Z³; Z = 0 is the
-// point at infinity), and s·G + e·P by Shamir's trick (one doubling per bit, one addition of G, P
-// or G+P). Variable-time on purpose: only public values come here (brainpool_p160.h).
+// point at infinity), and s·G + e·P by Shamir's trick over 80 bits: s·G as s_low·G + s_high·2^80·G
+// with the compiler's table of G, 2^80·G and their sum, so one doubling per bit and at most two
+// mixed additions (of an affine point). Variable-time on purpose: only public values come here
+// (brainpool_p160.h).
 #include "internal/brainpool_p160.h"
 
 #include <algorithm>
@@ -86,8 +88,10 @@ constexpr Limbs kR2 = PowerOfTwoModP(384);   // R² mod p, to enter Montgomery f
 // x·y·R⁻¹ mod p (Montgomery's multiplication, coarsely integrated operand scanning).
 constexpr Limbs MontMul(const Limbs& x, const Limbs& y) {
   std::uint64_t t[5] = {};
+#pragma GCC unroll 3
   for (std::size_t i = 0; i < 3; ++i) {
     Uint128 c = 0;
+#pragma GCC unroll 3
     for (std::size_t j = 0; j < 3; ++j) {
       c += Uint128{x[j]} * y[i] + t[j];
       t[j] = static_cast<std::uint64_t>(c);
@@ -98,6 +102,7 @@ constexpr Limbs MontMul(const Limbs& x, const Limbs& y) {
     t[4] = static_cast<std::uint64_t>(c >> 64);
     const std::uint64_t m = t[0] * kPInv;
     c = (Uint128{m} * kP[0] + t[0]) >> 64;
+#pragma GCC unroll 2
     for (std::size_t j = 1; j < 3; ++j) {
       c += Uint128{m} * kP[j] + t[j];
       t[j - 1] = static_cast<std::uint64_t>(c);
@@ -165,11 +170,18 @@ constexpr Limbs SquareRootCandidate(const Limbs& x) { return Power(x, kSqrtExpon
 static_assert(MontMul(Inverse(kGxm), kGxm) == kOne);
 static_assert(Square(SquareRootCandidate(Square(kGym))) == Square(kGym));
 
+struct Affine {
+  Limbs x, y;  // Montgomery form
+};
+
 struct Jacobian {
   Limbs x, y, z;  // Montgomery form; z == 0: the point at infinity
 };
 
-Jacobian Double(const Jacobian& p) {
+constexpr Jacobian kInfinity{kOne, kOne, Limbs{}};
+
+// 2p ("dbl-2007-bl" with a general a: 1M + 8S and the multiplication by a).
+constexpr Jacobian Double(const Jacobian& p) {
   if (IsZero(p.z)) return p;
   const Limbs xx = Square(p.x);
   const Limbs yy = Square(p.y);
@@ -189,30 +201,41 @@ Jacobian Double(const Jacobian& p) {
   return r;
 }
 
-Jacobian Add(const Jacobian& p, const Jacobian& q) {
-  if (IsZero(p.z)) return q;
-  if (IsZero(q.z)) return p;
-  const Limbs pz2 = Square(p.z);
-  const Limbs qz2 = Square(q.z);
-  const Limbs u1 = MontMul(p.x, qz2);
-  const Limbs u2 = MontMul(q.x, pz2);
-  const Limbs s1 = MontMul(p.y, MontMul(q.z, qz2));
-  const Limbs s2 = MontMul(q.y, MontMul(p.z, pz2));
-  const Limbs h = SubModP(u2, u1);
-  const Limbs r = SubModP(s2, s1);
-  if (IsZero(h)) {
-    if (IsZero(r)) return Double(p);       // p == q
-    return Jacobian{kOne, kOne, Limbs{}};  // p == -q
-  }
+// p + q for an affine q (a "mixed" addition: 8M + 3S, where Jacobian + Jacobian would take 16).
+constexpr Jacobian Add(const Jacobian& p, const Affine& q) {
+  if (IsZero(p.z)) return Jacobian{q.x, q.y, kOne};
+  const Limbs zz = Square(p.z);
+  const Limbs u2 = MontMul(q.x, zz);
+  const Limbs s2 = MontMul(q.y, MontMul(p.z, zz));
+  const Limbs h = SubModP(u2, p.x);
+  const Limbs r = SubModP(s2, p.y);
+  if (IsZero(h)) return IsZero(r) ? Double(p) : kInfinity;  // p == q, or p == -q
   const Limbs hh = Square(h);
   const Limbs hhh = MontMul(h, hh);
-  const Limbs v = MontMul(u1, hh);
+  const Limbs v = MontMul(p.x, hh);
   Jacobian sum;
   sum.x = SubModP(SubModP(Square(r), hhh), AddModP(v, v));
-  sum.y = SubModP(MontMul(r, SubModP(v, sum.x)), MontMul(s1, hhh));
-  sum.z = MontMul(MontMul(p.z, q.z), h);
+  sum.y = SubModP(MontMul(r, SubModP(v, sum.x)), MontMul(p.y, hhh));
+  sum.z = MontMul(p.z, h);
   return sum;
 }
+
+// p in affine coordinates; p must not be the point at infinity.
+constexpr Affine ToAffine(const Jacobian& p) {
+  const Limbs z_inv = Inverse(p.z);
+  const Limbs z_inv2 = Square(z_inv);
+  return Affine{MontMul(p.x, z_inv2), MontMul(p.y, MontMul(z_inv, z_inv2))};
+}
+
+// s·G splits into s_low·G + s_high·G' with G' = 2^80·G, so that s·G + e·P (80-bit e) takes 80
+// doublings instead of 160. G, G' and G + G', computed by the compiler.
+constexpr Affine kG{kGxm, kGym};
+constexpr Affine kGShifted = [] {
+  Jacobian p{kGxm, kGym, kOne};
+  for (int i = 0; i < 80; ++i) p = Double(p);
+  return ToAffine(p);
+}();
+constexpr Affine kGPlusGShifted = ToAffine(Add(Jacobian{kGxm, kGym, kOne}, kGShifted));
 
 Limbs FromBigEndian(std::span<const std::uint8_t> bytes) {
   Limbs x{};
@@ -227,7 +250,7 @@ Limbs FromBigEndian(std::span<const std::uint8_t> bytes) {
 bool Bit(const Limbs& x, std::size_t bit) { return ((x[bit / 64] >> (bit % 64)) & 1) != 0; }
 
 // The point with this compressed encoding, or nullopt.
-std::optional<Jacobian> Decompress(const Compressed& c) {
+std::optional<Affine> Decompress(const Compressed& c) {
   if (c[0] != 0x02 && c[0] != 0x03) return std::nullopt;
   const Limbs x = FromBigEndian(std::span(c).subspan(1));
   if (!Less(x, kP)) return std::nullopt;
@@ -240,14 +263,13 @@ std::optional<Jacobian> Decompress(const Compressed& c) {
     if (IsZero(plain_y)) return std::nullopt;
     y = SubModP(Limbs{}, y);
   }
-  return Jacobian{mx, y, kOne};
+  return Affine{mx, y};
 }
 
 Compressed Compress(const Jacobian& p) {
-  const Limbs z_inv = Inverse(p.z);
-  const Limbs z_inv2 = Square(z_inv);
-  const Limbs x = FromMontgomery(MontMul(p.x, z_inv2));
-  const Limbs y = FromMontgomery(MontMul(p.y, MontMul(z_inv, z_inv2)));
+  const Affine a = ToAffine(p);
+  const Limbs x = FromMontgomery(a.x);
+  const Limbs y = FromMontgomery(a.y);
   Compressed out{};
   out[0] = static_cast<std::uint8_t>(0x02 | (y[0] & 1));
   for (std::size_t i = 0; i < 20; ++i) {
@@ -265,21 +287,20 @@ bool BelowOrder(std::span<const std::uint8_t, 20> scalar) {
   return Less(FromBigEndian(scalar), kN);
 }
 
-std::optional<Compressed> CombineWithGenerator(std::span<const std::uint8_t> s,
-                                               std::span<const std::uint8_t> e,
+std::optional<Compressed> CombineWithGenerator(std::span<const std::uint8_t, 20> s,
+                                               std::span<const std::uint8_t, 10> e,
                                                const Compressed& public_key) {
-  if (s.size() > 20 || e.size() > 20) return std::nullopt;
-  const std::optional<Jacobian> p = Decompress(public_key);
+  const std::optional<Affine> p = Decompress(public_key);
   if (!p) return std::nullopt;
-  const Jacobian g{kGxm, kGym, kOne};
-  const Jacobian table[3] = {g, *p, Add(g, *p)};  // indexed by (bit of s) + 2·(bit of e) - 1
+  const Affine* const g_table[4] = {nullptr, &kG, &kGShifted, &kGPlusGShifted};
   const Limbs ks = FromBigEndian(s);
   const Limbs ke = FromBigEndian(e);
-  Jacobian sum{kOne, kOne, Limbs{}};
-  for (std::size_t bit = 160; bit-- > 0;) {
+  Jacobian sum = kInfinity;
+  for (std::size_t bit = 80; bit-- > 0;) {
     sum = Double(sum);
-    const int index = (Bit(ks, bit) ? 1 : 0) + (Bit(ke, bit) ? 2 : 0);
-    if (index != 0) sum = Add(sum, table[index - 1]);
+    const std::size_t g_index = (Bit(ks, bit) ? 1u : 0u) + (Bit(ks, bit + 80) ? 2u : 0u);
+    if (g_index != 0) sum = Add(sum, *g_table[g_index]);
+    if (Bit(ke, bit)) sum = Add(sum, *p);
   }
   if (IsZero(sum.z)) return std::nullopt;
   return Compress(sum);

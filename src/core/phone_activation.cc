@@ -11,11 +11,11 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
 
 #include "internal/brainpool_p160.h"
 #include "internal/lib_crypto.h"
+#include "licet/core/ascii.h"
 #include "licet/core/check.h"
 #include "licet/core/quote.h"
 
@@ -36,6 +36,19 @@ constexpr int kDamm[10][10] = {{0, 3, 1, 7, 5, 9, 8, 6, 4, 2}, {7, 0, 9, 2, 1, 5
                                {6, 1, 2, 3, 0, 4, 5, 9, 7, 8}, {3, 6, 7, 4, 2, 0, 9, 5, 8, 1},
                                {5, 8, 6, 9, 7, 2, 0, 1, 3, 4}, {8, 9, 4, 5, 3, 6, 2, 0, 1, 7},
                                {9, 4, 3, 8, 6, 1, 7, 2, 0, 5}, {2, 5, 8, 1, 4, 3, 6, 7, 9, 0}};
+
+// The Damm algorithm's interim digit after `digits`, starting from `interim`.
+int DammFold(int interim, std::string_view digits) {
+  for (const char c : digits) interim = kDamm[interim][c - '0'];
+  return interim;
+}
+
+// A group's check digit: Damm over its number (two digits, 01-15) and its data digits.
+int GroupCheckDigit(int index, std::string_view data) {
+  const char number[2] = {static_cast<char>('0' + index / 10 % 10),
+                          static_cast<char>('0' + index % 10)};
+  return DammFold(DammFold(0, std::string_view(number, 2)), data);
+}
 
 // libcrypto's functions. Each entry point that does arithmetic has loaded them (RequireLibCrypto)
 // before any helper here runs.
@@ -117,7 +130,9 @@ std::array<std::uint8_t, 13> PackIid(const InstallationIdFields& f) {
 
 std::string Message(const InstallationIdFields& iid, std::string_view product_id) {
   const auto packed = PackIid(iid);
-  return fmt::format("licet/cid/v1|{}|{}", product_id, View(packed.data(), packed.size()));
+  std::string msg = "licet/cid/v1|";  // no fmt on a first license check's path
+  msg.append(product_id).append("|").append(View(packed.data(), packed.size()));
+  return msg;
 }
 
 // Digits in groups with their check digits: "dddddc-dddddc-...".
@@ -127,7 +142,7 @@ std::string Grouped(const std::string& digits) {
     const std::string data = digits.substr(g * kDataDigits, kDataDigits);
     if (!out.empty()) out += '-';
     out += data;
-    out += static_cast<char>('0' + DammCheckDigit(fmt::format("{:02}{}", g + 1, data)));
+    out += static_cast<char>('0' + GroupCheckDigit(static_cast<int>(g) + 1, data));
   }
   return out;
 }
@@ -137,7 +152,7 @@ StatusOr<std::string> Ungroup(std::string_view text, int groups, std::string_vie
   std::string digits;
   for (const char c : text) {
     if (c == ' ' || c == '-' || c == '\t') continue;
-    if (std::isdigit(static_cast<unsigned char>(c)) == 0)
+    if (!IsAsciiDigit(c))
       return BadData(what, fmt::format("{} is not a digit", QuoteInput(std::string_view(&c, 1))));
     digits += c;
   }
@@ -174,20 +189,15 @@ std::string SignatureDigits(const std::array<std::uint8_t, kSignatureBytes>& sig
 
 }  // namespace
 
-int DammCheckDigit(std::string_view digits) {
-  int interim = 0;
-  for (const char c : digits) interim = kDamm[interim][c - '0'];
-  return interim;
-}
+int DammCheckDigit(std::string_view digits) { return DammFold(0, digits); }
 
 Status CheckGroup(std::string_view group, int index) {
   if (group.size() != static_cast<std::size_t>(kDigitsPerGroup) ||
-      !std::all_of(group.begin(), group.end(),
-                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
+      !std::all_of(group.begin(), group.end(), IsAsciiDigit)) {
     return BadData("group", fmt::format("group {} must be {} digits", index, kDigitsPerGroup));
   }
-  const std::string data(group.substr(0, kDataDigits));
-  if (DammCheckDigit(fmt::format("{:02}{}", index, data)) != group.back() - '0') {
+  const std::string_view data = group.substr(0, kDataDigits);
+  if (GroupCheckDigit(index, data) != group.back() - '0') {
     return Status(ErrorCode::kCidInvalidCheckDigits,
                   fmt::format("group {} ({}) has a wrong check digit: a digit in it was mistyped",
                               index, group),
@@ -318,7 +328,7 @@ Status VerifyConfirmationId(const std::vector<std::uint8_t>& cid, const Installa
                             const std::array<std::uint8_t, 21>& public_key) {
   namespace curve = core_internal::brainpool_p160;
   if (cid.size() != kSignatureBytes) return BadData("confirmation ID", "wrong size");
-  const std::span<const std::uint8_t> e(cid.data(), kChallengeBytes);
+  const std::span<const std::uint8_t, kChallengeBytes> e(cid.data(), kChallengeBytes);
   const std::span<const std::uint8_t, kResponseBytes> s(cid.data() + kChallengeBytes,
                                                         kResponseBytes);
   const Status mismatch(ErrorCode::kCidIidMismatch,

@@ -1,5 +1,6 @@
 // File: ascii.h
-// ASCII case folding for identifiers (edition and feature IDs, channel names, command options).
+// ASCII case folding and digit tests for identifiers (edition and feature IDs, channel names,
+// command options, typed digits).
 // Unlike std::tolower it does not depend on the process's locale, and it is inline: a first license
 // check in a fresh process does not touch libc's locale tables for it.
 #pragma once
@@ -8,6 +9,8 @@
 #include <string_view>
 
 namespace licet {
+
+[[nodiscard]] constexpr bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 
 [[nodiscard]] constexpr char AsciiLower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;

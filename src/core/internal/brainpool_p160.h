@@ -31,11 +31,12 @@ using Compressed = std::array<std::uint8_t, 21>;
 /// True when the 20-byte big-endian number is below the group order n.
 [[nodiscard]] bool BelowOrder(std::span<const std::uint8_t, 20> scalar);
 
-/// s·G + e·P in compressed form, for big-endian scalars of any length up to 20 bytes. nullopt when
+/// s·G + e·P in compressed form, for big-endian scalars: s of 160 bits, e of 80 (a confirmation
+/// ID's response and challenge). nullopt when
 /// `public_key` is not a compressed point of the curve (a bad prefix, x ≥ p, or no y for x) or
 /// when the sum is the point at infinity (which has no compressed form).
-[[nodiscard]] std::optional<Compressed> CombineWithGenerator(std::span<const std::uint8_t> s,
-                                                             std::span<const std::uint8_t> e,
+[[nodiscard]] std::optional<Compressed> CombineWithGenerator(std::span<const std::uint8_t, 20> s,
+                                                             std::span<const std::uint8_t, 10> e,
                                                              const Compressed& public_key);
 
 }  // namespace licet::core_internal::brainpool_p160
