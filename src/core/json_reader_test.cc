@@ -85,6 +85,48 @@ TEST(JsonReaderTest, EscapesDecodeToUtf8) {
   EXPECT_EQ(doc->root().at("c").string(), "ABC");
 }
 
+// Strings are scanned eight bytes at a time until a byte that needs a look: each such byte, at
+// every offset in and across those blocks, is still seen.
+TEST(JsonReaderTest, EveryByteThatNeedsALookIsSeenAtEveryOffset) {
+  struct Special {
+    std::string in_text;  // as written inside the quotes
+    std::string decoded;  // what the string holds; empty with `valid` false: refused
+    bool valid = true;
+  };
+  const std::vector<Special> specials = {
+      {"\\\"", "\"", true},            // an escaped quote
+      {"\\\\", "\\", true},            // an escaped backslash
+      {"\xc3\xa9", "\xc3\xa9", true},  // é, two bytes of UTF-8
+      {"\x7f", "\x7f", true},          // DEL is plain
+      {"\x1f", "", false},             // a control byte
+      {"\n", "", false},               // a raw newline
+      {"\xff", "", false},             // not UTF-8
+      {"\xc3", "", false},             // a sequence cut short
+  };
+  for (const Special& special : specials) {
+    for (std::size_t before = 0; before < 20; ++before) {
+      for (const std::size_t after : {0u, 1u, 7u, 8u, 9u, 17u}) {
+        const std::string plain_before(before, 'a');
+        const std::string plain_after(after, 'z');
+        const std::string text = "[\"" + plain_before + special.in_text + plain_after + "\"]";
+        const StatusOr<JsonDocument> doc = JsonDocument::Parse(text);
+        const std::string where =
+            fmt::format("special {:?} after {} bytes, {} after", special.in_text, before, after);
+        ASSERT_EQ(doc.ok(), special.valid) << where;
+        if (special.valid) {
+          EXPECT_EQ(doc->root().elements().at(0).string(),
+                    plain_before + special.decoded + plain_after)
+              << where;
+        }
+      }
+    }
+  }
+  // Unterminated, with the end of the text inside a block or on its edge.
+  for (std::size_t length = 0; length < 20; ++length) {
+    EXPECT_FALSE(JsonDocument::Parse("[\"" + std::string(length, 'a')).ok()) << length;
+  }
+}
+
 TEST(JsonReaderTest, DecodedStringsSurviveMovingTheDocument) {
   const std::string text = R"(["\u0041\u0042", "plain"])";
   StatusOr<JsonDocument> parsed = JsonDocument::Parse(text);
