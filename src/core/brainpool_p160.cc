@@ -6,8 +6,6 @@
 // (brainpool_p160.h).
 #include "internal/brainpool_p160.h"
 
-#include <algorithm>
-
 namespace licet::core_internal::brainpool_p160 {
 namespace {
 
