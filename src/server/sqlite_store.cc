@@ -4,23 +4,21 @@
 // read-modify-write so two activations never race on a count. Schema versions in PRAGMA
 // user_version.
 #include <fmt/format.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <future>
-#include <iterator>
 #include <mutex>
-#include <thread>
 #include <unordered_map>
 
 #include "coalescing_vfs.h"
+#include "group_commit.h"
 #include "licet/core/encoding.h"
 #include "licet/core/paseto.h"
 #include "licet/core/quote.h"
 #include "server_store.h"
+#include "sqlite_statement.h"
 
 namespace licet::server {
 namespace {
@@ -42,46 +40,6 @@ constexpr const char* kMigrations[] = {
        ALTER TABLE keys ADD COLUMN total INTEGER NOT NULL DEFAULT 0;)",
     // Version 3: machines released by an administrator (`keys release`).
     R"(ALTER TABLE keys ADD COLUMN released INTEGER NOT NULL DEFAULT 0;)",
-};
-
-// A prepared statement, finalised on scope exit.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  bool ok() const { return rc_ == SQLITE_OK; }
-  Stmt& Bind(int i, const std::string& s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  // Binds text that outlives the statement's next step (no copy).
-  Stmt& BindStatic(int i, std::string_view s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
-    return *this;
-  }
-  Stmt& Bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  int Step() { return sqlite3_step(stmt_); }
-  // Ready to step again with the same bindings.
-  void Rewind() { sqlite3_reset(stmt_); }
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  std::string Text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p != nullptr ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
-                        : std::string();
-  }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_ = SQLITE_ERROR;
 };
 
 std::string TokenHash(const std::string& token) { return ContentDigest(token); }
@@ -214,75 +172,23 @@ class SqliteStore final : public ServerStore {
     return rows;
   }
 
-  // Group commit: activations queue up and one committer thread writes everything queued in one
-  // transaction; a refused request writes nothing, so it does not undo the others. The commit
-  // leaves its fdatasync to the syncer thread (WalSync), so the next batch is written while the
-  // disk confirms this one; callbacks run only after that sync: nothing is acknowledged (nor
-  // refused on the strength of an earlier batch) before it is durable. HTTP workers never block on
-  // the disk.
+  // Queued for the group commit (group_commit.h), answered once durable.
   void RecordActivationAsync(ActivationAttempt attempt, std::string token,
                              ActivationCallback done) override {
-    {
-      std::lock_guard lock(queue_mu_);
-      queue_.push_back(Pending{.attempt = std::move(attempt),
-                               .token = std::move(token),
-                               .done = std::move(done),
-                               .result = Status(ErrorCode::kInternal, "not committed")});
-    }
-    queue_cv_.notify_one();
+    writers_->Enqueue(
+        {.attempt = std::move(attempt), .token = std::move(token), .done = std::move(done)});
   }
 
   Status StartWriters() {
     LICET_ASSIGN_OR_RETURN(wal_sync_, WalSync::Attach(db_, kCheckpointFrames));
-    committer_ = std::thread([this] {
-      pthread_setname_np(pthread_self(), "licet-commit");
-      std::unique_lock lock(queue_mu_);
-      while (true) {
-        queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping, nothing left
-        std::vector<Pending> batch;
-        batch.swap(queue_);
-        lock.unlock();
-        if (CommitBatch(batch)) {
-          HandToSyncer(std::move(batch));
-        } else {
-          for (Pending& p : batch) p.done(std::move(p.result));  // nothing of it was written
-        }
-        lock.lock();
-      }
-    });
-    syncer_ = std::thread([this] {
-      pthread_setname_np(pthread_self(), "licet-sync");
-      std::unique_lock lock(sync_mu_);
-      while (true) {
-        sync_cv_.wait(lock, [this] { return sync_stopping_ || !unsynced_.empty(); });
-        if (unsynced_.empty()) return;
-        std::vector<Pending> committed;
-        committed.swap(unsynced_);
-        lock.unlock();
-        // Begins after every commit in `committed` returned, so it covers them all.
-        const Status synced = wal_sync_->Sync();
-        if (!synced.ok()) MarkDiskFailed(synced);
-        for (Pending& p : committed) p.done(synced.ok() ? std::move(p.result) : synced);
-        lock.lock();
-      }
-    });
+    writers_ = std::make_unique<GroupCommit>(
+        [this](std::vector<Pending>& batch) { return CommitBatch(batch); },
+        [this] { return wal_sync_->Sync(); }, [this](const Status& why) { MarkDiskFailed(why); });
     return OkStatus();
   }
 
   void StopWriters() {
-    {
-      std::lock_guard lock(queue_mu_);
-      stopping_ = true;
-    }
-    queue_cv_.notify_one();
-    if (committer_.joinable()) committer_.join();
-    {
-      std::lock_guard lock(sync_mu_);
-      sync_stopping_ = true;
-    }
-    sync_cv_.notify_one();
-    if (syncer_.joinable()) syncer_.join();
+    writers_.reset();  // answers what is queued first
     wal_sync_.reset();
   }
 
@@ -390,12 +296,7 @@ class SqliteStore final : public ServerStore {
     return released;
   }
 
-  struct Pending {
-    ActivationAttempt attempt;
-    std::string token;
-    ActivationCallback done;
-    StatusOr<ActivationOutcome> result;
-  };
+  using Pending = GroupCommit::Pending;
 
   // Runs the batch in one transaction and commits it without waiting for the disk. Returns
   // whether it committed (the results then wait for a sync); otherwise every result is an error.
@@ -448,18 +349,6 @@ class SqliteStore final : public ServerStore {
     disk_failed_.store(true, std::memory_order_release);
     fmt::print(stderr, "licet-server: {} (activations are refused until a restart)\n",
                why.message());
-  }
-
-  void HandToSyncer(std::vector<Pending> batch) {
-    {
-      std::lock_guard lock(sync_mu_);
-      if (unsynced_.empty()) {
-        unsynced_ = std::move(batch);
-      } else {
-        std::move(batch.begin(), batch.end(), std::back_inserter(unsynced_));
-      }
-    }
-    sync_cv_.notify_one();
   }
 
   // A key's row as the batch sees it: read at its first activation in the batch, counted in
@@ -595,17 +484,8 @@ class SqliteStore final : public ServerStore {
   sqlite3* db_;
   std::mutex mu_;                                                 // the connection
   std::unordered_map<const char*, std::unique_ptr<Stmt>> cache_;  // keyed by the literal's address
-  std::mutex queue_mu_;                                           // the group-commit queue below
-  std::condition_variable queue_cv_;
-  std::vector<Pending> queue_;
-  bool stopping_ = false;
-  std::thread committer_;
-  std::unique_ptr<WalSync> wal_sync_;  // the committer's commits leave their fdatasync to...
-  std::thread syncer_;                 // ...this thread, which then answers them
-  std::mutex sync_mu_;                 // the committed batches below
-  std::condition_variable sync_cv_;
-  std::vector<Pending> unsynced_;  // committed, waiting for a sync
-  bool sync_stopping_ = false;
+  std::unique_ptr<WalSync> wal_sync_;      // the group commit's commits leave their fdatasync...
+  std::unique_ptr<GroupCommit> writers_;   // ...to its syncer thread, which then answers them
   std::atomic<bool> disk_failed_ = false;  // a sync failed: refuse every later batch
   mutable std::mutex failure_mu_;
   Status disk_failure_;  // the first failed sync (guarded by failure_mu_)
