@@ -14,7 +14,10 @@ void AppendLe64(std::string& out, std::uint64_t v) {
 }
 
 std::string Pae(std::initializer_list<std::string_view> pieces) {
+  std::size_t size = 8;
+  for (std::string_view p : pieces) size += 8 + p.size();
   std::string out;
+  out.reserve(size);  // one allocation: a first license check pays for each page it touches
   AppendLe64(out, pieces.size());
   for (std::string_view p : pieces) {
     AppendLe64(out, p.size() & 0x7FFFFFFFFFFFFFFFull);
