@@ -231,6 +231,9 @@ TEST(Sdk, HardwareChangesWithinToleranceKeepTheActivationBeyondItStartTheGrace) 
   // Weights: machine 4, board 4, network 3, disk 3, cpu 1, host 1.
   const auto root = testing::PhoneActivatedMachine(dir, vendor, "m");
 
+  // A sanitizer build's liblicet.so links libcrypto (src/sdk/CMakeLists.txt links its libraries
+  // in only outside sanitizer builds), so what counts is whether the check loaded it.
+  const bool libcrypto_before = ProcessMaps("libcrypto");
   SdkHandle app(root);
   ASSERT_EQ(app.open_code(), LICET_OK) << licet_last_error_message();
   licet_state st = app.Check();
@@ -238,7 +241,8 @@ TEST(Sdk, HardwareChangesWithinToleranceKeepTheActivationBeyondItStartTheGrace) 
   EXPECT_EQ(st.ends, 0);  // a phone activation does not expire
   // Its confirmation ID was verified without OpenSSL: libcrypto's start-up would cost a first
   // check ten times its own time (internal/brainpool_p160.h).
-  EXPECT_FALSE(ProcessMaps("libcrypto")) << "the SDK loaded libcrypto to verify a CID";
+  EXPECT_EQ(ProcessMaps("libcrypto"), libcrypto_before)
+      << "the SDK loaded libcrypto to verify a CID";
   EXPECT_EQ(st.flags & LICET_FLAG_HARDWARE_CHANGED, 0u);
 
   // A new network card and a new disk: 10 of 16 still match.
