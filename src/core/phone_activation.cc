@@ -334,14 +334,17 @@ Status VerifyConfirmationId(const std::vector<std::uint8_t>& cid, const Installa
   const Status mismatch(ErrorCode::kCidIidMismatch,
                         "the confirmation ID was not made for this installation ID",
                         "Read the installation ID to the vendor again: licet slmgr /dti");
-  if (!curve::BelowOrder(s)) return mismatch;
+  // A refusal blames a malformed public key first, whatever the CID. Checked only on the way out:
+  // the sum below fails for such a key anyway, and a successful check need not decompress twice.
+  const auto refuse = [&] {
+    return curve::IsCurvePoint(public_key)
+               ? mismatch
+               : BadData("phone-activation public key", "not a point of brainpoolP160r1");
+  };
+  if (!curve::BelowOrder(s)) return refuse();
   // R = sG + eP must hash back to e.
   const std::optional<curve::Compressed> r = curve::CombineWithGenerator(s, e, public_key);
-  if (!r) {
-    if (!curve::IsCurvePoint(public_key))
-      return BadData("phone-activation public key", "not a point of brainpoolP160r1");
-    return mismatch;  // the point at infinity
-  }
+  if (!r) return refuse();  // a key off the curve, or R the point at infinity
   const auto eh = Hash({"licet/phone-e/v1", View(r->data(), r->size()), Message(iid, product_id)});
   if (sodium_memcmp(eh.data(), cid.data(), kChallengeBytes) != 0) return mismatch;
   return OkStatus();

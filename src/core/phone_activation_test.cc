@@ -115,6 +115,26 @@ TEST(ConfirmationId, SignedByTheVendorVerifiesForItsIidOnly) {
             ErrorCode::kCidIidMismatch);
 }
 
+// A malformed phone key in the catalog is named as such, whatever the CID it is checked with.
+TEST(ConfirmationId, AMalformedPublicKeyIsBlamedBeforeTheCid) {
+  StatusOr<PhoneKey> key = PhoneKey::Derive("test seed");
+  ASSERT_TRUE(key.ok());
+  StatusOr<std::vector<std::uint8_t>> cid =
+      ParseConfirmationId(*SignConfirmationId(kIid, "windows-server-2022", *key));
+  ASSERT_TRUE(cid.ok());
+  std::array<std::uint8_t, 21> malformed = key->public_key;
+  malformed[0] = 0x04;  // not a compressed point
+  std::vector<std::uint8_t> response_too_large = *cid;
+  std::fill(response_too_large.begin() + 10, response_too_large.end(), 0xff);  // s >= n
+  for (const std::vector<std::uint8_t>& c : {*cid, response_too_large}) {
+    EXPECT_EQ(VerifyConfirmationId(c, kIid, "windows-server-2022", malformed).code(),
+              ErrorCode::kCidIidInvalidData);
+  }
+  EXPECT_EQ(
+      VerifyConfirmationId(response_too_large, kIid, "windows-server-2022", key->public_key).code(),
+      ErrorCode::kCidIidMismatch);
+}
+
 TEST(ConfirmationId, RandomDigitsWithValidCheckDigitsNeverVerify) {
   StatusOr<PhoneKey> key = PhoneKey::Derive("test seed");
   ASSERT_TRUE(key.ok());
