@@ -165,7 +165,8 @@ int SetEdition(const CliContext& ctx, const DismRequest& req, Installation& inst
 
 int Run(const CliContext& ctx, const DismRequest& req) {
   const std::filesystem::path root =
-      req.image ? client::ImageStoreRoot(*req.image) : client::DefaultRoot(ctx.root_flag);
+      req.image ? client::ImageStoreRoot(*req.image)
+                : std::filesystem::path(client::DefaultRoot(ctx.root_flag));
   const bool writes = req.command == "set-edition" || req.command == "set-productkey";
   StatusOr<Installation> inst =
       Installation::Open(root, writes ? Access::kReadWrite : Access::kReadOnly, *ctx.clock);

@@ -7,7 +7,8 @@
 namespace licet::client {
 
 std::string LicetCommand(std::string_view args, const std::filesystem::path& root) {
-  if (std::filesystem::path(root).lexically_normal() == DefaultRoot("").lexically_normal()) {
+  if (std::filesystem::path(root).lexically_normal() ==
+      std::filesystem::path(DefaultRoot("")).lexically_normal()) {
     return fmt::format("licet {}", args);
   }
   return fmt::format("licet {} --root {}", args, root.string());

@@ -47,7 +47,7 @@ StatusOr<Catalog> LoadInstallCatalog(const InstallOptions& options, std::string*
 
 }  // namespace
 
-fs::path DefaultRoot(const std::string& root_flag) {
+std::string DefaultRoot(const std::string& root_flag) {
   if (!root_flag.empty()) return root_flag;
   if (const char* env = std::getenv("LICET_ROOT"); env != nullptr && *env != '\0') return env;
   return "/var/lib/licet";

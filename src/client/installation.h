@@ -120,8 +120,9 @@ class Installation {
   IntegrityFindings integrity_;
 };
 
-/// `--root`, else $LICET_ROOT, else /var/lib/licet.
-[[nodiscard]] std::filesystem::path DefaultRoot(const std::string& root_flag);
+/// `--root` (or licet_open's root), else $LICET_ROOT, else /var/lib/licet. Text, not a path: an
+/// application's first license check builds no std::filesystem::path.
+[[nodiscard]] std::string DefaultRoot(const std::string& root_flag);
 
 /// DISM /Image:DIR — the store inside an offline image root.
 [[nodiscard]] std::filesystem::path ImageStoreRoot(const std::filesystem::path& image_dir);

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <new>
 
+#include "installation.h"
 #include "license_checker.h"
 #include "licet/core/catalog.h"
 #include "licet/core/encoding.h"
@@ -104,12 +105,7 @@ licet_code licet_open(const licet_open_options* options, licet_installation** ou
           "(e.g. \"windows-server-2022\")");
     }
     licet::engine::CheckerOptions o;
-    if (options->root != nullptr && *options->root != '\0') {
-      o.root = options->root;
-    } else {
-      const char* env = std::getenv("LICET_ROOT");
-      o.root = env != nullptr && *env != '\0' ? env : "/var/lib/licet";
-    }
+    o.root = licet::client::DefaultRoot(options->root != nullptr ? options->root : "");
     o.catalog = options->catalog;
     o.watch = (options->flags & LICET_OPEN_NO_WATCH) == 0;
     if (options->struct_size >= kOpenOptionsV2Size && options->recheck_seconds != 0)
