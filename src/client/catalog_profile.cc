@@ -61,13 +61,14 @@ json ProfileJson(const CatalogProfile& p) {
 }
 
 CatalogProfile ProfileFromJson(const JsonValue& j) {
+  // In the order the members are written (sorted by name): each lookup starts where the last one
+  // matched (JsonValue::find).
   CatalogProfile p;
   p.catalog_digest = j.at("catalog_digest").string();
-  p.product_name = j.at("product_name").string();
-  p.lab = j.at("lab").boolean();
+  p.edition_features = j.at("edition_features").strings();
   p.edition_name = j.at("edition_name").string();
   p.evaluation = j.at("evaluation").boolean();
-  p.edition_features = j.at("edition_features").strings();
+  p.lab = j.at("lab").boolean();
   if (const std::string_view key = j.at("phone_public_key").string(); !key.empty()) {
     const std::optional<std::vector<std::uint8_t>> bytes = Base64Decode(key);
     if (!bytes || bytes->size() != 21) throw JsonReadError("bad phone_public_key");
@@ -81,16 +82,17 @@ CatalogProfile ProfileFromJson(const JsonValue& j) {
     return q.at(name).integer<int>(0, kMaxPolicyValue);
   };
   o.evaluation_days = number("evaluation_days");
-  o.rearm_count = number("rearm_count");
-  o.initial_grace_days = number("initial_grace_days");
-  o.out_of_tolerance_grace_days = number("out_of_tolerance_grace_days");
-  o.non_genuine_grace_days = number("non_genuine_grace_days");
-  o.notification_enforcement = EnforcementFrom(q.at("notification_enforcement"));
   o.evaluation_expired_enforcement = EnforcementFrom(q.at("evaluation_expired_enforcement"));
   o.forced_shutdown_interval_minutes = number("forced_shutdown_interval_minutes");
-  o.volume_validity_days = number("volume_validity_days");
+  o.initial_grace_days = number("initial_grace_days");
+  o.non_genuine_grace_days = number("non_genuine_grace_days");
+  o.notification_enforcement = EnforcementFrom(q.at("notification_enforcement"));
+  o.out_of_tolerance_grace_days = number("out_of_tolerance_grace_days");
+  o.rearm_count = number("rearm_count");
   o.volume_renewal_minutes = number("volume_renewal_minutes");
   o.volume_retry_minutes = number("volume_retry_minutes");
+  o.volume_validity_days = number("volume_validity_days");
+  p.product_name = j.at("product_name").string();
   return p;
 }
 

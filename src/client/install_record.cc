@@ -44,15 +44,18 @@ json KeyJson(const InstalledKey& k) {
           {"channel", std::string(ChannelName(k.channel))}};
 }
 
+// The readers below ask for members in the order nlohmann-json writes them (sorted by name), so
+// that each lookup starts where the last one matched (JsonValue::find).
+
 InstalledKey KeyFrom(const JsonValue& j) {
   InstalledKey k;
-  k.key = j.at("key").string();
-  k.partial = j.at("partial").string();
   k.activation_id = j.at("activation_id").string();
   const std::string_view channel_name = j.at("channel").string();
   const std::optional<Channel> channel = ParseChannel(channel_name);
   if (!channel) throw JsonReadError(fmt::format("unknown channel {}", channel_name));
   k.channel = *channel;
+  k.key = j.at("key").string();
+  k.partial = j.at("partial").string();
   return k;
 }
 
@@ -67,13 +70,15 @@ json ActivationJson(const ActivationRecord& a) {
 }
 
 ActivationRecord ActivationFrom(const JsonValue& j) {
-  return ActivationRecord{.method = std::string(j.at("method").string()),
-                          .activated_at = TimeFrom(j.at("activated_at")),
-                          .expires_at = OptionalTime(j, "expires_at"),
-                          .renew_after = OptionalTime(j, "renew_after"),
-                          .token = std::string(j.at("token").string()),
-                          .host = StringOr(j, "host"),
-                          .hardware = std::string(j.at("hardware").string())};
+  ActivationRecord a;
+  a.activated_at = TimeFrom(j.at("activated_at"));
+  a.expires_at = OptionalTime(j, "expires_at");
+  a.hardware = j.at("hardware").string();
+  a.host = StringOr(j, "host");
+  a.method = j.at("method").string();
+  a.renew_after = OptionalTime(j, "renew_after");
+  a.token = j.at("token").string();
+  return a;
 }
 
 json PendingJson(const PendingChange& p) {
@@ -86,11 +91,11 @@ json PendingJson(const PendingChange& p) {
 
 PendingChange PendingFrom(const JsonValue& j) {
   PendingChange p;
-  if (!j.at("edition").is_null()) p.edition = j.at("edition").string();
-  if (!j.at("product_key").is_null()) p.key = KeyFrom(j.at("product_key"));
+  p.backup_id = j.at("backup_id").string();
+  if (const JsonValue edition = j.at("edition"); !edition.is_null()) p.edition = edition.string();
+  if (const JsonValue key = j.at("product_key"); !key.is_null()) p.key = KeyFrom(key);
   p.rearm = j.at("rearm").boolean();
   p.staged_at = TimeFrom(j.at("staged_at"));
-  p.backup_id = j.at("backup_id").string();
   return p;
 }
 
@@ -160,46 +165,45 @@ Status ParseRecordInto(std::string_view text, std::string_view source, InstallRe
                     fmt::format("{} has format {}, this Licet reads format {}", source, format,
                                 InstallRecord::kFormat));
     }
-    r.product_id = j.at("product_id").string();
-    r.vendor_key_id = j.at("vendor_key_id").string();
-    r.vendor_public_key = j.at("vendor_public_key").string();
-    r.cmid = j.at("cmid").string();
-    r.installed_at = TimeFrom(j.at("installed_at"));
-    r.edition = j.at("edition").string();
-    r.features = j.at("features").strings();
-    r.evaluation_started_at = TimeFrom(j.at("evaluation_started_at"));
-    r.grace_started_at = TimeFrom(j.at("grace_started_at"));
-    if (!j.at("product_key").is_null()) r.key = KeyFrom(j.at("product_key"));
-    if (!j.at("activation").is_null()) r.activation = ActivationFrom(j.at("activation"));
-    if (!j.at("pending").is_null()) r.pending = PendingFrom(j.at("pending"));
-    r.rearm_remaining = j.at("rearm_remaining").integer<int>(0, 1000);
-    const JsonValue v = j.at("volume");
-    const std::optional<JsonValue> retry_minutes = v.find("retry_minutes");
-    r.volume = VolumeClientSettings{
-        .host = std::string(v.at("host").string()),
-        .port = v.at("port").integer<std::uint16_t>(),
-        .domain = std::string(v.at("domain").string()),
-        .host_caching = v.at("host_caching").boolean(),
-        // Added with volume activation: optional.
-        .dns_server = StringOr(v, "dns_server"),
-        .cached_host = StringOr(v, "cached_host"),
-        .last_attempt_at = OptionalTime(v, "last_attempt_at"),
-        .last_result = StringOr(v, "last_result"),
-        .retry_minutes = retry_minutes ? retry_minutes->integer<std::uint32_t>() : 0u,
-        .duplicate_cmid_host = StringOr(v, "duplicate_cmid_host")};
+    if (const JsonValue a = j.at("activation"); !a.is_null()) r.activation = ActivationFrom(a);
     r.activation_url = j.at("activation_url").string();
     r.ca_file = StringOr(j, "ca_file");  // added after format 1 shipped: optional
-    r.trusted_time = TimeFrom(j.at("trusted_time"));
+    r.cmid = j.at("cmid").string();
+    r.edition = j.at("edition").string();
+    r.evaluation_started_at = TimeFrom(j.at("evaluation_started_at"));
+    r.features = j.at("features").strings();
+    r.grace_started_at = TimeFrom(j.at("grace_started_at"));
+    r.installed_at = TimeFrom(j.at("installed_at"));
     // Within a century either way: time arithmetic must never overflow.
     r.lab_clock_offset_seconds =
         j.at("lab_clock_offset_seconds").integer<std::int64_t>(-kCenturySeconds, kCenturySeconds);
     r.last_shutdown_notice_at = OptionalTime(j, "last_shutdown_notice_at");
+    if (const JsonValue p = j.at("pending"); !p.is_null()) r.pending = PendingFrom(p);
     // Added with phone activation: optional.
+    r.phone_iid_key = StringOr(j, "phone_iid_key");
     const std::optional<JsonValue> phone_nonce = j.find("phone_nonce");
     r.phone_nonce = phone_nonce ? phone_nonce->integer<std::uint32_t>(0u, 0xfffffu) : 0u;
-    r.phone_iid_key = StringOr(j, "phone_iid_key");
+    r.product_id = j.at("product_id").string();
+    if (const JsonValue k = j.at("product_key"); !k.is_null()) r.key = KeyFrom(k);
     r.profile = ProfileFromJson(j.at("profile"));
+    r.rearm_remaining = j.at("rearm_remaining").integer<int>(0, 1000);
     r.seal = StringOr(j, "seal");  // checked by the reader (store_seal.h), not here
+    r.trusted_time = TimeFrom(j.at("trusted_time"));
+    r.vendor_key_id = j.at("vendor_key_id").string();
+    r.vendor_public_key = j.at("vendor_public_key").string();
+    const JsonValue v = j.at("volume");
+    VolumeClientSettings& volume = r.volume;  // (the optional members came with volume activation)
+    volume.cached_host = StringOr(v, "cached_host");
+    volume.dns_server = StringOr(v, "dns_server");
+    volume.domain = v.at("domain").string();
+    volume.duplicate_cmid_host = StringOr(v, "duplicate_cmid_host");
+    volume.host = v.at("host").string();
+    volume.host_caching = v.at("host_caching").boolean();
+    volume.last_attempt_at = OptionalTime(v, "last_attempt_at");
+    volume.last_result = StringOr(v, "last_result");
+    volume.port = v.at("port").integer<std::uint16_t>();
+    const std::optional<JsonValue> retry_minutes = v.find("retry_minutes");
+    volume.retry_minutes = retry_minutes ? retry_minutes->integer<std::uint32_t>() : 0u;
     return OkStatus();
   } catch (const JsonReadError& e) {
     return Status(ErrorCode::kStoreCorrupt, fmt::format("{} cannot be read: {}", source, e.what()));

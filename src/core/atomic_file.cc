@@ -113,7 +113,8 @@ StatusOr<std::string> ReadWholeFile(const char* path, size_t max_bytes, size_t e
       }
       out.resize(std::min(std::max<size_t>(2 * used, 4096), cap));
     }
-    const ssize_t n = ::read(fd, out.data() + used, out.size() - used);
+    const size_t asked = out.size() - used;
+    const ssize_t n = ::read(fd, out.data() + used, asked);
     if (n < 0) {
       if (errno == EINTR) continue;
       const int err = errno;
@@ -122,6 +123,9 @@ StatusOr<std::string> ReadWholeFile(const char* path, size_t max_bytes, size_t e
     }
     if (n == 0) break;
     used += static_cast<size_t>(n);
+    // A file whose size is known is a regular file (/proc's say 0), and Linux returns less than
+    // asked from one only at its end (or past ~2 GiB in one call): no second read to hear so.
+    if (expected_bytes > 0 && static_cast<size_t>(n) < asked && asked < (size_t{1} << 30)) break;
   }
   ::close(fd);
   out.resize(used);

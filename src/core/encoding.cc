@@ -15,17 +15,60 @@ std::string Base64Encode(std::span<const std::uint8_t> bytes) {
   return out;
 }
 
-std::optional<std::vector<std::uint8_t>> Base64Decode(std::string_view text) {
-  std::vector<std::uint8_t> out(text.size() * 3 / 4 + 3);
-  size_t len = 0;
-  const char* end = nullptr;
-  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &len, &end,
-                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
-      end != text.data() + text.size()) {
-    return std::nullopt;
+namespace {
+
+// The 6-bit value of a base64 character, or -1. Compared rather than looked up: a first license
+// check then touches no table's page.
+int SextetOf(char c, Base64Alphabet alphabet) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  const bool url = alphabet == Base64Alphabet::kUrlSafeUnpadded;
+  if (c == (url ? '-' : '+')) return 62;
+  if (c == (url ? '_' : '/')) return 63;
+  return -1;
+}
+
+}  // namespace
+
+bool DecodeBase64Into(std::string_view text, Base64Alphabet alphabet, std::string& out) {
+  std::size_t padding = 0;
+  if (alphabet == Base64Alphabet::kStandardPadded) {
+    if (text.size() % 4 != 0) return false;
+    while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') {
+      ++padding;
+    }
+    text.remove_suffix(padding);
   }
-  out.resize(len);
-  return out;
+  // A last group of 2 or 3 characters holds 1 or 2 bytes (and needs 2 or 1 '=' when padded); a
+  // lone character holds none.
+  const std::size_t tail = text.size() % 4;
+  if (tail == 1 || (alphabet == Base64Alphabet::kStandardPadded && padding != (4 - tail) % 4)) {
+    return false;
+  }
+  out.resize(text.size() / 4 * 3 + (tail == 0 ? 0 : tail - 1));
+  std::size_t at = 0;
+  std::uint32_t bits = 0;
+  int held = 0;  // bits not yet written
+  for (const char c : text) {
+    const int sextet = SextetOf(c, alphabet);
+    if (sextet < 0) return false;
+    bits = (bits << 6) | static_cast<std::uint32_t>(sextet);
+    held += 6;
+    if (held >= 8) {
+      held -= 8;
+      out[at++] = static_cast<char>((bits >> held) & 0xFF);
+    }
+  }
+  // The unused low bits of the last character must be zero, so that each byte string has
+  // exactly one encoding (as libsodium's decoder requires).
+  return (bits & ((1u << held) - 1)) == 0;
+}
+
+std::optional<std::vector<std::uint8_t>> Base64Decode(std::string_view text) {
+  std::string bytes;
+  if (!DecodeBase64Into(text, Base64Alphabet::kStandardPadded, bytes)) return std::nullopt;
+  return std::vector<std::uint8_t>(bytes.begin(), bytes.end());
 }
 
 std::string HexEncode(std::span<const std::uint8_t> bytes) {

@@ -13,6 +13,27 @@
 #include "internal/utf8.h"
 
 namespace licet {
+namespace {
+
+constexpr std::uint64_t kOneBytes = 0x0101010101010101ull;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+
+// The eight bytes of `text` from `pos` as one word, the first in its lowest byte.
+std::uint64_t WordAt(std::string_view text, std::size_t pos) {
+  std::uint64_t w;
+  std::memcpy(&w, text.data() + pos, sizeof w);
+  return w;
+}
+
+// The high bit of each byte of `w` that equals `c`, and possibly of bytes equal to c ^ 1 that
+// follow such a byte in the text (the subtraction's borrow): enough to find one, or to bound a
+// count.
+constexpr std::uint64_t BytesEqualTo(std::uint64_t w, char c) {
+  const std::uint64_t v = w ^ (kOneBytes * static_cast<unsigned char>(c));
+  return (v - kOneBytes) & ~v & kHighBits;
+}
+
+}  // namespace
 
 class JsonParser {
  public:
@@ -23,14 +44,9 @@ class JsonParser {
     // ',', its value ':'), so their count bounds the nodes (strings holding those characters only
     // make it larger), and each object's names fit in one buffer too: two allocations, close to
     // the size needed, which a first check pays for by the page (docs/sdk.md).
-    std::size_t openings_and_commas = 0;
-    std::size_t colons = 0;
-    for (const char c : text_) {
-      openings_and_commas += c == ',' || c == '[' || c == '{';
-      colons += c == ':';
-    }
-    doc_.nodes_.reserve(1 + openings_and_commas + colons);
-    names_.reserve(colons);
+    const StructuralCounts counts = CountStructural(text_);
+    doc_.nodes_.reserve(1 + counts.openings_and_commas + counts.colons);
+    names_.reserve(counts.colons);
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
     SkipSpace();
     LICET_RETURN_IF_ERROR(Value(0));
@@ -144,15 +160,20 @@ class JsonParser {
   }
 
   // The names this object added to names_ (from `first`) must differ; they are dropped after.
-  // A small object's names are compared pair by pair: quicker than sorting a few, and a first
-  // license check then does not load std::sort's code. Larger ones (any number) are sorted.
+  // Names in ascending order (as our files write them) differ. Otherwise a small object's names
+  // are compared pair by pair: quicker than sorting a few, and a first license check then does not
+  // load std::sort's code. Larger ones (any number) are sorted.
   Status UniqueNames(std::size_t first) {
     constexpr std::size_t kComparedPairwise = 24;
     const auto begin = names_.begin() + static_cast<std::ptrdiff_t>(first);
     const auto text = [this](const Name& n) { return doc_.TextOf(doc_.nodes_[n.node]); };
     const auto same = [&](const Name& x, const Name& y) { return text(x) == text(y); };
+    const auto not_above = [&](const Name& x, const Name& y) { return text(y) <= text(x); };
+    const bool ascending = std::adjacent_find(begin, names_.end(), not_above) == names_.end();
     std::optional<Name> twice;  // the second place of a name
-    if (names_.size() - first <= kComparedPairwise) {
+    if (ascending) {
+      // all differ
+    } else if (names_.size() - first <= kComparedPairwise) {
       for (auto a = begin; a != names_.end() && !twice; ++a) {
         const auto b = std::find_if(std::next(a), names_.end(),
                                     [&](const Name& later) { return same(later, *a); });
@@ -281,20 +302,41 @@ class JsonParser {
   // The first position from `pos` that is not a plain byte of a string (printable ASCII other
   // than '"' and '\\'), eight bytes at a time: a token is ~900 plain bytes.
   static std::size_t SkipPlainBytes(std::string_view text, std::size_t pos) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-    constexpr std::uint64_t kHighs = 0x8080808080808080ull;
-    const auto has_zero_byte = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
     while (pos + 8 <= text.size()) {
-      std::uint64_t w;
-      std::memcpy(&w, text.data() + pos, sizeof w);
-      const std::uint64_t special = (w & kHighs) |                        // >= 0x80
-                                    ((w - kOnes * 0x20) & ~w & kHighs) |  // < 0x20
-                                    has_zero_byte(w ^ (kOnes * '"')) |
-                                    has_zero_byte(w ^ (kOnes * '\\'));
+      const std::uint64_t w = WordAt(text, pos);
+      const std::uint64_t special = (w & kHighBits) |                            // >= 0x80
+                                    ((w - kOneBytes * 0x20) & ~w & kHighBits) |  // < 0x20
+                                    BytesEqualTo(w, '"') | BytesEqualTo(w, '\\');
       if (special != 0) break;
       pos += 8;
     }
     return pos;
+  }
+
+  struct StructuralCounts {
+    std::size_t openings_and_commas = 0;
+    std::size_t colons = 0;
+  };
+
+  // How many bytes of `text` are ',', '[' or '{', and how many are ':', eight bytes at a time.
+  // Never fewer than there are; a byte one above a match may count too (BytesEqualTo).
+  static StructuralCounts CountStructural(std::string_view text) {
+    // The number of marked bytes: each marked byte's bit moved to the bottom of its byte, then
+    // all eight bytes summed into the top one.
+    const auto marked = [](std::uint64_t marks) { return ((marks >> 7) * kOneBytes) >> 56; };
+    StructuralCounts counts;
+    std::size_t pos = 0;
+    for (; pos + 8 <= text.size(); pos += 8) {
+      const std::uint64_t w = WordAt(text, pos);
+      counts.openings_and_commas +=
+          marked(BytesEqualTo(w, ',') | BytesEqualTo(w, '[') | BytesEqualTo(w, '{'));
+      counts.colons += marked(BytesEqualTo(w, ':'));
+    }
+    for (const char c : text.substr(pos)) {
+      counts.openings_and_commas += c == ',' || c == '[' || c == '{';
+      counts.colons += c == ':';
+    }
+    return counts;
   }
 
   // One multi-byte UTF-8 sequence at pos_, advanced past it. Not inlined, like Escape: String's
@@ -432,10 +474,21 @@ void JsonValue::Fail(std::string_view wanted) const {
 std::optional<JsonValue> JsonValue::find(std::string_view key) const {
   if (type() != JsonType::kObject) Fail("an object");
   const auto& nodes = doc_->nodes_;
-  for (std::uint32_t i = index_ + 1; i < nodes[index_].end; i = nodes[i + 1].end) {
-    if (doc_->TextOf(nodes[i]) == key) return JsonValue(doc_, i + 1, key);
-  }
-  return std::nullopt;
+  const auto scan = [&](std::uint32_t from, std::uint32_t to) -> std::optional<JsonValue> {
+    for (std::uint32_t i = from; i < to; i = nodes[i + 1].end) {
+      if (doc_->TextOf(nodes[i]) == key) {
+        next_member_ = nodes[i + 1].end;
+        return JsonValue(doc_, i + 1, key);
+      }
+    }
+    return std::nullopt;
+  };
+  // From the member after the last one found to the end, then from the first up to there: a
+  // reader that asks for the members in the text's order compares one name per lookup.
+  const std::uint32_t first = index_ + 1;
+  const std::uint32_t resume = next_member_ != 0 ? next_member_ : first;
+  if (std::optional<JsonValue> v = scan(resume, nodes[index_].end)) return v;
+  return scan(first, resume);
 }
 
 JsonValue JsonValue::at(std::string_view key) const {

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "internal/json_compare.h"
 
@@ -49,6 +51,23 @@ TEST(JsonReaderTest, ADocumentWithoutEscapesTakesTwoAllocations) {
     ASSERT_TRUE(doc.ok()) << doc.status();
     EXPECT_EQ(doc->root().at("member39").at("v").integer<int>(), 39);
     EXPECT_LE(g_allocations, 2) << "indent " << indent;
+  }
+}
+
+// The node array's size is counted eight bytes at a time: every structural byte must count, at
+// every offset in a word, or the array grows (a third allocation).
+TEST(JsonReaderTest, EveryStructuralByteIsCountedAtEveryOffset) {
+  const std::string dense = R"([{"a":[1,{"b":[]}],"c":{"d":[2,3,[4]]}},[],{},[[{"e":5}]]])";
+  for (std::size_t lead = 0; lead < 16; ++lead) {
+    const std::string text = std::string(lead, ' ') + dense;
+    g_allocations = 0;
+    g_counting = true;
+    const StatusOr<JsonDocument> doc = JsonDocument::Parse(text);
+    g_counting = false;
+    ASSERT_TRUE(doc.ok()) << doc.status();
+    const JsonValue d = doc->root().elements()[0].at("c").at("d");
+    EXPECT_EQ(d.elements()[2].elements()[0].integer<int>(), 4);
+    EXPECT_LE(g_allocations, 2) << "offset " << lead;
   }
 }
 
@@ -211,17 +230,50 @@ TEST(JsonReaderTest, AMemberNamedTwiceIsRefused) {
 }
 
 TEST(JsonReaderTest, ALargeObjectIsCheckedForTwiceNamedMembersToo) {
-  // Small objects compare their names pair by pair, larger ones sort them: both ways are run.
-  for (const int members : {5, 24, 25, 300}) {
-    std::string unique = "{";
-    for (int i = 0; i < members; ++i) unique += fmt::format("{}\"m{}\":{}", i ? "," : "", i, i);
-    EXPECT_TRUE(JsonDocument::Parse(unique + "}").ok()) << members;
-    const std::string repeated = unique + fmt::format(",\"m{}\":0}}", members / 2);
-    const StatusOr<JsonDocument> doc = JsonDocument::Parse(repeated);
-    ASSERT_FALSE(doc.ok()) << members;
-    EXPECT_NE(doc.status().message().find(fmt::format("\"m{}\" appears twice", members / 2)),
-              std::string::npos)
-        << doc.status();
+  // Names in ascending order need no more look; others are compared pair by pair in small
+  // objects and sorted in larger ones: all three ways are run ("m10" sorts before "m2", "m010"
+  // after "m002").
+  for (const char* name_format : {"m{}", "m{:03}"}) {
+    for (const int members : {5, 24, 25, 300}) {
+      const auto name = [&](int i) { return fmt::format(fmt::runtime(name_format), i); };
+      std::string unique = "{";
+      for (int i = 0; i < members; ++i) {
+        unique += fmt::format("{}\"{}\":{}", i ? "," : "", name(i), i);
+      }
+      EXPECT_TRUE(JsonDocument::Parse(unique + "}").ok()) << members;
+      for (const int again : {members / 2, members - 1}) {
+        const std::string repeated = unique + fmt::format(",\"{}\":0}}", name(again));
+        const StatusOr<JsonDocument> doc = JsonDocument::Parse(repeated);
+        ASSERT_FALSE(doc.ok()) << repeated;
+        EXPECT_NE(doc.status().message().find(fmt::format("\"{}\" appears twice", name(again))),
+                  std::string::npos)
+            << doc.status();
+      }
+    }
+  }
+}
+
+// find starts after the member it found last: lookups in any order, absent names between them,
+// and copies of the object all find what is there.
+TEST(JsonReaderTest, FindFindsEveryMemberInAnyOrder) {
+  std::string text = "{";
+  for (int i = 0; i < 30; ++i) text += fmt::format("{}\"k{:02}\":{}", i ? "," : "", i, i);
+  text += "}";
+  const StatusOr<JsonDocument> doc = JsonDocument::Parse(text);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  std::vector<int> order(30);
+  for (int i = 0; i < 30; ++i) order[static_cast<std::size_t>(i)] = i;
+  std::mt19937 rng(3);
+  for (int round = 0; round < 20; ++round) {
+    if (round == 1) std::reverse(order.begin(), order.end());
+    if (round > 1) std::shuffle(order.begin(), order.end(), rng);
+    const JsonValue object = doc->root();
+    for (const int i : order) {
+      ASSERT_EQ(object.at(fmt::format("k{:02}", i)).integer<int>(), i) << "round " << round;
+      EXPECT_FALSE(object.contains(fmt::format("k{:02}x", i)));
+      const JsonValue copy = object;
+      EXPECT_EQ(copy.at(fmt::format("k{:02}", (i + 7) % 30)).integer<int>(), (i + 7) % 30);
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "internal/sodium_init.h"
+#include "licet/core/encoding.h"
 
 namespace licet::paseto {
 namespace {
@@ -42,16 +43,10 @@ std::string Base64UrlEncode(std::string_view bytes) {
 }
 
 StatusOr<std::string> Base64UrlDecode(std::string_view text) {
-  std::string out(text.size() * 3 / 4 + 3, '\0');
-  size_t len = 0;
-  const char* end = nullptr;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                        text.size(), nullptr, &len, &end,
-                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-      end != text.data() + text.size()) {
+  std::string out;
+  if (!DecodeBase64Into(text, Base64Alphabet::kUrlSafeUnpadded, out)) {
     return Invalid("bad base64url");
   }
-  out.resize(len);
   return out;
 }
 

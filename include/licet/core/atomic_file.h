@@ -33,8 +33,9 @@ enum class FileMode { kOwnerOnly /* 0600 */, kWorldReadable /* 0644 */ };
 
 /// The same for a path given as text, read into a string sized for `expected_bytes` (a file of
 /// another size still reads whole, in more reads). It builds no std::filesystem::path and asks the
-/// file nothing: a first license check in a fresh process pays for every page of code and every
-/// page fault it adds (bench/RESULTS.md, "Application SDK").
+/// file nothing: a first license check in a fresh process pays for every page of code, page fault
+/// and system call it adds (bench/RESULTS.md, "Application SDK"). With `expected_bytes` > 0 the
+/// file must be a regular file: a read that returns less than asked is taken as its end.
 [[nodiscard]] StatusOr<std::string> ReadWholeFile(const char* path, size_t max_bytes,
                                                   size_t expected_bytes);
 

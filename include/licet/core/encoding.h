@@ -1,5 +1,5 @@
 // File: encoding.h
-// Base64 and hex helpers over libsodium, for keys and signatures in text files.
+// Base64 and hex helpers, for keys and signatures in text files.
 // Thread-safe.
 #pragma once
 
@@ -16,6 +16,17 @@ namespace licet {
 [[nodiscard]] std::string Base64Encode(std::span<const std::uint8_t> bytes);
 /// Strict inverse of Base64Encode; nullopt on any malformed input.
 [[nodiscard]] std::optional<std::vector<std::uint8_t>> Base64Decode(std::string_view text);
+
+enum class Base64Alphabet {
+  kStandardPadded,   // RFC 4648 section 4: '+', '/', '=' to a multiple of four characters
+  kUrlSafeUnpadded,  // RFC 4648 section 5 without '=' (PASETO)
+};
+/// Decodes `text` into `out` (replacing its contents). False on a character outside the
+/// alphabet, a length no encoding has, padding missing or out of place, or unused low bits that
+/// are not zero: each byte string has exactly one accepted text. Runs in variable time: for public
+/// data (keys, signatures, tokens), never for secrets.
+[[nodiscard]] bool DecodeBase64Into(std::string_view text, Base64Alphabet alphabet,
+                                    std::string& out);
 /// Lower-case hex.
 [[nodiscard]] std::string HexEncode(std::span<const std::uint8_t> bytes);
 /// BLAKE2b-256 of `data`, hex: a content fingerprint (not a MAC).

@@ -58,6 +58,8 @@ class JsonValue {
   [[nodiscard]] bool is_object() const { return type() == JsonType::kObject; }
 
   /// The member `key` of this object; nullopt when absent. Throws if this is not an object.
+  /// Starts after the member it last found, so members asked for in the text's order cost one
+  /// comparison each; that memory makes one JsonValue unfit for concurrent finds (copies are).
   [[nodiscard]] std::optional<JsonValue> find(std::string_view key) const;
   /// The member `key` of this object. Throws if absent or if this is not an object.
   [[nodiscard]] JsonValue at(std::string_view key) const;
@@ -99,6 +101,7 @@ class JsonValue {
 
   const JsonDocument* doc_;
   std::uint32_t index_;
+  mutable std::uint32_t next_member_ = 0;  // find's starting node (0: the first member)
   std::string_view name_;  // the member name this value was reached by (empty: the root)
 };
 

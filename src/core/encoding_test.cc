@@ -1,0 +1,106 @@
+// Base64 decoding (encoding.h) against libsodium's strict decoder, which it replaced on the
+// license check's path: the same texts must be accepted, with the same bytes.
+#include "licet/core/encoding.h"
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace licet {
+namespace {
+
+// libsodium's verdict on `text`: the bytes, or nullopt.
+std::optional<std::string> SodiumDecode(std::string_view text, int variant) {
+  std::string out(text.size() * 3 / 4 + 3, '\0');
+  size_t len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &len, &end, variant) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(len);
+  return out;
+}
+
+std::optional<std::string> OurDecode(std::string_view text, Base64Alphabet alphabet) {
+  std::string out = "left over";
+  if (!DecodeBase64Into(text, alphabet, out)) return std::nullopt;
+  return out;
+}
+
+struct Variant {
+  Base64Alphabet alphabet;
+  int sodium;
+};
+constexpr Variant kVariants[] = {
+    {Base64Alphabet::kStandardPadded, sodium_base64_VARIANT_ORIGINAL},
+    {Base64Alphabet::kUrlSafeUnpadded, sodium_base64_VARIANT_URLSAFE_NO_PADDING},
+};
+
+TEST(Base64Test, RoundTripsEveryLengthInBothAlphabets) {
+  std::mt19937 rng(7);
+  for (const Variant v : kVariants) {
+    for (std::size_t n = 0; n < 70; ++n) {
+      std::string bytes(n, '\0');
+      for (char& b : bytes) b = static_cast<char>(rng() & 0xFF);
+      std::string text(sodium_base64_ENCODED_LEN(n, static_cast<unsigned>(v.sodium)), '\0');
+      sodium_bin2base64(text.data(), text.size(),
+                        reinterpret_cast<const unsigned char*>(bytes.data()), n, v.sodium);
+      text.pop_back();  // NUL
+      EXPECT_EQ(OurDecode(text, v.alphabet), bytes) << text;
+    }
+  }
+}
+
+TEST(Base64Test, RefusesWhatLibsodiumRefuses) {
+  const char* refused[] = {"A",  "AAAAA", "QR==",     "QUJ=", "QUK=",  "Q===",   "====",  "QQ=",
+                           "QQ", "Q=Q=",  "QQ==QQ==", "QQ= ", " QQ==", "QU\nJD", "QUJD=", "QUJ*"};
+  for (const char* text : refused) {
+    EXPECT_EQ(SodiumDecode(text, sodium_base64_VARIANT_ORIGINAL), std::nullopt) << text;
+    EXPECT_EQ(OurDecode(text, Base64Alphabet::kStandardPadded), std::nullopt) << text;
+  }
+  // Stricter than libsodium 1.0.18, which reads every byte over 0x7F as '/'.
+  for (const Variant v : kVariants) {
+    for (int high = 0x80; high <= 0xFF; ++high) {
+      const std::string text = {'Q', 'U', 'J', static_cast<char>(high)};
+      EXPECT_EQ(OurDecode(text, v.alphabet), std::nullopt) << high;
+    }
+  }
+  EXPECT_EQ(OurDecode("QQ==", Base64Alphabet::kStandardPadded), "A");
+  EXPECT_EQ(OurDecode("QQ", Base64Alphabet::kUrlSafeUnpadded), "A");
+  EXPECT_EQ(OurDecode("QQ==", Base64Alphabet::kUrlSafeUnpadded), std::nullopt);
+  EXPECT_EQ(OurDecode("-_8", Base64Alphabet::kUrlSafeUnpadded), "\xFB\xFF");
+  EXPECT_EQ(OurDecode("+/8=", Base64Alphabet::kStandardPadded), "\xFB\xFF");
+  EXPECT_EQ(OurDecode("+/8", Base64Alphabet::kUrlSafeUnpadded), std::nullopt);
+  EXPECT_EQ(OurDecode("-_8=", Base64Alphabet::kStandardPadded), std::nullopt);
+  EXPECT_EQ(OurDecode("", Base64Alphabet::kStandardPadded), "");
+  EXPECT_EQ(OurDecode("", Base64Alphabet::kUrlSafeUnpadded), "");
+}
+
+// Random texts over an alphabet mixing both variants' characters, '=' and a few others, most of
+// them malformed: the two decoders agree on every one.
+TEST(Base64Test, AgreesWithLibsodiumOnRandomTexts) {
+  const std::string chars = "AQgw+/-_=8z9 .\n";
+  std::mt19937 rng(11);
+  int accepted = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string text(rng() % 13, 'A');
+    for (char& c : text) {
+      // Mostly letters, so that a fair share of texts is valid.
+      c = rng() % 4 == 0 ? chars[rng() % chars.size()] : static_cast<char>('A' + rng() % 26);
+    }
+    for (const Variant v : kVariants) {
+      const std::optional<std::string> theirs = SodiumDecode(text, v.sodium);
+      ASSERT_EQ(OurDecode(text, v.alphabet), theirs) << '"' << text << '"';
+      accepted += theirs.has_value();
+    }
+  }
+  EXPECT_GT(accepted, 20000) << "too few valid texts to compare";
+}
+
+}  // namespace
+}  // namespace licet
