@@ -350,7 +350,7 @@ TEST(OnlineActivationTest, SixtyFourClientsRaceForTheLastActivations) {
   for (int i = 0; i < 64; ++i) {
     clients.emplace_back([&, i] {
       const std::string body =
-          ActivationBody(mak, "ServerStandard", "c" + std::to_string(i), "h" + std::to_string(i));
+          ActivationBody(mak, "ServerStandard", fmt::format("c{}", i), fmt::format("h{}", i));
       StatusOr<client::HttpReply> r = client::PostJson(server.url() + "/v1/activations", body);
       if (r.ok() && r->status == 200) ++ok;
       if (r.ok() && r->body.find("0xC004C020") != std::string::npos) ++exhausted;
@@ -702,7 +702,7 @@ TEST(OnlineActivationTest, GarbageFromTheServerIsACleanError) {
   for (const auto& [reply, code] : cases) {
     CannedServer fake(reply);
     const auto root =
-        Machine(dir, "m" + std::to_string(i++), "VDYBN-27WPP-V4HQT-9VMD4-VMK7H", fake.url());
+        Machine(dir, fmt::format("m{}", i++), "VDYBN-27WPP-V4HQT-9VMD4-VMK7H", fake.url());
     const std::string retail =
         Cli("licet", {"lab", "key", "--edition", "ServerStandard", "--channel", "Retail"}, root)
             .out.substr(0, 29);
