@@ -321,7 +321,7 @@ class JsonParser {
   };
 
   // How many bytes of `text` are ',', '[' or '{', and how many are ':', eight bytes at a time.
-  // Never fewer than there are; a byte one above a match may count too (BytesEqualTo).
+  // Never fewer than there are; a byte right after a match may count too (BytesEqualTo).
   static StructuralCounts CountStructural(std::string_view text) {
     // The number of marked bytes: each marked byte's bit moved to the bottom of its byte, then
     // all eight bytes summed into the top one.
