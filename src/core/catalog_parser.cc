@@ -2,7 +2,6 @@
 // malformed catalog becomes a Status with the line and column, never a throw.
 #define TOML_EXCEPTIONS 0
 #include <fmt/format.h>
-#include <sodium.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 
 #include "internal/catalog_builder.h"
 #include "licet/core/catalog.h"
+#include "licet/core/encoding.h"
 
 namespace licet {
 namespace {
@@ -178,22 +178,21 @@ Status ParseHeader(const toml::table& root, std::string_view source, CatalogBuil
   id.key_id = v.String("key_id");
   const std::string key_b64 = v.String("public_key");
   LICET_RETURN_IF_ERROR(v.error());
-  size_t len = 0;
-  if (sodium_base642bin(id.public_key.data(), id.public_key.size(), key_b64.data(), key_b64.size(),
-                        nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-      len != id.public_key.size()) {
+  const std::optional<std::vector<std::uint8_t>> key = Base64Decode(key_b64);
+  if (!key || key->size() != id.public_key.size()) {
     v.Fail("public_key", "must be a base64 Ed25519 public key (32 bytes)");
     return v.error();
   }
+  std::copy(key->begin(), key->end(), id.public_key.begin());
   if (const std::string phone_b64 = v.String("phone_public_key", false); !phone_b64.empty()) {
-    std::array<std::uint8_t, 21> phone{};
-    if (sodium_base642bin(phone.data(), phone.size(), phone_b64.data(), phone_b64.size(), nullptr,
-                          &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        len != phone.size()) {
+    const std::optional<std::vector<std::uint8_t>> phone = Base64Decode(phone_b64);
+    std::array<std::uint8_t, 21> point{};
+    if (!phone || phone->size() != point.size()) {
       v.Fail("phone_public_key", "must be a base64 brainpoolP160r1 point (21 bytes, compressed)");
       return v.error();
     }
-    id.phone_public_key = phone;
+    std::copy(phone->begin(), phone->end(), point.begin());
+    id.phone_public_key = point;
   }
   if (const toml::array* numbers = root["phone"]["numbers"].as_array()) {
     for (const toml::node& n : *numbers) {

@@ -182,6 +182,11 @@ TEST(CatalogTest, InvalidCatalogsAreCatalogInvalidWithTheReason) {
       {Replace(kMinimal, "version = 1", "version = \"one\""), "version must be an integer"},
       {Replace(kMinimal, "id = \"p\"", "id = \"P Q\""), "product.id"},
       {Replace(kMinimal, "qFV96ITc", "qFV96"), "public_key"},
+      // Padding missing, or unused low bits set (the same key's other spelling): refused too.
+      {Replace(kMinimal, "04ag=\"", "04ag\""), "public_key"},
+      {Replace(kMinimal, "04ag=\"", "04ah=\""), "public_key"},
+      {Replace(kMinimal, "key_id = \"k\"", "key_id = \"k\"\nphone_public_key = \"AAAA\""),
+       "phone_public_key"},
       {Replace(kMinimal, "name = \"Full\"", "name = \"Full\"\nname = \"Twice\""), "min:"},
       {std::string(kMinimal) + "[lab]\ninsecure_key_mac_secret = \"" + std::string(64, 'a') +
            "\"\n",
