@@ -22,7 +22,8 @@
 // Errors: Parse returns kInvalidArgument naming the byte offset and what was expected. The
 // accessors throw JsonReadError naming the member; read a whole document inside one try block and
 // turn the exception into the caller's own Status there (exceptions never leave that function).
-// Thread-safety: a document is immutable once parsed; read it from any thread.
+// Thread-safety: a document is immutable once parsed; read it from any thread, each with its own
+// JsonValue objects (find remembers where it last matched).
 #pragma once
 
 #include <cstdint>
