@@ -7,12 +7,20 @@
 
 namespace licet {
 
-std::string Base64Encode(std::span<const std::uint8_t> bytes) {
-  const int variant = sodium_base64_VARIANT_ORIGINAL;
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
-  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), variant);
+std::string EncodeBase64(std::string_view bytes, Base64Alphabet alphabet) {
+  const int variant = alphabet == Base64Alphabet::kStandardPadded
+                          ? sodium_base64_VARIANT_ORIGINAL
+                          : sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), static_cast<unsigned>(variant)), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), variant);
   out.resize(out.size() - 1);  // drop the terminating NUL
   return out;
+}
+
+std::string Base64Encode(std::span<const std::uint8_t> bytes) {
+  return EncodeBase64(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                      Base64Alphabet::kStandardPadded);
 }
 
 namespace {

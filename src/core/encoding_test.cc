@@ -15,7 +15,6 @@ namespace licet {
 namespace {
 
 using core_internal::SodiumBase64Decode;
-using core_internal::SodiumBase64Encode;
 
 std::optional<std::string> OurDecode(std::string_view text, Base64Alphabet alphabet) {
   std::string out = "left over";
@@ -38,7 +37,7 @@ TEST(Base64Test, RoundTripsEveryLengthInBothAlphabets) {
     for (std::size_t n = 0; n < 70; ++n) {
       std::string bytes(n, '\0');
       for (char& b : bytes) b = static_cast<char>(rng() & 0xFF);
-      const std::string text = SodiumBase64Encode(bytes, v.sodium);
+      const std::string text = EncodeBase64(bytes, v.alphabet);
       EXPECT_EQ(OurDecode(text, v.alphabet), bytes) << text;
     }
   }

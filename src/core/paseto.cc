@@ -34,12 +34,7 @@ Status Invalid(std::string_view why) {
 }  // namespace
 
 std::string Base64UrlEncode(std::string_view bytes) {
-  const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                    bytes.size(), variant);
-  out.resize(out.size() - 1);
-  return out;
+  return EncodeBase64(bytes, Base64Alphabet::kUrlSafeUnpadded);
 }
 
 StatusOr<std::string> Base64UrlDecode(std::string_view text) {

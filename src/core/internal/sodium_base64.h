@@ -1,4 +1,4 @@
-// libsodium's strict base64 decoder and its encoder: the reference that encoding_test.cc and
+// libsodium's strict base64 decoder: the reference that encoding_test.cc and
 // fuzz/base64_fuzzer.cc hold DecodeBase64Into (licet/core/encoding.h) to.
 #pragma once
 
@@ -23,14 +23,6 @@ inline std::optional<std::string> SodiumBase64Decode(std::string_view text, int 
   }
   out.resize(len);
   return out;
-}
-
-inline std::string SodiumBase64Encode(std::string_view bytes, int variant) {
-  std::string text(sodium_base64_ENCODED_LEN(bytes.size(), static_cast<unsigned>(variant)), '\0');
-  sodium_bin2base64(text.data(), text.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                    bytes.size(), variant);
-  text.pop_back();  // the terminating NUL
-  return text;
 }
 
 }  // namespace licet::core_internal
