@@ -162,20 +162,27 @@ std::uint64_t LicenseChecker::CurrentGeneration() {
   return generation_.load(std::memory_order_acquire);
 }
 
-Status LicenseChecker::Load(bool at_start, Snapshot& s) const {
+StatusOr<std::unique_ptr<LicenseChecker::Snapshot>> LicenseChecker::Load(bool at_start) const {
   const std::string& root = options_.root;
   // The size store.json had when its identity was last taken (usually just now, by the caller).
   const auto expected_size = static_cast<std::size_t>(seen_size_.load(std::memory_order_relaxed));
-  client::InstallRecord& rec = s.record;
+  client::InstallRecord record;
   bool sealed = false;
   {
     // store.json's text goes once parsed and its seal checked: what the load allocates next takes
     // its place instead of new heap pages, which a first check pays for one by one.
     LICET_ASSIGN_OR_RETURN(const std::string store_text,
                            ReadStoreFile(files_.store, expected_size));
-    LICET_RETURN_IF_ERROR(client::ParseRecordInto(store_text, files_.store, rec));
-    sealed = client::StoreSealMatches(store_text, rec.seal, rec.cmid, rec.vendor_public_key);
+    LICET_RETURN_IF_ERROR(client::ParseRecordInto(store_text, files_.store, record));
+    sealed =
+        client::StoreSealMatches(store_text, record.seal, record.cmid, record.vendor_public_key);
   }
+  // The snapshot too: allocated before the parse, it would sit below the text and the parse tree
+  // and push the heap's top a page further.
+  auto snapshot = std::make_unique<Snapshot>();
+  Snapshot& s = *snapshot;
+  s.record = std::move(record);
+  const client::InstallRecord& rec = s.record;
   if (rec.product_id != options_.catalog) {
     return Status(ErrorCode::kCatalogUntrusted,
                   fmt::format("{} holds an installation of {}, not of {}", root, rec.product_id,
@@ -223,12 +230,13 @@ Status LicenseChecker::Load(bool at_start, Snapshot& s) const {
                                .vendor_public_key = key,
                                .phone_public_key = rec.profile.phone_public_key},
       *hardware);
-  return OkStatus();
+  return snapshot;
 }
 
 Status LicenseChecker::Reload(bool at_start, TimePoint system_now) {
-  auto loaded = std::make_unique<Snapshot>();
-  const Status status = Load(at_start, *loaded);
+  StatusOr<std::unique_ptr<Snapshot>> loaded_or = Load(at_start);
+  const Status status = loaded_or.status();
+  std::unique_ptr<Snapshot> loaded = status.ok() ? std::move(*loaded_or) : nullptr;
   if (status.ok()) {
     {
       // The trusted time this handle has seen stays its floor, whatever observed.json says: the

@@ -89,9 +89,9 @@ class LicenseChecker {
 
   explicit LicenseChecker(CheckerOptions options);
 
-  // Reads the store into `s` (default-constructed; unspecified after an error). `at_start`: reuse
-  // this boot's hardware from observed.json (when its seal holds).
-  [[nodiscard]] Status Load(bool at_start, Snapshot& s) const;
+  // Reads the store into a new snapshot. `at_start`: reuse this boot's hardware from observed.json
+  // (when its seal holds).
+  [[nodiscard]] StatusOr<std::unique_ptr<Snapshot>> Load(bool at_start) const;
   // Loads and installs a new snapshot (open, the watcher, or a check without one); returns why it
   // could not be loaded, which checks then report.
   Status Reload(bool at_start, TimePoint system_now);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Four properties of the built liblicet.so that keep an application's start and its first license
+# Five properties of the built liblicet.so that keep an application's start and its first license
 # check cheap (bench/RESULTS.md, "Application SDK"), which nothing else would notice losing:
 # 1. It needs no shared library but the C library's: libsodium, fmt and the C++ runtime are linked
 #    into it (src/sdk/CMakeLists.txt). OpenSSL's libcrypto is loaded only where a confirmation
@@ -14,6 +14,9 @@
 # 3. Its segments are aligned to 64 KiB, so that it is mapped where the laid-out functions fill as
 #    few page-fault windows as they can.
 # 4. Its symbols are bound at load (BIND_NOW), not lazily during a first check.
+# 5. libsodium's wipe (sodium_memzero, run by every SHA-512) calls Licet's laid-out equivalent
+#    (src/sdk/sodium_wipe.cc), not the C library's __explicit_bzero_chk, whose page a fresh process
+#    touches for nothing else.
 #   startup_cost_test.sh LIBLICET_SO FIRST_CHECK_ORDER
 set -euo pipefail
 lib="$1"
@@ -52,3 +55,10 @@ if ! readelf -d "$lib" | grep -q BIND_NOW; then
   exit 1
 fi
 echo "segments aligned to 64 KiB; symbols bound at load"
+
+if nm -D --undefined-only "$lib" | grep -q explicit_bzero; then
+  echo "liblicet.so calls the C library's explicit_bzero: the libsodium objects linked into it" \
+    "lost their --redefine-sym (src/sdk/CMakeLists.txt)" >&2
+  exit 1
+fi
+echo "libsodium's wipe is Licet's own"
