@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include "internal/ed25519_verify.h"
 #include "internal/sodium_init.h"
 #include "licet/core/encoding.h"
 
@@ -100,10 +101,13 @@ StatusOr<Verified> VerifyV4Public(std::string_view token, std::string_view impli
   if (body.size() < crypto_sign_BYTES) return Invalid("it is too short to hold a signature");
   const std::string_view payload =
       std::string_view(body).substr(0, body.size() - crypto_sign_BYTES);
-  const auto* sig = reinterpret_cast<const unsigned char*>(body.data() + payload.size());
+  const auto* sig = reinterpret_cast<const std::uint8_t*>(body.data() + payload.size());
   const std::string m2 = Pae({kV4PublicHeader, payload, footer, implicit});
-  if (crypto_sign_verify_detached(sig, reinterpret_cast<const unsigned char*>(m2.data()), m2.size(),
-                                  public_key.data()) != 0) {
+  // Licet's own verification: the SDK's first check runs it in every fresh process, and
+  // libsodium's would fault in 70 KB of signing code and tables with it (ed25519_verify.h).
+  if (!core_internal::Ed25519Verify(
+          std::span<const std::uint8_t, crypto_sign_BYTES>(sig, crypto_sign_BYTES),
+          std::span(reinterpret_cast<const std::uint8_t*>(m2.data()), m2.size()), public_key)) {
     return Invalid("its signature does not match (altered, or signed by another key)");
   }
   return Verified{.payload = std::string(payload), .footer = std::move(footer)};
