@@ -121,8 +121,8 @@ class LicenseChecker {
   // Without a watcher: bumped when store.json's identity changes.
   std::atomic<std::uint64_t> generation_{1};
   mutable std::shared_mutex mutex_;
-  // Guarded by mutex_. On the heap: a new snapshot is loaded in its final place and installed by
-  // swapping pointers, so the record inside is never moved (a first check loads no move code).
+  // Guarded by mutex_. On the heap: a new snapshot is allocated once store.json's text is freed
+  // (Load), takes the parsed record, and is installed by swapping pointers.
   std::unique_ptr<Snapshot> snapshot_;
   std::uint64_t snapshot_generation_ = 0;  // guarded by mutex_; a new value for every snapshot
   Status snapshot_error_;
