@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Five properties of the built liblicet.so that keep an application's start and its first license
+# Six properties of the built liblicet.so that keep an application's start and its first license
 # check cheap (bench/RESULTS.md, "Application SDK"), which nothing else would notice losing:
 # 1. It needs no shared library but the C library's: libsodium, fmt and the C++ runtime are linked
 #    into it (src/sdk/CMakeLists.txt). OpenSSL's libcrypto is loaded only where a confirmation
@@ -17,6 +17,8 @@
 # 5. libsodium's wipe (sodium_memzero, run by every SHA-512) calls Licet's laid-out equivalent
 #    (src/sdk/sodium_wipe.cc), not the C library's __explicit_bzero_chk, whose page a fresh process
 #    touches for nothing else.
+# 6. The laid-out functions start at a 64-KiB boundary (src/sdk/first_check_window.cc's marker,
+#    which the link would drop without its -u).
 #   startup_cost_test.sh LIBLICET_SO FIRST_CHECK_ORDER
 set -euo pipefail
 lib="$1"
@@ -64,3 +66,11 @@ if nm -D --undefined-only "$lib" | grep -q explicit_bzero; then
   exit 1
 fi
 echo "libsodium's wipe is Licet's own"
+
+window=$(nm "$lib" | awk '$3 == "licet_first_check_window" { print $1 }')
+if [ -z "$window" ] || [ $((0x$window % 0x10000)) -ne 0 ]; then
+  echo "liblicet.so's first-check code does not start a 64-KiB window (licet_first_check_window:" \
+    "${window:-missing})" >&2
+  exit 1
+fi
+echo "the first check's code starts a 64-KiB window at 0x$window"
