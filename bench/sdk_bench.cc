@@ -222,6 +222,43 @@ std::vector<double> RunChildren(const char* self, const std::string& mode, const
   return out;
 }
 
+// First checks in fresh processes that find the trusted-time mark a day old, as an application
+// started once a day does (its check then moves the mark, which observed.json is due to keep):
+// observed.json is rewritten so before each process. Restores the file. Times sorted.
+std::vector<double> StaleMarkFirstChecks(const char* self, const std::string& root,
+                                         const std::string& signed_hex, int n,
+                                         std::vector<double>* faults) {
+  const std::filesystem::path observed = std::filesystem::path(root) / "observed.json";
+  std::string original;
+  {
+    std::ifstream in(observed);
+    original.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // The value of "trusted_time", a day earlier.
+  const std::size_t key = original.find("\"trusted_time\"");
+  const std::size_t open = original.find('"', original.find(':', key) + 1);
+  const std::size_t close = original.find('"', open + 1);
+  if (key == std::string::npos || open == std::string::npos || close == std::string::npos)
+    return {};
+  const std::time_t day_ago = std::time(nullptr) - 24 * 60 * 60;
+  std::tm utc{};
+  ::gmtime_r(&day_ago, &utc);
+  char iso[32];
+  std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  const std::string stale = original.substr(0, open + 1) + iso + original.substr(close);
+  std::vector<double> out;
+  for (int i = 0; i < n; ++i) {
+    std::ofstream(observed, std::ios::trunc) << stale;
+    const std::vector<double> one =
+        RunChildren(self, "check", root, signed_hex, 1, faults, nullptr);
+    out.insert(out.end(), one.begin(), one.end());
+  }
+  std::ofstream(observed, std::ios::trunc) << original;
+  std::sort(out.begin(), out.end());
+  if (faults != nullptr) std::sort(faults->begin(), faults->end());
+  return out;
+}
+
 double Percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
   return sorted[static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1))];
@@ -369,6 +406,14 @@ int main(int argc, char** argv) {
       "  from fork to the end (exec, loading the libraries, the above): licet p50 {:.0f} us, "
       "baseline p50 {:.0f} us, floor p50 {:.0f} us\n",
       Percentile(first_whole, 0.5), Percentile(base_whole, 0.5), Percentile(floor_whole, 0.5));
+
+  std::vector<double> stale_faults;
+  const std::vector<double> stale =
+      StaleMarkFirstChecks(argv[0], root, signed_hex, processes, &stale_faults);
+  fmt::print(
+      "  licet, the trusted-time mark a day old (observed.json due): p50 {:.1f} us   p90 {:.1f} us"
+      "   {:.0f} page faults\n",
+      Percentile(stale, 0.5), Percentile(stale, 0.9), Percentile(stale_faults, 0.5));
 
   if (first_only) return 0;
 

@@ -44,6 +44,8 @@ struct Observations {
 /// The same from observed.json's path as text, for an application's first check, which builds no
 /// std::filesystem::path (license_checker.cc).
 [[nodiscard]] Observations ReadObservationsFile(const char* observed_json);
+/// Replaces observed.json atomically, then removes the temporaries of earlier writes that
+/// stopped before their rename (a minute old or more).
 [[nodiscard]] Status WriteObservations(const std::filesystem::path& root, const Observations& o);
 
 }  // namespace licet::client

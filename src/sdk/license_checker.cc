@@ -109,6 +109,7 @@ LicenseChecker::~LicenseChecker() {
     [[maybe_unused]] const ssize_t n = ::write(stop_fd_, &one, sizeof one);
     watcher_.join();
   }
+  WritePendingObservations();
   if (inotify_fd_ >= 0) ::close(inotify_fd_);
   if (stop_fd_ >= 0) ::close(stop_fd_);
 }
@@ -247,7 +248,7 @@ Status LicenseChecker::Reload(bool at_start, TimePoint system_now) {
             std::max(loaded->observations.trusted_time, snapshot_->observations.trusted_time);
       }
     }
-    PersistObservations(*loaded, system_now);
+    PersistObservations(*loaded, system_now, at_start);
   }
   std::unique_ptr<Snapshot> replaced;  // freed after the lock is released
   std::unique_lock lock(mutex_);
@@ -266,7 +267,7 @@ client::FactsInput LicenseChecker::FactsInputOf(const Snapshot& s, TimePoint sys
                             .clock_now = system_now + Seconds(s.record.lab_clock_offset_seconds)};
 }
 
-void LicenseChecker::PersistObservations(Snapshot& s, TimePoint system_now) {
+void LicenseChecker::PersistObservations(Snapshot& s, TimePoint system_now, bool at_start) {
   if (s.integrity.tampering) return;  // nothing to keep from a store that is not genuine
   const client::FactsInput in = FactsInputOf(s, system_now);
   const client::Observations updated = client::UpdatedObservations(in, client::LicensingNow(in));
@@ -278,10 +279,28 @@ void LicenseChecker::PersistObservations(Snapshot& s, TimePoint system_now) {
   const bool hardware_changed = updated.boot != s.boot_on_disk;
   if (oot_changed || hardware_changed ||
       updated.trusted_time - s.trusted_on_disk >= kObservationWriteInterval) {
-    // Best effort: a read-only store still works, its marks are then only kept in memory.
-    (void)client::WriteObservations(options_.root, updated);
+    std::unique_lock lock(pending_mu_);
+    pending_observations_.reset();  // this write, or the one put off now, supersedes it
+    // Only a moved trusted-time mark is put off: this boot's hardware (read once per boot, then
+    // reused by every start) and the out-of-tolerance start are written at once.
+    if (at_start && !oot_changed && !hardware_changed) {
+      pending_observations_ = updated;
+    } else {
+      lock.unlock();
+      // Best effort: a read-only store still works, its marks are then only kept in memory.
+      (void)client::WriteObservations(options_.root, updated);
+    }
   }
   s.observations = updated;
+}
+
+void LicenseChecker::WritePendingObservations() {
+  std::optional<client::Observations> pending;
+  {
+    std::lock_guard lock(pending_mu_);
+    pending.swap(pending_observations_);
+  }
+  if (pending) (void)client::WriteObservations(options_.root, *pending);  // best effort
 }
 
 void LicenseChecker::Render(TimePoint system_now) {
@@ -477,7 +496,10 @@ void LicenseChecker::StartWatcher() {
   sigset_t previous;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &previous);
-  watcher_ = std::thread([this] { WatchLoop(); });
+  watcher_ = std::thread([this] {
+    WritePendingObservations();
+    WatchLoop();
+  });
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   watching_.store(true, std::memory_order_release);
 }

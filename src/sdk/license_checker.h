@@ -105,8 +105,11 @@ class LicenseChecker {
   // The inputs of the license facts of `s` when the machine clock reads `system_now`.
   [[nodiscard]] static client::FactsInput FactsInputOf(const Snapshot& s, TimePoint system_now);
   // Raises the trusted-time mark, records the out-of-tolerance start and this boot's hardware in
-  // observed.json when they moved (best effort), and keeps them in `s`.
-  void PersistObservations(Snapshot& s, TimePoint system_now);
+  // observed.json when they moved (best effort), and keeps them in `s`. At start (open), a write
+  // of the mark alone is put off (pending_observations_).
+  void PersistObservations(Snapshot& s, TimePoint system_now, bool at_start);
+  // Makes the write open put off, if no later write superseded it.
+  void WritePendingObservations();
 
   CheckerOptions options_;
   // The installation's files, joined once as text: a first check builds no std::filesystem::path
@@ -151,6 +154,14 @@ class LicenseChecker {
   int inotify_fd_ = -1;
   int stop_fd_ = -1;
   std::thread watcher_;
+  // observed.json as open found it due to be written when only the trusted-time mark moved on
+  // (by ten minutes or more since the last write, as at nearly every application start). A
+  // durable write costs milliseconds (bench/RESULTS.md), so a first check does not wait for it:
+  // the watcher makes it when it starts (the second check), a later reload that writes
+  // supersedes it, and the destructor (licet_close) makes it otherwise. An application that exits
+  // without closing, after a single check, leaves the mark where it was; its next start writes it.
+  std::mutex pending_mu_;
+  std::optional<client::Observations> pending_observations_;  // guarded by pending_mu_
 };
 
 }  // namespace licet::engine

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <ctime>
 #include <fstream>
 #include <set>
 #include <string>
@@ -563,6 +565,49 @@ TEST(Sdk, AOneShotCheckStartsNoThreadAndTheSecondCheckStartsTheWatcher) {
   LabClock(root, "advance", "89d");
   (void)app.WaitFor([](const licet_state& s) { return s.minutes_left <= 24 * 60; }, "one day left");
   EXPECT_EQ(ThreadCount(), before + 1);
+}
+
+// The trusted-time mark a first check moves on is kept in observed.json without the check waiting
+// for the disk: licet_close writes it, or the watcher when the second check starts it.
+TEST(Sdk, AFirstCheckPutsOffWritingTheMovedMarkUntilCloseOrTheWatcher) {
+  TempDir dir;
+  const auto root = InstallEvaluation(dir, "m");
+  { (void)SdkHandle(root).Check(); }  // this boot's hardware and the mark, written
+  const auto mark = [&root] {
+    return nlohmann::json::parse(ReadText(root / "observed.json")).value("trusted_time", "");
+  };
+  // As an application started once a day finds it: the mark a day old (set here by hand).
+  const auto last_ran_yesterday = [&root] {
+    nlohmann::json observed = nlohmann::json::parse(ReadText(root / "observed.json"));
+    const std::time_t day_ago = std::time(nullptr) - 24 * 60 * 60;
+    std::tm utc{};
+    gmtime_r(&day_ago, &utc);
+    char iso[32];
+    std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    observed["trusted_time"] = iso;
+    WriteText(root / "observed.json", observed.dump() + "\n");
+    return observed["trusted_time"].get<std::string>();
+  };
+
+  std::string yesterday = last_ran_yesterday();
+  {
+    SdkHandle app(root);
+    ASSERT_EQ(app.open_code(), LICET_OK) << licet_last_error_message();
+    EXPECT_EQ(app.Check().status, LICET_STATUS_LICENSED);
+    EXPECT_EQ(mark(), yesterday);  // not yet
+  }
+  EXPECT_GT(mark(), yesterday);  // written by licet_close (ISO 8601 times compare as text)
+
+  yesterday = last_ran_yesterday();
+  SdkHandle app(root);
+  (void)app.Check();
+  EXPECT_EQ(mark(), yesterday);
+  (void)app.Check();  // starts the watcher, which writes it
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (mark() == yesterday && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_GT(mark(), yesterday);
 }
 
 TEST(Sdk, AnEditedBootHardwareRecordIsNotTrustedByAFirstCheck) {
