@@ -6,20 +6,32 @@
 // (brainpool_p160.h).
 #include "internal/brainpool_p160.h"
 
+#include "internal/laid_out.h"
+
 namespace licet::core_internal::brainpool_p160 {
 namespace {
 
 __extension__ typedef unsigned __int128 Uint128;  // GCC/Clang, not ISO C++
 
+// The constants a phone-activated installation's first check reads sit among its code
+// (internal/laid_out.h), not in .rodata pages away from it.
+#define LICET_BRAINPOOL_CONSTANT LICET_LAID_OUT_CONSTANT("brainpool_p160")
+
 using Limbs = std::array<std::uint64_t, 3>;  // least significant first
 
 // The curve's domain parameters (RFC 5639): y² = x³ + ax + b over GF(p), G of prime order n.
-constexpr Limbs kP = {0x95B3D8139515620Full, 0x737059DC60DFC7ADull, 0xE95E4A5Full};
-constexpr Limbs kN = {0xD45029409E60FC09ull, 0x737059DC60DF5991ull, 0xE95E4A5Full};
-constexpr Limbs kA = {0xDA745D97E8F7C300ull, 0xA280EB74E2BE61BAull, 0x340E7BE2ull};
-constexpr Limbs kB = {0xBDEC95C8D8675E58ull, 0x95423412134FAA2Dull, 0x1E589A85ull};
-constexpr Limbs kGx = {0x31EB5AF7BDBCDBC3ull, 0xEA3F6A4F62938C46ull, 0xBED5AF16ull};
-constexpr Limbs kGy = {0x669C976316DA6321ull, 0x7A1A8EC338F94741ull, 0x1667CB47ull};
+LICET_BRAINPOOL_CONSTANT constexpr Limbs kP = {0x95B3D8139515620Full, 0x737059DC60DFC7ADull,
+                                               0xE95E4A5Full};
+LICET_BRAINPOOL_CONSTANT constexpr Limbs kN = {0xD45029409E60FC09ull, 0x737059DC60DF5991ull,
+                                               0xE95E4A5Full};
+LICET_BRAINPOOL_CONSTANT constexpr Limbs kA = {0xDA745D97E8F7C300ull, 0xA280EB74E2BE61BAull,
+                                               0x340E7BE2ull};
+LICET_BRAINPOOL_CONSTANT constexpr Limbs kB = {0xBDEC95C8D8675E58ull, 0x95423412134FAA2Dull,
+                                               0x1E589A85ull};
+LICET_BRAINPOOL_CONSTANT constexpr Limbs kGx = {0x31EB5AF7BDBCDBC3ull, 0xEA3F6A4F62938C46ull,
+                                                0xBED5AF16ull};
+LICET_BRAINPOOL_CONSTANT constexpr Limbs kGy = {0x669C976316DA6321ull, 0x7A1A8EC338F94741ull,
+                                                0x1667CB47ull};
 
 constexpr bool Less(const Limbs& x, const Limbs& y) {
   for (std::size_t i = 3; i-- > 0;)
@@ -80,8 +92,10 @@ constexpr Limbs PowerOfTwoModP(int k) {
   for (int i = 0; i < k; ++i) x = AddModP(x, x);
   return x;
 }
-constexpr Limbs kOne = PowerOfTwoModP(192);  // 1 in Montgomery form: R mod p
-constexpr Limbs kR2 = PowerOfTwoModP(384);   // R² mod p, to enter Montgomery form
+LICET_BRAINPOOL_CONSTANT constexpr Limbs kOne =
+    PowerOfTwoModP(192);  // 1 in Montgomery form: R mod p
+LICET_BRAINPOOL_CONSTANT constexpr Limbs kR2 =
+    PowerOfTwoModP(384);  // R² mod p, to enter Montgomery form
 
 // x·y·R⁻¹ mod p (Montgomery's multiplication, coarsely integrated operand scanning).
 constexpr Limbs MontMul(const Limbs& x, const Limbs& y) {
@@ -142,14 +156,14 @@ constexpr Limbs SqrtExponent() {
   e[0] += 1;
   return e;
 }
-constexpr Limbs kInverseExponent = InverseExponent();
-constexpr Limbs kSqrtExponent = SqrtExponent();
+LICET_BRAINPOOL_CONSTANT constexpr Limbs kInverseExponent = InverseExponent();
+LICET_BRAINPOOL_CONSTANT constexpr Limbs kSqrtExponent = SqrtExponent();
 
 // The curve's constants in Montgomery form.
-constexpr Limbs kAm = ToMontgomery(kA);
-constexpr Limbs kBm = ToMontgomery(kB);
-constexpr Limbs kGxm = ToMontgomery(kGx);
-constexpr Limbs kGym = ToMontgomery(kGy);
+LICET_BRAINPOOL_CONSTANT constexpr Limbs kAm = ToMontgomery(kA);
+LICET_BRAINPOOL_CONSTANT constexpr Limbs kBm = ToMontgomery(kB);
+LICET_BRAINPOOL_CONSTANT constexpr Limbs kGxm = ToMontgomery(kGx);
+LICET_BRAINPOOL_CONSTANT constexpr Limbs kGym = ToMontgomery(kGy);
 
 // x³ + ax + b, the right-hand side of the curve's equation, for x in Montgomery form.
 constexpr Limbs CurveRightHandSide(const Limbs& x) {
@@ -176,7 +190,7 @@ struct Jacobian {
   Limbs x, y, z;  // Montgomery form; z == 0: the point at infinity
 };
 
-constexpr Jacobian kInfinity{kOne, kOne, Limbs{}};
+LICET_BRAINPOOL_CONSTANT constexpr Jacobian kInfinity{kOne, kOne, Limbs{}};
 
 // 2p ("dbl-2007-bl" with a general a: 1M + 8S and the multiplication by a).
 constexpr Jacobian Double(const Jacobian& p) {
@@ -227,13 +241,14 @@ constexpr Affine ToAffine(const Jacobian& p) {
 
 // s·G splits into s_low·G + s_high·G' with G' = 2^80·G, so that s·G + e·P (80-bit e) takes 80
 // doublings instead of 160. G, G' and G + G', computed by the compiler.
-constexpr Affine kG{kGxm, kGym};
-constexpr Affine kGShifted = [] {
+LICET_BRAINPOOL_CONSTANT constexpr Affine kG{kGxm, kGym};
+LICET_BRAINPOOL_CONSTANT constexpr Affine kGShifted = [] {
   Jacobian p{kGxm, kGym, kOne};
   for (int i = 0; i < 80; ++i) p = Double(p);
   return ToAffine(p);
 }();
-constexpr Affine kGPlusGShifted = ToAffine(Add(Jacobian{kGxm, kGym, kOne}, kGShifted));
+LICET_BRAINPOOL_CONSTANT constexpr Affine kGPlusGShifted =
+    ToAffine(Add(Jacobian{kGxm, kGym, kOne}, kGShifted));
 
 Limbs FromBigEndian(std::span<const std::uint8_t> bytes) {
   Limbs x{};

@@ -9,6 +9,8 @@
 #include <array>
 #include <cstring>
 
+#include "internal/laid_out.h"
+
 namespace licet::core_internal {
 namespace {
 
@@ -21,19 +23,18 @@ struct Fe {
   U64 v[5];
 };
 
-// The constants a verification reads sit among the code of a first check, not in .rodata pages
-// away from it (src/sdk/first_check.order places the section; a first check in a fresh process
-// pays for each page it touches). Not vectorised either (src/core/CMakeLists.txt), which would
-// add 16-byte constants the link pools far away.
-#define LICET_LAID_OUT_CONSTANT [[gnu::section(".text.licet_first_check_data.ed25519")]]
+// The constants a verification reads sit among the code of a first check (internal/laid_out.h).
+// Not vectorised either (src/core/CMakeLists.txt), which would add 16-byte constants the link
+// pools far away in .rodata.
+#define LICET_ED25519_CONSTANT LICET_LAID_OUT_CONSTANT("ed25519")
 
-LICET_LAID_OUT_CONSTANT constexpr Fe kOne{{1, 0, 0, 0, 0}};
+LICET_ED25519_CONSTANT constexpr Fe kOne{{1, 0, 0, 0, 0}};
 // d = -121665/121666, 2d and sqrt(-1), mod p.
-LICET_LAID_OUT_CONSTANT constexpr Fe kD{
+LICET_ED25519_CONSTANT constexpr Fe kD{
     {0x34dca135978a3, 0x1a8283b156ebd, 0x5e7a26001c029, 0x739c663a03cbb, 0x52036cee2b6ff}};
-LICET_LAID_OUT_CONSTANT constexpr Fe kD2{
+LICET_ED25519_CONSTANT constexpr Fe kD2{
     {0x69b9426b2f159, 0x35050762add7a, 0x3cf44c0038052, 0x6738cc7407977, 0x2406d9dc56dff}};
-LICET_LAID_OUT_CONSTANT constexpr Fe kSqrtM1{
+LICET_ED25519_CONSTANT constexpr Fe kSqrtM1{
     {0x61b274a0ea0b0, 0xd5a5fc8f189d, 0x7ef5e9cbd0c60, 0x78595a6804c9e, 0x2b8324804fc1d}};
 
 Fe Carry(Fe a) {
@@ -219,7 +220,7 @@ struct Cached {
 };
 
 // B, 3B, 5B, ..., 15B for the base point B (y = 4/5, x even), affine: (y + x, y - x, 1, 2dxy).
-LICET_LAID_OUT_CONSTANT constexpr Cached kBaseOddMultiples[8] = {
+LICET_ED25519_CONSTANT constexpr Cached kBaseOddMultiples[8] = {
     {{{0x493c6f58c3b85, 0xdf7181c325f7, 0xf50b0b3e4cb7, 0x5329385a44c32, 0x7cf9d3a33d4b}},
      {{0x3905d740913e, 0xba2817d673a2, 0x23e2827f4e67c, 0x133d2e0c21a34, 0x44fd2f9298f81}},
      kOne,
@@ -369,11 +370,11 @@ P2 DoubleScalarMult(const std::uint8_t* a, const P3& p, const std::uint8_t* b) {
 }
 
 // The group order L = 2^252 + c, little-endian.
-LICET_LAID_OUT_CONSTANT constexpr std::uint8_t kOrder[32] = {
+LICET_ED25519_CONSTANT constexpr std::uint8_t kOrder[32] = {
     0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
     0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0x10};
-LICET_LAID_OUT_CONSTANT constexpr U64 kOrderLimbs[4] = {0x5812631a5cf5d3ed, 0x14def9dea2f79cd6, 0,
-                                                        0x1000000000000000};
+LICET_ED25519_CONSTANT constexpr U64 kOrderLimbs[4] = {0x5812631a5cf5d3ed, 0x14def9dea2f79cd6, 0,
+                                                       0x1000000000000000};
 
 bool ScalarIsCanonical(const std::uint8_t* s) {  // s < L
   for (int i = 31; i >= 0; --i) {
@@ -420,7 +421,7 @@ std::array<std::uint8_t, 32> ReduceModOrder(const std::uint8_t* h) {
 // The encodings libsodium refuses for R and for the public key, bit 255 aside: 0 (order 4), 1
 // (order 1), the two y of the points of order 8, p - 1 (order 2), and p and p + 1 (non-canonical
 // 0 and 1).
-LICET_LAID_OUT_CONSTANT constexpr std::uint8_t kSmallOrder[7][32] = {
+LICET_ED25519_CONSTANT constexpr std::uint8_t kSmallOrder[7][32] = {
     {0},
     {1},
     {0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4,

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "internal/brainpool_p160.h"
+#include "internal/laid_out.h"
 #include "internal/lib_crypto.h"
 #include "licet/core/ascii.h"
 #include "licet/core/check.h"
@@ -31,6 +32,7 @@ constexpr std::size_t kSignatureBytes = kChallengeBytes + kResponseBytes;
 constexpr int kDataDigits = kDigitsPerGroup - 1;
 
 // The Damm algorithm's totally anti-symmetric quasigroup of order 10.
+LICET_LAID_OUT_CONSTANT("phone")
 constexpr int kDamm[10][10] = {{0, 3, 1, 7, 5, 9, 8, 6, 4, 2}, {7, 0, 9, 2, 1, 5, 4, 8, 6, 3},
                                {4, 2, 0, 6, 8, 7, 1, 3, 5, 9}, {1, 7, 5, 0, 9, 8, 3, 4, 2, 6},
                                {6, 1, 2, 3, 0, 4, 5, 9, 7, 8}, {3, 6, 7, 4, 2, 0, 9, 5, 8, 1},
@@ -331,14 +333,18 @@ Status VerifyConfirmationId(const std::vector<std::uint8_t>& cid, const Installa
   const std::span<const std::uint8_t, kChallengeBytes> e(cid.data(), kChallengeBytes);
   const std::span<const std::uint8_t, kResponseBytes> s(cid.data() + kChallengeBytes,
                                                         kResponseBytes);
-  const Status mismatch(ErrorCode::kCidIidMismatch,
-                        "the confirmation ID was not made for this installation ID",
-                        "Read the installation ID to the vendor again: licet slmgr /dti");
+  // Made only on a refusal: a first check that succeeds reads none of its words (string literals
+  // are .rodata pages away from the check's code).
+  const auto mismatch = [] {
+    return Status(ErrorCode::kCidIidMismatch,
+                  "the confirmation ID was not made for this installation ID",
+                  "Read the installation ID to the vendor again: licet slmgr /dti");
+  };
   // A refusal blames a malformed public key first, whatever the CID. Checked only on the way out:
   // the sum below fails for such a key anyway, and a successful check need not decompress twice.
   const auto refuse = [&] {
     return curve::IsCurvePoint(public_key)
-               ? mismatch
+               ? mismatch()
                : BadData("phone-activation public key", "not a point of brainpoolP160r1");
   };
   if (!curve::BelowOrder(s)) return refuse();
@@ -346,7 +352,7 @@ Status VerifyConfirmationId(const std::vector<std::uint8_t>& cid, const Installa
   const std::optional<curve::Compressed> r = curve::CombineWithGenerator(s, e, public_key);
   if (!r) return refuse();  // a key off the curve, or R the point at infinity
   const auto eh = Hash({"licet/phone-e/v1", View(r->data(), r->size()), Message(iid, product_id)});
-  if (sodium_memcmp(eh.data(), cid.data(), kChallengeBytes) != 0) return mismatch;
+  if (sodium_memcmp(eh.data(), cid.data(), kChallengeBytes) != 0) return mismatch();
   return OkStatus();
 }
 
