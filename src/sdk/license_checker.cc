@@ -300,7 +300,17 @@ void LicenseChecker::WritePendingObservations() {
     std::lock_guard lock(pending_mu_);
     pending.swap(pending_observations_);
   }
-  if (pending) (void)client::WriteObservations(options_.root, *pending);  // best effort
+  if (!pending) return;
+  // Written late, so never over a higher mark another process has written since (a mark only
+  // goes up), and over what else that process wrote (only a moved mark is put off: the rest was
+  // what open read).
+  client::Observations on_disk = client::ReadObservationsFile(files_.observations.c_str());
+  if (on_disk.trusted_time != TimePoint{}) {
+    if (on_disk.trusted_time >= pending->trusted_time) return;
+    on_disk.trusted_time = pending->trusted_time;
+    pending = std::move(on_disk);
+  }
+  (void)client::WriteObservations(options_.root, *pending);  // best effort
 }
 
 void LicenseChecker::Render(TimePoint system_now) {

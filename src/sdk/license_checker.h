@@ -108,7 +108,8 @@ class LicenseChecker {
   // observed.json when they moved (best effort), and keeps them in `s`. At start (open), a write
   // of the mark alone is put off (pending_observations_).
   void PersistObservations(Snapshot& s, TimePoint system_now, bool at_start);
-  // Makes the write open put off, if no later write superseded it.
+  // Makes the write open put off, if no later write superseded it, and never over a higher mark
+  // on disk.
   void WritePendingObservations();
 
   CheckerOptions options_;

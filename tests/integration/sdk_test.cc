@@ -598,7 +598,21 @@ TEST(Sdk, AFirstCheckPutsOffWritingTheMovedMarkUntilCloseOrTheWatcher) {
   }
   EXPECT_GT(mark(), yesterday);  // written by licet_close (ISO 8601 times compare as text)
 
+  // Another process raises the mark while this handle's write is put off: closing does not
+  // lower it (the mark only goes up).
   yesterday = last_ran_yesterday();
+  {
+    SdkHandle app(root);
+    (void)app.Check();
+    nlohmann::json observed = nlohmann::json::parse(ReadText(root / "observed.json"));
+    observed["trusted_time"] = "2099-01-01T00:00:00Z";
+    WriteText(root / "observed.json", observed.dump() + "\n");
+  }
+  EXPECT_EQ(mark(), "2099-01-01T00:00:00Z");
+  nlohmann::json observed = nlohmann::json::parse(ReadText(root / "observed.json"));
+  observed["trusted_time"] = yesterday;  // back to a day old, for the watcher's turn below
+  WriteText(root / "observed.json", observed.dump() + "\n");
+
   SdkHandle app(root);
   (void)app.Check();
   EXPECT_EQ(mark(), yesterday);
