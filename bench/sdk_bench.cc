@@ -6,7 +6,9 @@
 //    and neither does Licet's first check), and
 //    the floor: that plus reading the three files a first check must read (store.json,
 //    observed.json, the kernel's boot ID) with bare open/read/close and hashing the store (its
-//    seal), with no parsing at all; also the second check, which starts the watcher thread;
+//    seal), with no parsing at all; also the second check, which starts the watcher thread, and
+//    the first check of an application started once a day (the trusted-time mark a day old); the
+//    kinds of process alternate one by one;
 //  - repeated check in a running application: licet_check on an open handle, with the watcher and
 //    without it (a stat of store.json per check); baseline: reading the clock and copying a
 //    licet_state, the least any check returns;
@@ -222,41 +224,39 @@ std::vector<double> RunChildren(const char* self, const std::string& mode, const
   return out;
 }
 
-// First checks in fresh processes that find the trusted-time mark a day old, as an application
-// started once a day does (its check then moves the mark, which observed.json is due to keep):
-// observed.json is rewritten so before each process. Restores the file. Times sorted.
-std::vector<double> StaleMarkFirstChecks(const char* self, const std::string& root,
-                                         const std::string& signed_hex, int n,
-                                         std::vector<double>* faults) {
-  const std::filesystem::path observed = std::filesystem::path(root) / "observed.json";
-  std::string original;
-  {
-    std::ifstream in(observed);
-    original.assign(std::istreambuf_iterator<char>(in), {});
+// observed.json with its trusted-time mark a day old, as an application started once a day finds
+// it (its first check then moves the mark, which observed.json is due to keep), and back.
+class DayOldMark {
+ public:
+  explicit DayOldMark(const std::string& root)
+      : path_(std::filesystem::path(root) / "observed.json") {
+    std::ifstream in(path_);
+    original_.assign(std::istreambuf_iterator<char>(in), {});
+    // The value of "trusted_time", a day earlier.
+    const std::size_t key = original_.find("\"trusted_time\"");
+    if (key == std::string::npos) return;
+    const std::size_t open = original_.find('"', original_.find(':', key) + 1);
+    const std::size_t close = open == std::string::npos ? open : original_.find('"', open + 1);
+    if (close == std::string::npos) return;
+    const std::time_t day_ago = std::time(nullptr) - 24 * 60 * 60;
+    std::tm utc{};
+    ::gmtime_r(&day_ago, &utc);
+    char iso[32];
+    std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    stale_ = original_.substr(0, open + 1) + iso + original_.substr(close);
   }
-  // The value of "trusted_time", a day earlier.
-  const std::size_t key = original.find("\"trusted_time\"");
-  const std::size_t open = original.find('"', original.find(':', key) + 1);
-  const std::size_t close = original.find('"', open + 1);
-  if (key == std::string::npos || open == std::string::npos || close == std::string::npos)
-    return {};
-  const std::time_t day_ago = std::time(nullptr) - 24 * 60 * 60;
-  std::tm utc{};
-  ::gmtime_r(&day_ago, &utc);
-  char iso[32];
-  std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  const std::string stale = original.substr(0, open + 1) + iso + original.substr(close);
-  std::vector<double> out;
-  for (int i = 0; i < n; ++i) {
-    std::ofstream(observed, std::ios::trunc) << stale;
-    const std::vector<double> one =
-        RunChildren(self, "check", root, signed_hex, 1, faults, nullptr);
-    out.insert(out.end(), one.begin(), one.end());
-  }
-  std::ofstream(observed, std::ios::trunc) << original;
-  std::sort(out.begin(), out.end());
-  if (faults != nullptr) std::sort(faults->begin(), faults->end());
-  return out;
+  [[nodiscard]] bool ok() const { return !stale_.empty(); }
+  void Set() const { std::ofstream(path_, std::ios::trunc) << stale_; }
+  void Restore() const { std::ofstream(path_, std::ios::trunc) << original_; }
+
+ private:
+  std::filesystem::path path_;
+  std::string original_;
+  std::string stale_;
+};
+
+void Append(std::vector<double>& to, const std::vector<double>& more) {
+  to.insert(to.end(), more.begin(), more.end());
 }
 
 double Percentile(const std::vector<double>& sorted, double p) {
@@ -363,20 +363,38 @@ int main(int argc, char** argv) {
   if (sodium_init() < 0) return 1;
   signed_hex = SignedMessageHex();
 
+  // One process of each kind in turn, so that the machine's drift (its speed moves by a third
+  // within minutes) weighs on them alike: Licet's first check, the same with a day-old mark,
+  // the baseline and the floor.
+  std::vector<double> first;
+  std::vector<double> stale;
+  std::vector<double> base;
+  std::vector<double> floor;
   std::vector<double> warm;
   std::vector<double> second;
   std::vector<double> first_faults;
+  std::vector<double> stale_faults;
   std::vector<double> base_faults;
   std::vector<double> floor_faults;
   std::vector<double> first_whole;
   std::vector<double> base_whole;
   std::vector<double> floor_whole;
-  const std::vector<double> first = RunChildren(argv[0], "check", root, signed_hex, processes,
-                                                &first_faults, &first_whole, &warm, &second);
-  const std::vector<double> base =
-      RunChildren(argv[0], "baseline", root, signed_hex, processes, &base_faults, &base_whole);
-  const std::vector<double> floor =
-      RunChildren(argv[0], "floor", root, signed_hex, processes, &floor_faults, &floor_whole);
+  // Not measured: the first start in a boot records this boot's hardware in observed.json, which
+  // the later ones reuse (and which the day-old mark must keep, or each check would write it).
+  (void)RunChildren(argv[0], "check", root, signed_hex, 1, nullptr, nullptr);
+  const DayOldMark day_old(root);
+  for (int i = 0; i < processes; ++i) {
+    Append(first, RunChildren(argv[0], "check", root, signed_hex, 1, &first_faults, &first_whole,
+                              &warm, &second));
+    if (day_old.ok()) {
+      day_old.Set();
+      Append(stale, RunChildren(argv[0], "check", root, signed_hex, 1, &stale_faults, nullptr));
+      day_old.Restore();
+    }
+    Append(base, RunChildren(argv[0], "baseline", root, signed_hex, 1, &base_faults, &base_whole));
+    Append(floor, RunChildren(argv[0], "floor", root, signed_hex, 1, &floor_faults, &floor_whole));
+  }
+  for (std::vector<double>* v : {&first, &stale, &base, &floor}) std::sort(v->begin(), v->end());
   if (first.empty() || base.empty() || floor.empty()) {
     fmt::print(stderr, "the child processes failed (is {} an activated installation?)\n", root);
     return 1;
@@ -407,9 +425,6 @@ int main(int argc, char** argv) {
       "baseline p50 {:.0f} us, floor p50 {:.0f} us\n",
       Percentile(first_whole, 0.5), Percentile(base_whole, 0.5), Percentile(floor_whole, 0.5));
 
-  std::vector<double> stale_faults;
-  const std::vector<double> stale =
-      StaleMarkFirstChecks(argv[0], root, signed_hex, processes, &stale_faults);
   fmt::print(
       "  licet, the trusted-time mark a day old (observed.json due): p50 {:.1f} us   p90 {:.1f} us"
       "   {:.0f} page faults\n",
