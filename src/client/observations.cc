@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <system_error>
 
 #include "licet/core/atomic_file.h"
 #include "licet/core/json_reader.h"
@@ -45,22 +44,6 @@ Observations ParseObservations(std::string_view observed_json) {
   return o;
 }
 
-// Temporaries of earlier writes that stopped before their rename (an application that exited
-// while its SDK handle wrote observed.json in the background): removed once a minute old, so
-// that another process's write in flight is left alone. Best effort.
-void RemoveStaleTemporaries(const fs::path& root) {
-  const std::string prefix = ObservationsPath(root).filename().string() + ".tmp-";
-  const fs::file_time_type cutoff = fs::file_time_type::clock::now() - std::chrono::minutes(1);
-  std::error_code ec;
-  for (fs::directory_iterator it(root, ec); !ec && it != fs::directory_iterator();
-       it.increment(ec)) {
-    if (!it->path().filename().string().starts_with(prefix)) continue;
-    std::error_code entry_ec;
-    const fs::file_time_type written = it->last_write_time(entry_ec);
-    if (!entry_ec && written < cutoff) fs::remove(it->path(), entry_ec);
-  }
-}
-
 }  // namespace
 
 Observations ReadObservations(const fs::path& root) {
@@ -86,7 +69,9 @@ Status WriteObservations(const fs::path& root, const Observations& o) {
       {"boot_seal", o.boot.seal}};
   LICET_RETURN_IF_ERROR(
       WriteFileAtomically(ObservationsPath(root), j.dump() + "\n", FileMode::kOwnerOnly));
-  RemoveStaleTemporaries(root);
+  // The temporaries of writes that stopped before their rename (an application that exited
+  // while its SDK handle's watcher wrote observed.json).
+  RemoveStaleTemporaries(ObservationsPath(root), std::chrono::minutes(1));
   return OkStatus();
 }
 

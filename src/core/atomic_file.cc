@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <system_error>
 
 #include "internal/sodium_init.h"
 
@@ -54,12 +55,34 @@ Status EnsureDirectory(const std::filesystem::path& dir) {
   return OkStatus();
 }
 
+namespace {
+
+// A temporary's name: the target's, this suffix and eight random hex digits.
+constexpr std::string_view kTemporarySuffix = ".tmp-";
+
+}  // namespace
+
+void RemoveStaleTemporaries(const std::filesystem::path& path, std::chrono::seconds min_age) {
+  namespace fs = std::filesystem;
+  const std::string prefix = path.filename().string() + std::string(kTemporarySuffix);
+  const fs::file_time_type cutoff = fs::file_time_type::clock::now() - min_age;
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    if (!it->path().filename().string().starts_with(prefix)) continue;
+    std::error_code entry_ec;
+    const fs::file_time_type written = it->last_write_time(entry_ec);
+    if (!entry_ec && written < cutoff) fs::remove(it->path(), entry_ec);
+  }
+}
+
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view contents,
                            FileMode mode) {
   // A random suffix keeps two writers (which should hold a lock anyway) from sharing a temp file.
   core_internal::EnsureSodiumInitialized();
   const std::filesystem::path tmp =
-      path.string() + fmt::format(".tmp-{:08x}", randombytes_random());
+      path.string() + std::string(kTemporarySuffix) + fmt::format("{:08x}", randombytes_random());
   const mode_t perms = mode == FileMode::kOwnerOnly ? 0600 : 0644;
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, perms);
   if (fd < 0) return ErrnoStatus("cannot create", tmp, errno);

@@ -10,6 +10,7 @@
 // (file_lock.h).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -25,6 +26,11 @@ enum class FileMode { kOwnerOnly /* 0600 */, kWorldReadable /* 0644 */ };
 [[nodiscard]] Status WriteFileAtomically(const std::filesystem::path& path,
                                          std::string_view contents,
                                          FileMode mode = FileMode::kWorldReadable);
+
+/// Removes the temporaries that WriteFileAtomically(path, ...) calls left behind when their process
+/// stopped before the rename, once they are `min_age` old (younger ones may be another process's
+/// write in flight). Best effort: errors are ignored.
+void RemoveStaleTemporaries(const std::filesystem::path& path, std::chrono::seconds min_age);
 
 /// Reads a whole file. `max_bytes` guards against reading something absurd by mistake.
 /// Errors: kNotFound when it does not exist, kIoError otherwise (too large included).
