@@ -131,6 +131,20 @@ Fe SquareTimes(Fe a, int times) {
   return a;
 }
 
+// 32 little-endian bytes as four 64-bit words, least significant first, and back.
+std::array<U64, 4> LoadWords(const std::uint8_t* s) {
+  std::array<U64, 4> w{};
+  for (std::size_t i = 0; i < 32; ++i) w[i / 8] |= U64{s[i]} << (8 * (i % 8));
+  return w;
+}
+
+std::array<std::uint8_t, 32> StoreWords(const U64 (&w)[4]) {
+  std::array<std::uint8_t, 32> out;
+  for (std::size_t i = 0; i < 32; ++i)
+    out[i] = static_cast<std::uint8_t>(w[i / 8] >> (8 * (i % 8)));
+  return out;
+}
+
 // The canonical 32-byte encoding (the value reduced below p), little-endian.
 std::array<std::uint8_t, 32> ToBytes(const Fe& a) {
   Fe t = Carry(Carry(a));  // below 2^255 + small, properly carried
@@ -148,19 +162,12 @@ std::array<std::uint8_t, 32> ToBytes(const Fe& a) {
   t.v[4] &= kMask51;
   const U64 words[4] = {t.v[0] | t.v[1] << 51, t.v[1] >> 13 | t.v[2] << 38,
                         t.v[2] >> 26 | t.v[3] << 25, t.v[3] >> 39 | t.v[4] << 12};
-  std::array<std::uint8_t, 32> out;
-  for (std::size_t i = 0; i < 32; ++i)
-    out[i] = static_cast<std::uint8_t>(words[i / 8] >> (8 * (i % 8)));
-  return out;
+  return StoreWords(words);
 }
 
 // The low 255 bits of `s` (bit 255 is a point encoding's sign of x, read by the caller).
 Fe FromBytes(const std::uint8_t* s) {
-  U64 w[4];
-  for (int i = 0; i < 4; ++i) {
-    w[i] = 0;
-    for (int j = 7; j >= 0; --j) w[i] = w[i] << 8 | s[8 * i + j];
-  }
+  const std::array<U64, 4> w = LoadWords(s);
   return Fe{{w[0] & kMask51, (w[0] >> 51 | w[1] << 13) & kMask51,
              (w[1] >> 38 | w[2] << 26) & kMask51, (w[2] >> 25 | w[3] << 39) & kMask51,
              (w[3] >> 12) & kMask51}};
@@ -336,11 +343,7 @@ void Slide(std::int8_t* r, const std::uint8_t* a) {
 void OddMultiples(const P3& p, Cached* out) {
   out[0] = ToCached(p);
   const P3 twice = ToP3(Double(P2{p.x, p.y, p.z}));
-  P3 current = p;
-  for (int i = 1; i < 8; ++i) {
-    current = ToP3(AddCached(twice, out[i - 1], false));
-    out[i] = ToCached(current);
-  }
+  for (int i = 1; i < 8; ++i) out[i] = ToCached(ToP3(AddCached(twice, out[i - 1], false)));
 }
 
 // t + [digit]M, for an odd digit in [-15, 15] (0: t) and M's odd multiples.
@@ -369,16 +372,14 @@ P2 DoubleScalarMult(const std::uint8_t* a, const P3& p, const std::uint8_t* b) {
   return r;
 }
 
-// The group order L = 2^252 + c, little-endian.
-LICET_ED25519_CONSTANT constexpr std::uint8_t kOrder[32] = {
-    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0x10};
+// The group order L = 2^252 + c, least significant word first.
 LICET_ED25519_CONSTANT constexpr U64 kOrderLimbs[4] = {0x5812631a5cf5d3ed, 0x14def9dea2f79cd6, 0,
                                                        0x1000000000000000};
 
 bool ScalarIsCanonical(const std::uint8_t* s) {  // s < L
-  for (int i = 31; i >= 0; --i) {
-    if (s[i] != kOrder[i]) return s[i] < kOrder[i];
+  const std::array<U64, 4> w = LoadWords(s);
+  for (std::size_t i = 4; i-- > 0;) {
+    if (w[i] != kOrderLimbs[i]) return w[i] < kOrderLimbs[i];
   }
   return false;
 }
@@ -412,10 +413,7 @@ std::array<std::uint8_t, 32> ReduceModOrder(const std::uint8_t* h) {
       }
     }
   }
-  std::array<std::uint8_t, 32> out;
-  for (std::size_t i = 0; i < 32; ++i)
-    out[i] = static_cast<std::uint8_t>(r[i / 8] >> (8 * (i % 8)));
-  return out;
+  return StoreWords(r);
 }
 
 // The encodings libsodium refuses for R and for the public key, bit 255 aside: 0 (order 4), 1
