@@ -95,6 +95,40 @@ StatusOr<TokenView> VerifyActivation(const IntegritySubject& s, const Activation
   return ViewOf(std::move(*claims));
 }
 
+// What a verified (or refused) activation says about the installation. Not inlined, so that its
+// hardware parse and messages are not part of the frame the token is verified under.
+[[gnu::noinline]] IntegrityFindings FindingsOf(const IntegritySubject& s,
+                                               StatusOr<TokenView>&& token,
+                                               const HardwareBinding& current) {
+  if (!token.ok()) {
+    const ErrorCode code = token.status().code() == ErrorCode::kTokenForeignInstallation
+                               ? ErrorCode::kTokenForeignInstallation
+                               : ErrorCode::kStoreTampered;
+    return Tampered(code, std::string(token.status().message()));
+  }
+  const InstallRecord& r = *s.record;
+  if (token->product_id != s.product_id || token->cmid != r.cmid || !r.key ||
+      token->activation_id != r.key->activation_id) {
+    return Tampered(ErrorCode::kTokenForeignInstallation,
+                    fmt::format("the license token was issued to another installation "
+                                "(CMID {}), not to this one ({})",
+                                token->cmid, r.cmid));
+  }
+  const std::optional<HardwareBinding> bound = HardwareBinding::Parse(token->hardware);
+  if (!bound) {
+    return Tampered(ErrorCode::kStoreTampered, "the license token carries no hardware binding");
+  }
+  IntegrityFindings f;
+  f.hardware = MatchHardware(*bound, current);
+  f.signed_time = token->issued_at;
+  if (f.hardware->verdict == HardwareVerdict::kForeign) {
+    return Tampered(ErrorCode::kTokenForeignMachine,
+                    "the license token was issued to another machine: none of this machine's "
+                    "hardware matches its binding");
+  }
+  return f;
+}
+
 }  // namespace
 
 std::string ChangedComponents(const HardwareMatch& match) {
@@ -106,34 +140,10 @@ std::string ChangedComponents(const HardwareMatch& match) {
 }
 
 IntegrityFindings CheckIntegrity(const IntegritySubject& s, const HardwareBinding& current) {
-  const InstallRecord& r = *s.record;
   IntegrityFindings f;
-  if (r.activation) {
-    StatusOr<TokenView> token = VerifyActivation(s, *r.activation);
-    if (!token.ok()) {
-      const ErrorCode code = token.status().code() == ErrorCode::kTokenForeignInstallation
-                                 ? ErrorCode::kTokenForeignInstallation
-                                 : ErrorCode::kStoreTampered;
-      return Tampered(code, std::string(token.status().message()));
-    }
-    if (token->product_id != s.product_id || token->cmid != r.cmid || !r.key ||
-        token->activation_id != r.key->activation_id) {
-      return Tampered(ErrorCode::kTokenForeignInstallation,
-                      fmt::format("the license token was issued to another installation "
-                                  "(CMID {}), not to this one ({})",
-                                  token->cmid, r.cmid));
-    }
-    const std::optional<HardwareBinding> bound = HardwareBinding::Parse(token->hardware);
-    if (!bound) {
-      return Tampered(ErrorCode::kStoreTampered, "the license token carries no hardware binding");
-    }
-    f.hardware = MatchHardware(*bound, current);
-    f.signed_time = token->issued_at;
-    if (f.hardware->verdict == HardwareVerdict::kForeign) {
-      return Tampered(ErrorCode::kTokenForeignMachine,
-                      "the license token was issued to another machine: none of this machine's "
-                      "hardware matches its binding");
-    }
+  if (s.record->activation) {
+    f = FindingsOf(s, VerifyActivation(s, *s.record->activation), current);
+    if (f.tampering) return f;
   }
   if (!s.seal_matches) {
     IntegrityFindings t =

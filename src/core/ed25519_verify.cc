@@ -286,8 +286,9 @@ Completed Double(const P2& p) {
   return {Sub(sum_sq, y), y, z, Sub(zz2, z)};
 }
 
-// -A from its encoding; false when no point has it.
-bool DecodeNegated(const std::uint8_t* s, P3& out) {
+// -A from its encoding; false when no point has it. Not inlined, like the functions below that
+// a verification calls once: their frames come and go before DoubleScalarMult's.
+[[gnu::noinline]] bool DecodeNegated(const std::uint8_t* s, P3& out) {
   const Fe y = FromBytes(s);
   const Fe yy = Square(y);
   const Fe u = Sub(yy, kOne);           // y^2 - 1
@@ -305,7 +306,7 @@ bool DecodeNegated(const std::uint8_t* s, P3& out) {
   return true;
 }
 
-std::array<std::uint8_t, 32> Encode(const P2& p) {
+[[gnu::noinline]] std::array<std::uint8_t, 32> Encode(const P2& p) {
   const Fe z_inverse = Invert(p.z);
   std::array<std::uint8_t, 32> out = ToBytes(Mul(p.y, z_inverse));
   out[31] ^= static_cast<std::uint8_t>(IsNegative(Mul(p.x, z_inverse)) ? 0x80 : 0);
@@ -340,7 +341,7 @@ void Slide(std::int8_t* r, const std::uint8_t* a) {
 }
 
 // P, 3P, 5P, ..., 15P, ready to be added.
-void OddMultiples(const P3& p, Cached* out) {
+[[gnu::noinline]] void OddMultiples(const P3& p, Cached* out) {
   out[0] = ToCached(p);
   const P3 twice = ToP3(Double(P2{p.x, p.y, p.z}));
   for (int i = 1; i < 8; ++i) out[i] = ToCached(ToP3(AddCached(twice, out[i - 1], false)));
@@ -353,14 +354,17 @@ Completed AddDigit(const Completed& t, int digit, const Cached* multiples) {
   return t;
 }
 
-// [a]P + [b]B.
-P2 DoubleScalarMult(const std::uint8_t* a, const P3& p, const std::uint8_t* b) {
+// [a]P + [b]B, given P's odd multiples. Not inlined: its digits are then the deepest frame of a
+// verification, not added to its caller's, which stays under the hash and the final inversion,
+// and the multiples are made before, so that making them does not run under the digits either.
+// A first check's stack must fit the pages a fresh process has already touched (each new one is
+// a page fault: bench/RESULTS.md, "Application SDK").
+[[gnu::noinline]] P2 DoubleScalarMult(const std::uint8_t* a, const Cached* p_multiples,
+                                      const std::uint8_t* b) {
   std::int8_t a_digits[256];
   std::int8_t b_digits[256];
   Slide(a_digits, a);
   Slide(b_digits, b);
-  Cached p_multiples[8];
-  OddMultiples(p, p_multiples);
   P2 r{Fe{}, kOne, kOne};
   int i = 255;
   while (i >= 0 && a_digits[i] == 0 && b_digits[i] == 0) --i;
@@ -454,6 +458,21 @@ bool PointIsCanonical(const std::uint8_t* s) {
   return false;
 }
 
+// h = SHA-512(R || A || M) mod L. Not inlined, so that the hash's 300 bytes of state are not
+// part of the frame the multiplication runs under.
+[[gnu::noinline]] std::array<std::uint8_t, 32> Challenge(const std::uint8_t* r,
+                                                         const std::uint8_t* a,
+                                                         std::span<const std::uint8_t> message) {
+  crypto_hash_sha512_state hash;
+  crypto_hash_sha512_init(&hash);
+  crypto_hash_sha512_update(&hash, r, 32);
+  crypto_hash_sha512_update(&hash, a, 32);
+  crypto_hash_sha512_update(&hash, message.data(), message.size());
+  std::uint8_t digest[64];
+  crypto_hash_sha512_final(&hash, digest);
+  return ReduceModOrder(digest);
+}
+
 }  // namespace
 
 bool Ed25519Verify(std::span<const std::uint8_t, 64> signature,
@@ -466,16 +485,12 @@ bool Ed25519Verify(std::span<const std::uint8_t, 64> signature,
   if (!PointIsCanonical(a) || HasSmallOrder(a)) return false;
   P3 minus_a;
   if (!DecodeNegated(a, minus_a)) return false;
-  crypto_hash_sha512_state hash;
-  crypto_hash_sha512_init(&hash);
-  crypto_hash_sha512_update(&hash, r, 32);
-  crypto_hash_sha512_update(&hash, a, 32);
-  crypto_hash_sha512_update(&hash, message.data(), message.size());
-  std::uint8_t digest[64];
-  crypto_hash_sha512_final(&hash, digest);
-  const std::array<std::uint8_t, 32> h = ReduceModOrder(digest);
+  const std::array<std::uint8_t, 32> h = Challenge(r, a, message);
   // R' = [s]B - [h]A; the signature holds when R' encodes as R does.
-  const std::array<std::uint8_t, 32> r_check = Encode(DoubleScalarMult(h.data(), minus_a, s));
+  Cached minus_a_multiples[8];
+  OddMultiples(minus_a, minus_a_multiples);
+  const std::array<std::uint8_t, 32> r_check =
+      Encode(DoubleScalarMult(h.data(), minus_a_multiples, s));
   return std::memcmp(r_check.data(), r, 32) == 0;
 }
 

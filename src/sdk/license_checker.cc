@@ -164,6 +164,22 @@ std::uint64_t LicenseChecker::CurrentGeneration() {
 }
 
 StatusOr<std::unique_ptr<LicenseChecker::Snapshot>> LicenseChecker::Load(bool at_start) const {
+  // The token's verification runs from this small frame, not from ReadSnapshot's 2 KB of parsed
+  // record and hardware: a first check's stack then stays within the pages a fresh process has
+  // already touched (each new one is a page fault; bench/RESULTS.md, "Application SDK").
+  LICET_ASSIGN_OR_RETURN(Read read, ReadSnapshot(at_start));
+  Snapshot& s = *read.snapshot;
+  s.integrity = client::CheckIntegrity(
+      client::IntegritySubject{.record = &s.record,
+                               .seal_matches = read.sealed,
+                               .product_id = s.record.product_id,
+                               .vendor_public_key = read.vendor_public_key,
+                               .phone_public_key = s.record.profile.phone_public_key},
+      read.hardware);
+  return std::move(read.snapshot);
+}
+
+[[gnu::noinline]] StatusOr<LicenseChecker::Read> LicenseChecker::ReadSnapshot(bool at_start) const {
   const std::string& root = options_.root;
   // The size store.json had when its identity was last taken (usually just now, by the caller).
   const auto expected_size = static_cast<std::size_t>(seen_size_.load(std::memory_order_relaxed));
@@ -224,14 +240,10 @@ StatusOr<std::unique_ptr<LicenseChecker::Snapshot>> LicenseChecker::Load(bool at
     s.observations.boot.seal = BootHardwareSeal(s.observations.boot, rec);
   }
   if (rec.profile.lab) hardware = client::ApplyLabHardware(files_.lab_hardware.c_str(), *hardware);
-  s.integrity = client::CheckIntegrity(
-      client::IntegritySubject{.record = &rec,
-                               .seal_matches = sealed,
-                               .product_id = rec.product_id,
-                               .vendor_public_key = key,
-                               .phone_public_key = rec.profile.phone_public_key},
-      *hardware);
-  return snapshot;
+  return Read{.snapshot = std::move(snapshot),
+              .sealed = sealed,
+              .vendor_public_key = key,
+              .hardware = std::move(*hardware)};
 }
 
 Status LicenseChecker::Reload(bool at_start, TimePoint system_now) {

@@ -89,9 +89,17 @@ class LicenseChecker {
 
   explicit LicenseChecker(CheckerOptions options);
 
-  // Reads the store into a new snapshot. `at_start`: reuse this boot's hardware from observed.json
-  // (when its seal holds).
+  // Reads the store into a new snapshot and checks its integrity. `at_start`: reuse this boot's
+  // hardware from observed.json (when its seal holds).
   [[nodiscard]] StatusOr<std::unique_ptr<Snapshot>> Load(bool at_start) const;
+  // Load's reading: the snapshot without its integrity findings, and what finding them takes.
+  struct Read {
+    std::unique_ptr<Snapshot> snapshot;
+    bool sealed = false;  // store.json's seal holds
+    std::array<std::uint8_t, 32> vendor_public_key{};
+    HardwareBinding hardware;  // this machine's, lab overrides applied
+  };
+  [[nodiscard]] StatusOr<Read> ReadSnapshot(bool at_start) const;
   // Loads and installs a new snapshot (open, the watcher, or a check without one); returns why it
   // could not be loaded, which checks then report.
   Status Reload(bool at_start, TimePoint system_now);
