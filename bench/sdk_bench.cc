@@ -180,9 +180,10 @@ int Child(const std::string& mode, const std::string& root, const std::string& s
 }
 
 // Runs `n` children in `mode`; each prints its time (microseconds), the moment it finished
-// (EpochNanos), its page faults and, for a check, two more times. Returns the times sorted; the
-// other figures, if asked for, go sorted to `faults`, `second` and `third`, and the whole life of
-// each child until it finished (fork, exec, loading its libraries, the measured part) to `whole`.
+// (EpochNanos), its page faults and, for a check, two more times. Returns the times in run order;
+// the other figures, if asked for, are appended to `faults`, `second` and `third`, and the whole
+// life of each child until it finished (fork, exec, loading its libraries, the measured part) to
+// `whole`. The caller sorts them once every kind of process has run.
 std::vector<double> RunChildren(const char* self, const std::string& mode, const std::string& root,
                                 const std::string& signed_hex, int n, std::vector<double>* faults,
                                 std::vector<double>* whole, std::vector<double>* second = nullptr,
@@ -217,9 +218,6 @@ std::vector<double> RunChildren(const char* self, const std::string& mode, const
         if (more != nullptr) more->push_back(figure);
       }
     }
-  }
-  for (std::vector<double>* v : {&out, faults, whole, second, third}) {
-    if (v != nullptr) std::sort(v->begin(), v->end());
   }
   return out;
 }
@@ -394,7 +392,11 @@ int main(int argc, char** argv) {
     Append(base, RunChildren(argv[0], "baseline", root, signed_hex, 1, &base_faults, &base_whole));
     Append(floor, RunChildren(argv[0], "floor", root, signed_hex, 1, &floor_faults, &floor_whole));
   }
-  for (std::vector<double>* v : {&first, &stale, &base, &floor}) std::sort(v->begin(), v->end());
+  for (std::vector<double>* v :
+       {&first, &stale, &base, &floor, &warm, &second, &first_faults, &stale_faults, &base_faults,
+        &floor_faults, &first_whole, &base_whole, &floor_whole}) {
+    std::sort(v->begin(), v->end());
+  }
   if (first.empty() || base.empty() || floor.empty()) {
     fmt::print(stderr, "the child processes failed (is {} an activated installation?)\n", root);
     return 1;
