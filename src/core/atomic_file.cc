@@ -82,7 +82,7 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view c
   // A random suffix keeps two writers (which should hold a lock anyway) from sharing a temp file.
   core_internal::EnsureSodiumInitialized();
   const std::filesystem::path tmp =
-      path.string() + std::string(kTemporarySuffix) + fmt::format("{:08x}", randombytes_random());
+      fmt::format("{}{}{:08x}", path.string(), kTemporarySuffix, randombytes_random());
   const mode_t perms = mode == FileMode::kOwnerOnly ? 0600 : 0644;
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, perms);
   if (fd < 0) return ErrnoStatus("cannot create", tmp, errno);
