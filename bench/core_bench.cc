@@ -1,12 +1,17 @@
 // In-process throughput of the foundation's hot paths, each against the raw HMAC-SHA-256 rate
-// measured in the same run (the cost floor of a server-side key check). Results: bench/RESULTS.md.
+// measured in the same run (the cost floor of a server-side key check), and Licet's Ed25519
+// verification (a license token's, in every application's first check) against libsodium's.
+// Results: bench/RESULTS.md.
 // Run: build-release/bench/licet_core_bench --benchmark_min_time=1
 #include <benchmark/benchmark.h>
 #include <sodium.h>
 
+#include <cstdint>
 #include <fstream>
+#include <span>
 #include <sstream>
 
+#include "internal/ed25519_verify.h"
 #include "licet/core/catalog.h"
 #include "licet/core/catalog_signature.h"
 #include "licet/core/license_state.h"
@@ -98,6 +103,47 @@ void BM_LicenseStateEvaluation(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_LicenseStateEvaluation);
+
+// A signed 400-byte message, about a license token's size: the public key, the signature, the
+// message.
+struct SignedMessage {
+  unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
+  unsigned char signature[crypto_sign_BYTES];
+  unsigned char message[400] = {};
+};
+
+const SignedMessage& Signed() {
+  static const SignedMessage m = [] {
+    LICET_CHECK(sodium_init() >= 0, "sodium_init failed");
+    SignedMessage out;
+    unsigned char secret_key[crypto_sign_SECRETKEYBYTES];
+    crypto_sign_keypair(out.public_key, secret_key);
+    crypto_sign_detached(out.signature, nullptr, out.message, sizeof out.message, secret_key);
+    return out;
+  }();
+  return m;
+}
+
+// Baseline: libsodium's verification of the same signature.
+void BM_Ed25519VerifyLibsodium(benchmark::State& state) {
+  const SignedMessage& m = Signed();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        crypto_sign_verify_detached(m.signature, m.message, sizeof m.message, m.public_key) == 0);
+  }
+}
+BENCHMARK(BM_Ed25519VerifyLibsodium);
+
+void BM_Ed25519VerifyLicet(benchmark::State& state) {
+  const SignedMessage& m = Signed();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(core_internal::Ed25519Verify(
+        std::span<const std::uint8_t, 64>(m.signature, sizeof m.signature),
+        std::span<const std::uint8_t>(m.message, sizeof m.message),
+        std::span<const std::uint8_t, 32>(m.public_key, sizeof m.public_key)));
+  }
+}
+BENCHMARK(BM_Ed25519VerifyLicet);
 
 }  // namespace
 }  // namespace licet
