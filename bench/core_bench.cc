@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "internal/ed25519_verify.h"
+#include "internal/sodium_init.h"
 #include "licet/core/catalog.h"
 #include "licet/core/catalog_signature.h"
 #include "licet/core/license_state.h"
@@ -114,7 +115,7 @@ struct SignedMessage {
 
 const SignedMessage& Signed() {
   static const SignedMessage m = [] {
-    LICET_CHECK(sodium_init() >= 0, "sodium_init failed");
+    core_internal::EnsureSodiumInitialized();  // to make the key pair
     SignedMessage out;
     unsigned char secret_key[crypto_sign_SECRETKEYBYTES];
     crypto_sign_keypair(out.public_key, secret_key);
