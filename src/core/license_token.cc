@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "internal/license_claims_json.h"
 #include "licet/core/json_reader.h"
 #include "licet/core/paseto.h"
@@ -67,15 +69,30 @@ StatusOr<LicenseClaims> LicenseClaimsFromJson(std::string_view payload) {
 
 }  // namespace core_internal
 
-std::string IssueLicenseToken(const LicenseClaims& c, const SigningKey& key) {
+namespace {
+
+// The claims' JSON and the footer naming the key, as a token signs them.
+std::pair<std::string, std::string> TokenContent(const LicenseClaims& c, const SigningKey& key) {
   JsonWriter claims;
   claims.BeginObject();
   core_internal::WriteLicenseClaims(claims, c);
   claims.EndObject();
   JsonWriter footer;
   footer.BeginObject().Member("kid", key.key_id).EndObject();
-  return paseto::SignV4Public(std::move(claims).Take(), std::move(footer).Take(),
-                              kLicenseTokenImplicit, key.secret_key);
+  return {std::move(claims).Take(), std::move(footer).Take()};
+}
+
+}  // namespace
+
+std::string IssueLicenseToken(const LicenseClaims& c, const SigningKey& key) {
+  const auto [claims, footer] = TokenContent(c, key);
+  return paseto::SignV4Public(claims, footer, kLicenseTokenImplicit, key.secret_key);
+}
+
+std::string IssueLicenseToken(const LicenseClaims& c, const SigningKey& key,
+                              paseto::Ed25519Signer& signer) {
+  const auto [claims, footer] = TokenContent(c, key);
+  return paseto::SignV4Public(claims, paseto::PrepareFooter(footer), kLicenseTokenImplicit, signer);
 }
 
 StatusOr<LicenseClaims> VerifyLicenseToken(std::string_view token,

@@ -53,22 +53,42 @@ PreparedFooter PrepareFooter(std::string_view footer) {
   return PreparedFooter{std::string(footer), std::move(encoded)};
 }
 
-std::string SignV4Public(std::string_view payload, const PreparedFooter& footer,
-                         std::string_view implicit,
-                         const std::array<std::uint8_t, 64>& secret_key) {
-  core_internal::EnsureSodiumInitialized();
+namespace {
+
+// The token for `payload` and `footer` with the signature `sign` makes of the PAE message.
+template <typename SignFn>
+std::string SignedToken(std::string_view payload, const PreparedFooter& footer,
+                        std::string_view implicit, SignFn&& sign) {
   const std::string m2 = Pae({kV4PublicHeader, payload, footer.raw, implicit});
-  unsigned char sig[crypto_sign_BYTES];
-  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(m2.data()), m2.size(),
-                       secret_key.data());
+  const std::array<std::uint8_t, crypto_sign_BYTES> sig = sign(std::string_view(m2));
   std::string body;
-  body.reserve(payload.size() + sizeof sig);
+  body.reserve(payload.size() + sig.size());
   body.append(payload);
-  body.append(reinterpret_cast<const char*>(sig), sizeof sig);
+  body.append(reinterpret_cast<const char*>(sig.data()), sig.size());
   std::string token(kV4PublicHeader);
   token += Base64UrlEncode(body);
   token += footer.encoded;
   return token;
+}
+
+}  // namespace
+
+std::string SignV4Public(std::string_view payload, const PreparedFooter& footer,
+                         std::string_view implicit,
+                         const std::array<std::uint8_t, 64>& secret_key) {
+  core_internal::EnsureSodiumInitialized();
+  return SignedToken(payload, footer, implicit, [&secret_key](std::string_view m2) {
+    std::array<std::uint8_t, crypto_sign_BYTES> sig{};
+    crypto_sign_detached(sig.data(), nullptr, reinterpret_cast<const unsigned char*>(m2.data()),
+                         m2.size(), secret_key.data());
+    return sig;
+  });
+}
+
+std::string SignV4Public(std::string_view payload, const PreparedFooter& footer,
+                         std::string_view implicit, Ed25519Signer& signer) {
+  return SignedToken(payload, footer, implicit,
+                     [&signer](std::string_view m2) { return signer.Sign(m2); });
 }
 
 std::string SignV4Public(std::string_view payload, std::string_view footer,

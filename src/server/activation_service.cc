@@ -111,7 +111,8 @@ StatusOr<ActivationService::Prepared> ActivationService::Prepare(const JsonValue
                                .issued_at = now,
                                .expires_at = std::nullopt,
                                .renew_after = std::nullopt};
-    return IssueLicenseToken(claims, data_.signing_key);
+    return signer_ != nullptr ? IssueLicenseToken(claims, data_.signing_key, *signer_)
+                              : IssueLicenseToken(claims, data_.signing_key);
   };
   return Prepared{.attempt = {.key = key.text,
                               .cmid = cmid,

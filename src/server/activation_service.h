@@ -7,6 +7,7 @@
 
 #include "licet/core/clock.h"
 #include "licet/core/json_reader.h"
+#include "licet/core/paseto.h"
 #include "licet/core/phone_activation.h"
 #include "licet/core/product_key.h"
 #include "server_store.h"
@@ -16,9 +17,11 @@ namespace licet::server {
 
 class ActivationService {
  public:
-  /// `data` and `store` must outlive the service. Thread-safe.
-  ActivationService(const VendorData& data, ServerStore& store, const Clock& clock)
-      : data_(data), store_(store), clock_(clock) {}
+  /// `data`, `store` and `signer` must outlive the service. Thread-safe. License tokens are
+  /// signed by `signer` (which holds `data.signing_key`'s secret) when given, else by libsodium.
+  ActivationService(const VendorData& data, ServerStore& store, const Clock& clock,
+                    paseto::Ed25519Signer* signer = nullptr)
+      : data_(data), store_(store), clock_(clock), signer_(signer) {}
 
   /// POST /v1/activations. Request: {"product_key", "activation_id", "edition", "cmid",
   /// "hardware_id", "nonce", "client_time"}. Response: {"token", "server_time", "activation":
@@ -65,6 +68,7 @@ class ActivationService {
   const VendorData& data_;
   ServerStore& store_;
   const Clock& clock_;
+  paseto::Ed25519Signer* signer_;
 };
 
 }  // namespace licet::server

@@ -198,6 +198,16 @@ HttpResponse ApiRouter::Metrics() {
       "# HELP licet_store_healthy 1 while the store makes writes durable, 0 once a sync failed.\n"
       "# TYPE licet_store_healthy gauge\n";
   out += fmt::format("licet_store_healthy {}\n", store_.Health().ok() ? 1 : 0);
+  if (signer_ != nullptr) {
+    out +=
+        "# HELP licet_token_signatures_total License token signatures by how their nonce was "
+        "made: ahead of time in idle CPU time, or inline when none was ready.\n"
+        "# TYPE licet_token_signatures_total counter\n";
+    out += fmt::format("licet_token_signatures_total{{nonce=\"precomputed\"}} {}\n",
+                       signer_->precomputed_signatures());
+    out += fmt::format("licet_token_signatures_total{{nonce=\"inline\"}} {}\n",
+                       signer_->inline_signatures());
+  }
   return {.status = 200, .content_type = "text/plain; version=0.0.4", .body = std::move(out)};
 }
 

@@ -17,6 +17,7 @@
 
 #include "activation_service.h"
 #include "http_server.h"
+#include "precomputed_nonce_signer.h"
 
 namespace licet::server {
 
@@ -29,8 +30,10 @@ namespace licet::server {
 
 class ApiRouter {
  public:
-  ApiRouter(ActivationService& activations, ServerStore& store)
-      : activations_(activations), store_(store) {}
+  /// `signer`, when given, is the one `activations` signs with: /metrics counts its signatures.
+  ApiRouter(ActivationService& activations, ServerStore& store,
+            const PrecomputedNonceSigner* signer = nullptr)
+      : activations_(activations), store_(store), signer_(signer) {}
 
   /// Answers through `respond`, immediately or (activations) once the outcome is durable.
   /// Thread-safe.
@@ -43,6 +46,7 @@ class ApiRouter {
 
   ActivationService& activations_;
   ServerStore& store_;
+  const PrecomputedNonceSigner* signer_;
   std::atomic<std::uint64_t> requests_{0};
   std::atomic<std::uint64_t> activations_ok_{0};
   std::atomic<std::uint64_t> activations_failed_{0};

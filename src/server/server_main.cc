@@ -19,6 +19,7 @@
 #include "key_commands.h"
 #include "licet/core/atomic_file.h"
 #include "licet/core/quote.h"
+#include "precomputed_nonce_signer.h"
 #include "server_store.h"
 #include "vendor_data.h"
 
@@ -52,8 +53,10 @@ int Serve(const std::string& data_dir, const std::string& listen, int threads,
   if (port < 0 || port > 65535)
     return Fail(Status(ErrorCode::kInvalidArgument,
                        fmt::format("{} has no valid port", QuoteInput(listen))));
-  ActivationService service(*data, **store, SystemClock::Get());
-  ApiRouter router(service, **store);
+  // Each token's signature nonce made ahead, in CPU time the activations leave idle.
+  PrecomputedNonceSigner signer(data->signing_key.secret_key);
+  ActivationService service(*data, **store, SystemClock::Get(), &signer);
+  ApiRouter router(service, **store, &signer);
   StatusOr<std::unique_ptr<HttpServer>> server =
       HttpServer::Start({.host = listen.substr(0, colon),
                          .port = static_cast<std::uint16_t>(port),

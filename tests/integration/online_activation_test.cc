@@ -22,6 +22,8 @@
 #include "licet/core/atomic_file.h"
 #include "licet/core/encoding.h"
 #include "licet/core/host_certificate.h"
+#include "licet/core/license_token.h"
+#include "licet/core/paseto.h"
 #include "licet/core/product_key.h"
 #include "server_process.h"
 
@@ -230,6 +232,49 @@ TEST(OnlineActivationTest, SameRequestTwiceIsIdempotent) {
   EXPECT_EQ(second["activation"]["limit"], 10) << second.dump();
   const CliResult r = RunProgram(kServer, {"keys", "show", "--data", data.string(), mak});
   EXPECT_NE(r.out.find("1 used"), std::string::npos) << r.out;
+}
+
+// Token signatures take nonces the server made ahead of time, in idle CPU time
+// (precomputed_nonce_signer.h), and /metrics counts them; every token verifies with the vendor's
+// key, and no two share a nonce.
+TEST(OnlineActivationTest, TokensAreSignedWithNoncesMadeAheadAndCounted) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 1000)[0];
+  const StatusOr<std::string> pub_text = ReadWholeFile(
+      std::string(LICET_SOURCE_DIR) + "/catalogs/trusted-keys/licet-lab-root-2026.pub");
+  ASSERT_TRUE(pub_text.ok());
+  const TrustedKey vendor = *ParsePublicKeyFile(*pub_text);
+  ServerProcess server(kServer, data);
+  const auto counted = [&](const std::string& nonce) -> long {
+    const std::string metrics = Get(server.url(), "/metrics").second;
+    const std::string name = fmt::format("licet_token_signatures_total{{nonce=\"{}\"}} ", nonce);
+    const size_t at = metrics.find(name);
+    return at == std::string::npos ? -1 : std::stol(metrics.substr(at + name.size()));
+  };
+  std::set<std::string> nonce_points;
+  int signed_tokens = 0;
+  // The pool fills within milliseconds of the start, but its thread runs only on an idle CPU: on
+  // a machine busy with other tests, keep activating (at most 200 machines) until one was used.
+  while (signed_tokens < 20 || (counted("precomputed") == 0 && signed_tokens < 200)) {
+    const std::string id = fmt::format("m{}", signed_tokens++);
+    const json j = Post(server.url(), "/v1/activations",
+                        ActivationBody(mak, "ServerStandard", id, id, "n-" + id));
+    ASSERT_TRUE(j.contains("token")) << j.dump();
+    const std::string token = j["token"].get<std::string>();
+    const StatusOr<LicenseClaims> claims = VerifyLicenseToken(token, vendor.public_key);
+    ASSERT_TRUE(claims.ok()) << claims.status();
+    EXPECT_EQ(claims->cmid, id);
+    const size_t body_start = paseto::kV4PublicHeader.size();
+    const StatusOr<std::string> body =
+        paseto::Base64UrlDecode(token.substr(body_start, token.rfind('.') - body_start));
+    ASSERT_TRUE(body.ok() && body->size() > 64) << token;
+    nonce_points.insert(body->substr(body->size() - 64, 32));  // R = [r]B
+    if (signed_tokens >= 20) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GT(counted("precomputed"), 0);
+  EXPECT_EQ(counted("precomputed") + counted("inline"), signed_tokens);
+  EXPECT_EQ(nonce_points.size(), static_cast<size_t>(signed_tokens));
 }
 
 TEST(OnlineActivationTest, UnreachableServerNamesHostAndPort) {

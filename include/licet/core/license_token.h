@@ -18,6 +18,7 @@
 
 #include "licet/core/catalog_signature.h"
 #include "licet/core/clock.h"
+#include "licet/core/paseto.h"
 #include "licet/core/status.h"
 
 namespace licet {
@@ -44,6 +45,10 @@ inline constexpr std::string_view kLicenseTokenImplicit = "licet/license-token/v
 
 /// Signs `claims` with `key` (the vendor's, or a volume host's).
 [[nodiscard]] std::string IssueLicenseToken(const LicenseClaims& claims, const SigningKey& key);
+
+/// The same, signed by `signer`, which must hold `key`'s secret (`key` gives the token its id).
+[[nodiscard]] std::string IssueLicenseToken(const LicenseClaims& claims, const SigningKey& key,
+                                            paseto::Ed25519Signer& signer);
 
 /// Verifies the signature with `public_key` and decodes the claims. Does not judge them (nonce,
 /// CMID, hardware, expiry): that is the caller's job. Errors: kTokenInvalid.

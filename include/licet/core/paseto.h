@@ -44,6 +44,20 @@ struct PreparedFooter {
                                        std::string_view implicit,
                                        const std::array<std::uint8_t, 64>& secret_key);
 
+/// Makes Ed25519 signatures with one secret key, in a way of its own (the server's signer makes
+/// each nonce ahead of time: src/server/precomputed_nonce_signer.h). Any valid Ed25519 signature
+/// of `message` will do: verifiers cannot tell how it was made.
+class Ed25519Signer {
+ public:
+  virtual ~Ed25519Signer() = default;
+  [[nodiscard]] virtual std::array<std::uint8_t, 64> Sign(std::string_view message) = 0;
+};
+
+/// SignV4Public with the signature made by `signer` (the same token, but for the signature when
+/// the signer does not sign deterministically).
+[[nodiscard]] std::string SignV4Public(std::string_view payload, const PreparedFooter& footer,
+                                       std::string_view implicit, Ed25519Signer& signer);
+
 /// Verifies a v4.public token. Errors: kTokenInvalid (wrong header, bad base64url, too short, bad
 /// signature, footer mismatch).
 [[nodiscard]] StatusOr<Verified> VerifyV4Public(std::string_view token, std::string_view implicit,

@@ -1,0 +1,152 @@
+#include "precomputed_nonce_signer.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <sodium.h>
+
+#include <cstring>
+#include <new>
+
+namespace licet::server {
+namespace {
+
+using Bytes32 = std::array<std::uint8_t, 32>;
+
+// The low half of SHA-512(seed), clamped: the scalar a of RFC 8032, section 5.1.5.
+void ExpandKey(const std::array<std::uint8_t, 64>& key, Bytes32& scalar, Bytes32& prefix) {
+  std::array<std::uint8_t, 64> az{};
+  crypto_hash_sha512(az.data(), key.data(), 32);
+  az[0] &= 248;
+  az[31] &= 127;
+  az[31] |= 64;
+  std::array<std::uint8_t, 64> wide{};  // a, then zeros: reduced mod L
+  std::memcpy(wide.data(), az.data(), 32);
+  crypto_core_ed25519_scalar_reduce(scalar.data(), wide.data());
+  std::memcpy(prefix.data(), az.data() + 32, 32);
+  sodium_memzero(az.data(), az.size());
+  sodium_memzero(wide.data(), wide.size());
+}
+
+// Lowers the calling thread to SCHED_IDLE: it then runs only on a CPU no other thread wants.
+void RunOnlyWhenIdle() {
+  sched_param param{};
+  param.sched_priority = 0;
+  (void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);  // best effort
+  (void)pthread_setname_np(pthread_self(), "licet-nonces");
+}
+
+}  // namespace
+
+PrecomputedNonceSigner::PrecomputedNonceSigner(const std::array<std::uint8_t, 64>& secret_key,
+                                               std::size_t capacity)
+    : capacity_(capacity) {
+  if (sodium_init() < 0) throw std::bad_alloc();  // libsodium could not start: nothing can sign
+  secrets_ = static_cast<Secrets*>(sodium_malloc(sizeof(Secrets)));
+  if (secrets_ == nullptr) throw std::bad_alloc();
+  secrets_->key = secret_key;
+  ExpandKey(secret_key, secrets_->scalar, secrets_->prefix);
+  if (capacity_ > 0) {
+    pool_ = static_cast<Nonce*>(sodium_allocarray(capacity_, sizeof(Nonce)));
+    // Without locked memory for the pool, every signature is made whole, as libsodium makes it.
+    if (pool_ != nullptr) filler_ = std::thread([this] { Fill(); });
+  }
+}
+
+PrecomputedNonceSigner::~PrecomputedNonceSigner() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_filler_.notify_all();
+  if (filler_.joinable()) filler_.join();
+  sodium_free(pool_);  // wipes what it frees
+  sodium_free(secrets_);
+}
+
+std::array<std::uint8_t, 64> PrecomputedNonceSigner::Sign(std::string_view message) {
+  const auto* m = reinterpret_cast<const unsigned char*>(message.data());
+  std::array<std::uint8_t, 64> sig{};
+  Nonce nonce;
+  if (!TakeNonce(nonce)) {
+    crypto_sign_detached(sig.data(), nullptr, m, message.size(), secrets_->key.data());
+    inline_.fetch_add(1, std::memory_order_relaxed);
+    return sig;
+  }
+  // k = SHA-512(R || A || M) mod L; S = r + k·a mod L.
+  crypto_hash_sha512_state h;
+  crypto_hash_sha512_init(&h);
+  crypto_hash_sha512_update(&h, nonce.point.data(), nonce.point.size());
+  crypto_hash_sha512_update(&h, secrets_->key.data() + 32, 32);  // A, the public key
+  crypto_hash_sha512_update(&h, m, message.size());
+  std::array<std::uint8_t, 64> hram{};
+  crypto_hash_sha512_final(&h, hram.data());
+  Bytes32 k{};
+  crypto_core_ed25519_scalar_reduce(k.data(), hram.data());
+  Bytes32 ka{};
+  crypto_core_ed25519_scalar_mul(ka.data(), k.data(), secrets_->scalar.data());
+  std::memcpy(sig.data(), nonce.point.data(), 32);
+  crypto_core_ed25519_scalar_add(sig.data() + 32, nonce.r.data(), ka.data());
+  sodium_memzero(&nonce, sizeof nonce);
+  sodium_memzero(ka.data(), ka.size());
+  precomputed_.fetch_add(1, std::memory_order_relaxed);
+  return sig;
+}
+
+void PrecomputedNonceSigner::WaitUntilFull() {
+  std::unique_lock lock(mu_);
+  if (pool_ == nullptr) return;
+  filled_.wait(lock, [this] { return size_ == capacity_ || stop_; });
+}
+
+bool PrecomputedNonceSigner::TakeNonce(Nonce& out) {
+  std::lock_guard lock(mu_);
+  if (size_ == 0) return false;
+  --size_;
+  std::memcpy(&out, &pool_[size_], sizeof(Nonce));
+  sodium_memzero(&pool_[size_], sizeof(Nonce));
+  // One wake-up per half pool, not per signature: a wake-up costs a system call or two.
+  if (size_ == capacity_ / 2) wake_filler_.notify_one();
+  return true;
+}
+
+PrecomputedNonceSigner::Nonce PrecomputedNonceSigner::MakeNonce(std::uint64_t counter) const {
+  Nonce n{};
+  do {
+    std::array<std::uint8_t, 32> random{};
+    randombytes_buf(random.data(), random.size());
+    std::array<std::uint8_t, 8> count{};
+    for (std::size_t i = 0; i < count.size(); ++i) {
+      count[i] = static_cast<std::uint8_t>(counter >> (8 * i));
+    }
+    crypto_hash_sha512_state h;
+    crypto_hash_sha512_init(&h);
+    crypto_hash_sha512_update(&h, secrets_->prefix.data(), secrets_->prefix.size());
+    crypto_hash_sha512_update(&h, random.data(), random.size());
+    crypto_hash_sha512_update(&h, count.data(), count.size());
+    std::array<std::uint8_t, 64> wide{};
+    crypto_hash_sha512_final(&h, wide.data());
+    crypto_core_ed25519_scalar_reduce(n.r.data(), wide.data());
+    sodium_memzero(wide.data(), wide.size());
+    // Fails only for r = 0 (probability 2^-252): draw again.
+  } while (crypto_scalarmult_ed25519_base_noclamp(n.point.data(), n.r.data()) != 0);
+  return n;
+}
+
+void PrecomputedNonceSigner::Fill() {
+  RunOnlyWhenIdle();
+  std::uint64_t counter = 0;
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    while (!stop_ && size_ < capacity_) {
+      lock.unlock();
+      Nonce n = MakeNonce(counter++);
+      lock.lock();
+      if (size_ < capacity_) std::memcpy(&pool_[size_++], &n, sizeof n);
+      sodium_memzero(&n, sizeof n);
+    }
+    filled_.notify_all();
+    wake_filler_.wait(lock, [this] { return stop_ || size_ <= capacity_ / 2; });
+  }
+}
+
+}  // namespace licet::server
