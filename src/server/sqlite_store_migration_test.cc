@@ -1,0 +1,112 @@
+// A store written by an earlier licet-server opens with every activation kept: a database at
+// schema version 3 (activations in a WITHOUT ROWID table, as licet-server wrote them until the
+// sixteenth session) is migrated to version 4 (a rowid table and a unique index).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "server_store.h"
+#include "sqlite_test_db.h"
+
+namespace licet::server {
+namespace {
+
+constexpr const char* kKey = "C47P6-RB696-DTMX3-BB8BX-M9XR9";
+
+// The schema as versions 1 to 3 left it, frozen here (not read from sqlite_store.cc, which moves
+// on), with a MAK that three activations (two machines) used.
+void WriteVersion3Store(const std::filesystem::path& path) {
+  sqlite_test::Db db(path, nullptr);
+  db.Exec(R"(CREATE TABLE keys (
+         key TEXT PRIMARY KEY, grp INTEGER NOT NULL, serial INTEGER NOT NULL, activation_id TEXT NOT NULL,
+         channel TEXT NOT NULL, max_activations INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0,
+         blocked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+       CREATE TABLE activations (
+         key TEXT NOT NULL REFERENCES keys(key), hardware_id TEXT NOT NULL, cmid TEXT NOT NULL,
+         nonce TEXT NOT NULL, token TEXT NOT NULL, created_at TEXT NOT NULL,
+         PRIMARY KEY (key, hardware_id, cmid, nonce)) WITHOUT ROWID;
+       CREATE TABLE admin_tokens (hash TEXT PRIMARY KEY, role TEXT NOT NULL, created_at TEXT NOT NULL);
+       ALTER TABLE keys ADD COLUMN max_total INTEGER NOT NULL DEFAULT 0;
+       ALTER TABLE keys ADD COLUMN total INTEGER NOT NULL DEFAULT 0;
+       ALTER TABLE keys ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
+       PRAGMA user_version = 3;)");
+  db.Exec(
+      std::string("INSERT INTO keys (key, grp, serial, activation_id, channel, max_activations, "
+                  "used, total) VALUES ('") +
+      kKey + "', 2203, 1, 'sku', 'Volume:MAK', 5, 2, 3)");
+  db.Exec(std::string("INSERT INTO activations VALUES ('") + kKey +
+          "', 'hw-b', 'cmid-2', 'n2', 'token-2', '2026-11-02T00:00:00Z'), ('" + kKey +
+          "', 'hw-a', 'cmid-1', 'n1', 'token-1', '2026-11-01T00:00:00Z'), ('" + kKey +
+          "', 'hw-a', 'cmid-3', 'n3', 'token-3', '2026-11-03T00:00:00Z')");
+}
+
+class SqliteStoreMigrationTest : public sqlite_test::SqliteFilesTest {};
+
+TEST_F(SqliteStoreMigrationTest, Version3ActivationsSurviveTheMoveToARowidTable) {
+  const std::filesystem::path path = dir_ / "licet.db";
+  WriteVersion3Store(path);
+  {
+    StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore(path.string());
+    ASSERT_TRUE(store.ok()) << store.status();
+    const StatusOr<std::vector<ActivationRow>> rows = (*store)->ListActivations(kKey, 10);
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    ASSERT_EQ(rows->size(), 3u);
+    EXPECT_EQ((*rows)[0].cmid, "cmid-1");  // oldest first
+    EXPECT_EQ((*rows)[2].cmid, "cmid-3");
+    // A request sent again gets the token stored before the migration, and no new count.
+    const StatusOr<ActivationOutcome> replay = (*store)->RecordActivation(
+        {.key = kKey, .cmid = "cmid-2", .hardware_id = "hw-b", .nonce = "n2"}, "new-token");
+    ASSERT_TRUE(replay.ok()) << replay.status();
+    EXPECT_TRUE(replay->replayed);
+    EXPECT_EQ(replay->token, "token-2");
+    EXPECT_EQ(replay->used, 2u);
+    // A known machine's new CMID reuses its count; a new machine takes one.
+    const StatusOr<ActivationOutcome> again = (*store)->RecordActivation(
+        {.key = kKey, .cmid = "cmid-4", .hardware_id = "hw-a", .nonce = "n4"}, "token-4");
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_TRUE(again->reused);
+    EXPECT_EQ(again->used, 2u);
+    const StatusOr<ActivationOutcome> fresh = (*store)->RecordActivation(
+        {.key = kKey, .cmid = "cmid-5", .hardware_id = "hw-c", .nonce = "n5"}, "token-5");
+    ASSERT_TRUE(fresh.ok()) << fresh.status();
+    EXPECT_EQ(fresh->used, 3u);
+    const StatusOr<ReleasedMachine> released = (*store)->ReleaseMachine(kKey, "hw-a");
+    ASSERT_TRUE(released.ok()) << released.status();
+    EXPECT_EQ(released->activations, 3u);  // cmid-1, cmid-3 and cmid-4
+  }
+  sqlite_test::Db db(path, nullptr);
+  EXPECT_EQ(db.One("PRAGMA user_version"), "4");
+  EXPECT_EQ(db.One("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM activations"), "2");  // hw-b's and hw-c's
+  EXPECT_EQ(db.One("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = "
+                   "'activations'"),
+            "activations_by_machine");
+  // The index keeps (key, machine, CMID, nonce) unique, as the primary key did.
+  char* error = nullptr;
+  EXPECT_NE(sqlite3_exec(db.get(),
+                         (std::string("INSERT INTO activations VALUES ('") + kKey +
+                          "', 'hw-b', 'cmid-2', 'n2', 'dup', 'now')")
+                             .c_str(),
+                         nullptr, nullptr, &error),
+            SQLITE_OK);
+  sqlite3_free(error);
+}
+
+TEST_F(SqliteStoreMigrationTest, ANewStoreStartsAtTheLatestVersion) {
+  const std::filesystem::path path = dir_ / "licet.db";
+  {
+    StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore(path.string());
+    ASSERT_TRUE(store.ok()) << store.status();
+  }
+  {  // and opening it again migrates nothing
+    StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore(path.string());
+    ASSERT_TRUE(store.ok()) << store.status();
+  }
+  sqlite_test::Db db(path, nullptr);
+  EXPECT_EQ(db.One("PRAGMA user_version"), "4");
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'activations_by_machine'"),
+            "1");
+}
+
+}  // namespace
+}  // namespace licet::server
