@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include <iterator>
+#include <optional>
 
 namespace licet::server {
 
@@ -71,6 +72,11 @@ void GroupCommit::HandToSyncer(std::vector<Pending> batch) {
 
 void GroupCommit::SyncLoop() {
   pthread_setname_np(pthread_self(), "licet-sync");
+  // Once a sync failed, every batch is answered with its error, even one whose own sync then
+  // succeeds: a batch committed while the failed sync ran may have had pages in the write-back
+  // that failed, and the kernel reports a failed write-back once; the next fdatasync returns 0
+  // without bringing those pages back.
+  std::optional<Status> failure;
   std::unique_lock lock(sync_mu_);
   while (true) {
     sync_cv_.wait(lock, [this] { return sync_stopping_ || !unsynced_.empty(); });
@@ -79,8 +85,12 @@ void GroupCommit::SyncLoop() {
     committed.swap(unsynced_);
     lock.unlock();
     // Begins after every commit in `committed` returned, so it covers them all.
-    const Status synced = sync_();
-    if (!synced.ok()) sync_failed_(synced);
+    Status synced = sync_();
+    if (!synced.ok() && !failure) {
+      failure = synced;
+      sync_failed_(synced);
+    }
+    if (failure) synced = *failure;
     for (Pending& p : committed) p.done(synced.ok() ? std::move(p.result) : synced);
     lock.lock();
   }
