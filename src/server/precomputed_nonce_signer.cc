@@ -5,7 +5,6 @@
 #include <sodium.h>
 
 #include <cstring>
-#include <new>
 
 namespace licet::server {
 namespace {
@@ -39,17 +38,21 @@ void RunOnlyWhenIdle() {
 
 PrecomputedNonceSigner::PrecomputedNonceSigner(const std::array<std::uint8_t, 64>& secret_key,
                                                std::size_t capacity)
-    : capacity_(capacity) {
-  if (sodium_init() < 0) throw std::bad_alloc();  // libsodium could not start: nothing can sign
+    : capacity_(capacity), key_(secret_key) {
+  // Without libsodium's start or its locked memory, every signature is made whole, as libsodium
+  // makes it: slower, never wrong.
+  if (capacity_ == 0 || sodium_init() < 0) return;
   secrets_ = static_cast<Secrets*>(sodium_malloc(sizeof(Secrets)));
-  if (secrets_ == nullptr) throw std::bad_alloc();
-  secrets_->key = secret_key;
-  ExpandKey(secret_key, secrets_->scalar, secrets_->prefix);
-  if (capacity_ > 0) {
-    pool_ = static_cast<Nonce*>(sodium_allocarray(capacity_, sizeof(Nonce)));
-    // Without locked memory for the pool, every signature is made whole, as libsodium makes it.
-    if (pool_ != nullptr) filler_ = std::thread([this] { Fill(); });
+  pool_ = static_cast<Nonce*>(sodium_allocarray(capacity_, sizeof(Nonce)));
+  if (secrets_ == nullptr || pool_ == nullptr) {
+    sodium_free(secrets_);
+    sodium_free(pool_);
+    secrets_ = nullptr;
+    pool_ = nullptr;
+    return;
   }
+  ExpandKey(secret_key, secrets_->scalar, secrets_->prefix);
+  filler_ = std::thread([this] { Fill(); });
 }
 
 PrecomputedNonceSigner::~PrecomputedNonceSigner() {
@@ -61,6 +64,7 @@ PrecomputedNonceSigner::~PrecomputedNonceSigner() {
   if (filler_.joinable()) filler_.join();
   sodium_free(pool_);  // wipes what it frees
   sodium_free(secrets_);
+  sodium_memzero(key_.data(), key_.size());
 }
 
 std::array<std::uint8_t, 64> PrecomputedNonceSigner::Sign(std::string_view message) {
@@ -68,7 +72,7 @@ std::array<std::uint8_t, 64> PrecomputedNonceSigner::Sign(std::string_view messa
   std::array<std::uint8_t, 64> sig{};
   Nonce nonce;
   if (!TakeNonce(nonce)) {
-    crypto_sign_detached(sig.data(), nullptr, m, message.size(), secrets_->key.data());
+    crypto_sign_detached(sig.data(), nullptr, m, message.size(), key_.data());
     inline_.fetch_add(1, std::memory_order_relaxed);
     return sig;
   }
@@ -76,7 +80,7 @@ std::array<std::uint8_t, 64> PrecomputedNonceSigner::Sign(std::string_view messa
   crypto_hash_sha512_state h;
   crypto_hash_sha512_init(&h);
   crypto_hash_sha512_update(&h, nonce.point.data(), nonce.point.size());
-  crypto_hash_sha512_update(&h, secrets_->key.data() + 32, 32);  // A, the public key
+  crypto_hash_sha512_update(&h, key_.data() + 32, 32);  // A, the public key
   crypto_hash_sha512_update(&h, m, message.size());
   std::array<std::uint8_t, 64> hram{};
   crypto_hash_sha512_final(&h, hram.data());
@@ -100,7 +104,7 @@ void PrecomputedNonceSigner::WaitUntilFull() {
 
 bool PrecomputedNonceSigner::TakeNonce(Nonce& out) {
   std::lock_guard lock(mu_);
-  if (size_ == 0) return false;
+  if (size_ == 0) return false;  // (always so without a pool)
   --size_;
   std::memcpy(&out, &pool_[size_], sizeof(Nonce));
   sodium_memzero(&pool_[size_], sizeof(Nonce));

@@ -33,7 +33,8 @@ class PrecomputedNonceSigner final : public paseto::Ed25519Signer {
  public:
   /// `secret_key`: libsodium's 64 bytes (seed, then public key). Starts the background thread,
   /// which makes `capacity` pairs and then sleeps until half of them are used. Small on purpose:
-  /// the pool smooths bursts and fills idle moments, it does not bank a benchmark's warm-up.
+  /// the pool smooths bursts and fills idle moments, it does not bank a benchmark's warm-up. With
+  /// `capacity` 0, or without locked memory for the pool, every signature is made whole.
   explicit PrecomputedNonceSigner(const std::array<std::uint8_t, 64>& secret_key,
                                   std::size_t capacity = kDefaultCapacity);
   ~PrecomputedNonceSigner() override;
@@ -58,7 +59,6 @@ class PrecomputedNonceSigner final : public paseto::Ed25519Signer {
     std::array<std::uint8_t, 32> point;  // [r]B, encoded
   };
   struct Secrets {                        // in sodium_malloc'd memory
-    std::array<std::uint8_t, 64> key;     // libsodium's secret key, for the inline fallback
     std::array<std::uint8_t, 32> scalar;  // a mod L
     std::array<std::uint8_t, 32> prefix;  // the nonce derivation's secret
   };
@@ -68,6 +68,7 @@ class PrecomputedNonceSigner final : public paseto::Ed25519Signer {
   bool TakeNonce(Nonce& out);
 
   const std::size_t capacity_;
+  std::array<std::uint8_t, 64> key_;  // libsodium's secret key (the caller holds it too)
   Secrets* secrets_ = nullptr;
   Nonce* pool_ = nullptr;  // capacity_ slots, the first size_ ready
   std::mutex mu_;
