@@ -18,43 +18,11 @@
 #include "licet/core/paseto.h"
 #include "licet/core/quote.h"
 #include "server_store.h"
+#include "sqlite_schema.h"
 #include "sqlite_statement.h"
 
 namespace licet::server {
 namespace {
-
-constexpr const char* kMigrations[] = {
-    // Version 1.
-    R"(CREATE TABLE keys (
-         key TEXT PRIMARY KEY, grp INTEGER NOT NULL, serial INTEGER NOT NULL, activation_id TEXT NOT NULL,
-         channel TEXT NOT NULL, max_activations INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0,
-         blocked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
-       CREATE TABLE activations (
-         key TEXT NOT NULL REFERENCES keys(key), hardware_id TEXT NOT NULL, cmid TEXT NOT NULL,
-         nonce TEXT NOT NULL, token TEXT NOT NULL, created_at TEXT NOT NULL,
-         PRIMARY KEY (key, hardware_id, cmid, nonce)) WITHOUT ROWID;
-       CREATE TABLE admin_tokens (hash TEXT PRIMARY KEY, role TEXT NOT NULL, created_at TEXT NOT NULL);)",
-    // Version 2: a limit on all activations, re-activations included (host keys: 10 on up to 6
-    // hosts).
-    R"(ALTER TABLE keys ADD COLUMN max_total INTEGER NOT NULL DEFAULT 0;
-       ALTER TABLE keys ADD COLUMN total INTEGER NOT NULL DEFAULT 0;)",
-    // Version 3: machines released by an administrator (`keys release`).
-    R"(ALTER TABLE keys ADD COLUMN released INTEGER NOT NULL DEFAULT 0;)",
-    // Version 4: activations in arrival order (a rowid table), found through an index. In the
-    // WITHOUT ROWID table each activation landed in a B-tree leaf of its own (machines sort at
-    // random), and every commit rewrote one ~600-byte-row leaf and its path per activation; now
-    // a commit appends its rows to one leaf and adds only the index's ~100-byte entries at random:
-    // fewer pages written per activation, to the log and again at each checkpoint
-    // (bench/RESULTS.md, sixteenth session).
-    R"(CREATE TABLE activations_v4 (
-         key TEXT NOT NULL REFERENCES keys(key), hardware_id TEXT NOT NULL, cmid TEXT NOT NULL,
-         nonce TEXT NOT NULL, token TEXT NOT NULL, created_at TEXT NOT NULL);
-       INSERT INTO activations_v4 (key, hardware_id, cmid, nonce, token, created_at)
-         SELECT key, hardware_id, cmid, nonce, token, created_at FROM activations ORDER BY created_at;
-       DROP TABLE activations;
-       ALTER TABLE activations_v4 RENAME TO activations;
-       CREATE UNIQUE INDEX activations_by_machine ON activations (key, hardware_id, cmid, nonce);)",
-};
 
 std::string TokenHash(const std::string& token) { return ContentDigest(token); }
 
@@ -93,9 +61,9 @@ class SqliteStore final : public ServerStore {
       if (version.Step() != SQLITE_ROW) return Error("reading the schema version");
       current = static_cast<size_t>(version.Int(0));
     }
-    for (size_t v = current; v < std::size(kMigrations); ++v) {
+    for (size_t v = current; v < std::size(kSqliteMigrations); ++v) {
       LICET_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-      Status s = Exec(kMigrations[v]);
+      Status s = Exec(kSqliteMigrations[v]);
       if (s.ok()) s = Exec(fmt::format("PRAGMA user_version = {}", v + 1).c_str());
       if (!s.ok()) {
         (void)Exec("ROLLBACK");

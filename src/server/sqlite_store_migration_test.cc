@@ -3,9 +3,11 @@
 // sixteenth session) is migrated to version 4 (a rowid table and a unique index).
 #include <gtest/gtest.h>
 
+#include <span>
 #include <string>
 
 #include "server_store.h"
+#include "sqlite_schema.h"
 #include "sqlite_test_db.h"
 
 namespace licet::server {
@@ -13,23 +15,12 @@ namespace {
 
 constexpr const char* kKey = "C47P6-RB696-DTMX3-BB8BX-M9XR9";
 
-// The schema as versions 1 to 3 left it, frozen here (not read from sqlite_store.cc, which moves
-// on), with a MAK that three activations (two machines) used.
+// A store as licet-server left it at schema version 3 (the store's own first three migrations),
+// with a MAK that three activations (two machines) used.
 void WriteVersion3Store(const std::filesystem::path& path) {
   sqlite_test::Db db(path, nullptr);
-  db.Exec(R"(CREATE TABLE keys (
-         key TEXT PRIMARY KEY, grp INTEGER NOT NULL, serial INTEGER NOT NULL, activation_id TEXT NOT NULL,
-         channel TEXT NOT NULL, max_activations INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0,
-         blocked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
-       CREATE TABLE activations (
-         key TEXT NOT NULL REFERENCES keys(key), hardware_id TEXT NOT NULL, cmid TEXT NOT NULL,
-         nonce TEXT NOT NULL, token TEXT NOT NULL, created_at TEXT NOT NULL,
-         PRIMARY KEY (key, hardware_id, cmid, nonce)) WITHOUT ROWID;
-       CREATE TABLE admin_tokens (hash TEXT PRIMARY KEY, role TEXT NOT NULL, created_at TEXT NOT NULL);
-       ALTER TABLE keys ADD COLUMN max_total INTEGER NOT NULL DEFAULT 0;
-       ALTER TABLE keys ADD COLUMN total INTEGER NOT NULL DEFAULT 0;
-       ALTER TABLE keys ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
-       PRAGMA user_version = 3;)");
+  for (const char* migration : std::span(kSqliteMigrations).first(3)) db.Exec(migration);
+  db.Exec("PRAGMA user_version = 3");
   db.Exec(
       std::string("INSERT INTO keys (key, grp, serial, activation_id, channel, max_activations, "
                   "used, total) VALUES ('") +

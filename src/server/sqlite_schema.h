@@ -1,0 +1,42 @@
+// The SQLite store's schema, one migration per version: entry v - 1 takes a database from
+// version v - 1 to v (PRAGMA user_version). Run in order by sqlite_store.cc; a test replays the
+// first ones to make a store as an earlier licet-server left it. Never edit an entry that has
+// shipped: add the next one.
+#pragma once
+
+namespace licet::server {
+
+inline constexpr const char* kSqliteMigrations[] = {
+    // Version 1.
+    R"(CREATE TABLE keys (
+         key TEXT PRIMARY KEY, grp INTEGER NOT NULL, serial INTEGER NOT NULL, activation_id TEXT NOT NULL,
+         channel TEXT NOT NULL, max_activations INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0,
+         blocked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+       CREATE TABLE activations (
+         key TEXT NOT NULL REFERENCES keys(key), hardware_id TEXT NOT NULL, cmid TEXT NOT NULL,
+         nonce TEXT NOT NULL, token TEXT NOT NULL, created_at TEXT NOT NULL,
+         PRIMARY KEY (key, hardware_id, cmid, nonce)) WITHOUT ROWID;
+       CREATE TABLE admin_tokens (hash TEXT PRIMARY KEY, role TEXT NOT NULL, created_at TEXT NOT NULL);)",
+    // Version 2: a limit on all activations, re-activations included (host keys: 10 on up to 6
+    // hosts).
+    R"(ALTER TABLE keys ADD COLUMN max_total INTEGER NOT NULL DEFAULT 0;
+       ALTER TABLE keys ADD COLUMN total INTEGER NOT NULL DEFAULT 0;)",
+    // Version 3: machines released by an administrator (`keys release`).
+    R"(ALTER TABLE keys ADD COLUMN released INTEGER NOT NULL DEFAULT 0;)",
+    // Version 4: activations in arrival order (a rowid table), found through an index. In the
+    // WITHOUT ROWID table each activation landed in a B-tree leaf of its own (machines sort at
+    // random), and every commit rewrote one ~600-byte-row leaf and its path per activation; now
+    // a commit appends its rows to one leaf and adds only the index's short entries at random:
+    // fewer pages written per activation, to the log and again at each checkpoint
+    // (bench/RESULTS.md, sixteenth session).
+    R"(CREATE TABLE activations_v4 (
+         key TEXT NOT NULL REFERENCES keys(key), hardware_id TEXT NOT NULL, cmid TEXT NOT NULL,
+         nonce TEXT NOT NULL, token TEXT NOT NULL, created_at TEXT NOT NULL);
+       INSERT INTO activations_v4 (key, hardware_id, cmid, nonce, token, created_at)
+         SELECT key, hardware_id, cmid, nonce, token, created_at FROM activations ORDER BY created_at;
+       DROP TABLE activations;
+       ALTER TABLE activations_v4 RENAME TO activations;
+       CREATE UNIQUE INDEX activations_by_machine ON activations (key, hardware_id, cmid, nonce);)",
+};
+
+}  // namespace licet::server
