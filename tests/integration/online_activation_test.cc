@@ -53,6 +53,16 @@ std::filesystem::path InitServer(const TempDir& dir) {
   return data;
 }
 
+// The lab catalog's vendor key, which its license tokens and host certificates verify with.
+std::optional<TrustedKey> LabVendorKey() {
+  const StatusOr<std::string> text = ReadWholeFile(
+      std::string(LICET_SOURCE_DIR) + "/catalogs/trusted-keys/licet-lab-root-2026.pub");
+  if (!text.ok()) return std::nullopt;
+  StatusOr<TrustedKey> key = ParsePublicKeyFile(*text);
+  if (!key.ok()) return std::nullopt;
+  return std::move(*key);
+}
+
 // Without `activations`, the channel's default limit (a host key's: 10 on up to 6 hosts).
 std::vector<std::string> GenerateKeys(const std::filesystem::path& data, const std::string& edition,
                                       const std::string& channel, int count,
@@ -241,10 +251,8 @@ TEST(OnlineActivationTest, TokensAreSignedWithNoncesMadeAheadAndCounted) {
   TempDir dir;
   const std::filesystem::path data = InitServer(dir);
   const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 1000)[0];
-  const StatusOr<std::string> pub_text = ReadWholeFile(
-      std::string(LICET_SOURCE_DIR) + "/catalogs/trusted-keys/licet-lab-root-2026.pub");
-  ASSERT_TRUE(pub_text.ok());
-  const TrustedKey vendor = *ParsePublicKeyFile(*pub_text);
+  const std::optional<TrustedKey> vendor = LabVendorKey();
+  ASSERT_TRUE(vendor.has_value());
   ServerProcess server(kServer, data);
   const auto counted = [&](const std::string& nonce) -> long {
     const std::string metrics = Get(server.url(), "/metrics").second;
@@ -262,7 +270,7 @@ TEST(OnlineActivationTest, TokensAreSignedWithNoncesMadeAheadAndCounted) {
                         ActivationBody(mak, "ServerStandard", id, id, "n-" + id));
     ASSERT_TRUE(j.contains("token")) << j.dump();
     const std::string token = j["token"].get<std::string>();
-    const StatusOr<LicenseClaims> claims = VerifyLicenseToken(token, vendor.public_key);
+    const StatusOr<LicenseClaims> claims = VerifyLicenseToken(token, vendor->public_key);
     ASSERT_TRUE(claims.ok()) << claims.status();
     EXPECT_EQ(claims->cmid, id);
     const size_t body_start = paseto::kV4PublicHeader.size();
@@ -624,21 +632,19 @@ TEST(HostActivationTest, HostKeyLimitsAndCertificate) {
   EXPECT_EQ(activate("host-1", "eleventh")["error"]["code"], "0xC004C008")
       << "the eleventh activation";
 
-  const StatusOr<std::string> pub_text = ReadWholeFile(
-      std::string(LICET_SOURCE_DIR) + "/catalogs/trusted-keys/licet-lab-root-2026.pub");
-  ASSERT_TRUE(pub_text.ok());
-  const TrustedKey vendor = *ParsePublicKeyFile(*pub_text);
+  const std::optional<TrustedKey> vendor = LabVendorKey();
+  ASSERT_TRUE(vendor.has_value());
   const json first = activate("host-2", "n");  // replay: the stored certificate
   ASSERT_TRUE(first.contains("certificate")) << first.dump();
   const StatusOr<HostCertificateClaims> cert =
-      VerifyHostCertificate(first["certificate"].get<std::string>(), vendor.public_key);
+      VerifyHostCertificate(first["certificate"].get<std::string>(), vendor->public_key);
   ASSERT_TRUE(cert.ok()) << cert.status();
   EXPECT_EQ(cert->host_id, "host-2");
   EXPECT_EQ(cert->host_public_key, host.public_key);
   EXPECT_EQ(cert->max_version, 20348u);
   EXPECT_EQ(cert->skus.size(), 2u) << "the Standard and Datacenter GVLK SKUs";
   const SigningKey rogue = SigningKey::Generate("licet-lab-root-2026");
-  EXPECT_FALSE(VerifyHostCertificate(IssueHostCertificate(*cert, rogue), vendor.public_key).ok())
+  EXPECT_FALSE(VerifyHostCertificate(IssueHostCertificate(*cert, rogue), vendor->public_key).ok())
       << "a self-made certificate does not verify";
   // A MAK is not a host key.
   const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 5)[0];
