@@ -1,14 +1,17 @@
 // Ed25519 verification (internal/ed25519_verify.h): field elements mod p = 2^255 - 19 in five
 // 51-bit limbs, points in the extended coordinates of Hisil, Wong, Carter and Dawson (2008) as
-// the ref10 code that libsodium carries names them, and [h](-A) + [s]B by sliding windows over
-// both scalars at once. Nothing here is secret, so nothing needs to run in constant time.
+// the ref10 code that libsodium carries names them, and the check [s]B == R + [h]A made with
+// scalars of half the size (internal/ed25519_lattice.h), by sliding windows over all four at once.
+// Nothing here is secret, so nothing needs to run in constant time.
 #include "internal/ed25519_verify.h"
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
+#include "internal/ed25519_lattice.h"
 #include "internal/laid_out.h"
 
 namespace licet::core_internal {
@@ -56,14 +59,14 @@ Fe Carry(Fe a) {
   return a;
 }
 
-Fe Add(const Fe& a, const Fe& b) {
+[[gnu::always_inline]] inline Fe Add(const Fe& a, const Fe& b) {
   Fe r;
   for (int i = 0; i < 5; ++i) r.v[i] = a.v[i] + b.v[i];
   return Carry(r);
 }
 
 // a - b as a + 4p - b, so that no limb goes below zero.
-Fe Sub(const Fe& a, const Fe& b) {
+[[gnu::always_inline]] inline Fe Sub(const Fe& a, const Fe& b) {
   Fe r;
   r.v[0] = a.v[0] + 0x1FFFFFFFFFFFB4 - b.v[0];
   for (int i = 1; i < 5; ++i) r.v[i] = a.v[i] + 0x1FFFFFFFFFFFFC - b.v[i];
@@ -182,13 +185,8 @@ bool IsZero(const Fe& a) {
 
 bool IsNegative(const Fe& a) { return (ToBytes(a)[0] & 1) != 0; }
 
-// z^(2^250 - 1) and z^11, shared by the inversion and the square root's exponent.
-struct PowerChain {
-  Fe z11;
-  Fe z2_250_0;
-};
-
-PowerChain Chain(const Fe& z) {
+// z^(2^250 - 1), the bulk of the square root's exponent.
+Fe Pow2_250_1(const Fe& z) {
   const Fe z2 = Square(z);
   const Fe z9 = Mul(SquareTimes(z2, 2), z);
   const Fe z11 = Mul(z9, z2);
@@ -199,16 +197,11 @@ PowerChain Chain(const Fe& z) {
   const Fe z2_50_0 = Mul(SquareTimes(z2_40_0, 10), z2_10_0);
   const Fe z2_100_0 = Mul(SquareTimes(z2_50_0, 50), z2_50_0);
   const Fe z2_200_0 = Mul(SquareTimes(z2_100_0, 100), z2_100_0);
-  return {z11, Mul(SquareTimes(z2_200_0, 50), z2_50_0)};
-}
-
-Fe Invert(const Fe& z) {  // z^(p - 2) = z^(2^255 - 21)
-  const PowerChain c = Chain(z);
-  return Mul(SquareTimes(c.z2_250_0, 5), c.z11);
+  return Mul(SquareTimes(z2_200_0, 50), z2_50_0);
 }
 
 Fe Pow22523(const Fe& z) {  // z^((p - 5) / 8) = z^(2^252 - 3)
-  return Mul(SquareTimes(Chain(z).z2_250_0, 2), z);
+  return Mul(SquareTimes(Pow2_250_1(z), 2), z);
 }
 
 // Points: projective (X:Y:Z), extended (X:Y:Z:T with XY = ZT), completed (the sum or double
@@ -261,6 +254,41 @@ LICET_ED25519_CONSTANT constexpr Cached kBaseOddMultiples[8] = {
      kOne,
      {{0x2762f9bd0b516, 0x1c6e7fbddcbb3, 0x75909c3ace2bd, 0x42101972d3ec9, 0x511d61210ae4d}}}};
 
+// The same for [2^128]B, the point that the upper half of d·s mod L multiplies.
+LICET_ED25519_CONSTANT constexpr Cached kBase128OddMultiples[8] = {
+    {{{0x304bfacad8ea2, 0x502917d108b07, 0x43176ca6dd0f, 0x5d5158f2c1d84, 0x2b5449e58eb3b}},
+     {{0x27562eb3dbe47, 0x291d7b4170be7, 0x5d1ca67dfa8e1, 0x2a88061f298a2, 0x1304e9e71627d}},
+     kOne,
+     {{0x14d26adc9cfe, 0x7f1691ba16f13, 0x5e71828f06eac, 0x349ed07f0fffc, 0x4468de2d7c2dd}}},
+    {{{0x264bf710ecdf6, 0x708c58527896b, 0x42ceae6c53394, 0x4381b21e82b6a, 0x6af93724185b4}},
+     {{0x6cfab8de73e68, 0x3e6efced4bd21, 0x56609500dbe, 0x71b7824ad85df, 0x577629c4a7f41}},
+     kOne,
+     {{0x24509c6a888, 0x2696ab12e6644, 0xcca27f4b80d8, 0xc7c1f11b119e, 0x701f25bb0caec}}},
+    {{{0x69bd55db1beee, 0x6e14e47f731bd, 0x1a35e47270eac, 0x66f225478df8e, 0x366d44191cfd3}},
+     {{0x2d48ffb5720ad, 0x57b7f21a1df77, 0x5550effba0645, 0x5ec6a4098a931, 0x221104eb3f337}},
+     kOne,
+     {{0x41743f2bc8c14, 0x796b0ad8773c7, 0x29fee5cbb689b, 0x122665c178734, 0x4167a4e6bc593}}},
+    {{{0xe28949770eb8, 0x5559e88147b72, 0x35e1e6e63ef30, 0x35b109aa7ff6f, 0x1f6a3e54f2690}},
+     {{0x76cd05b9c619b, 0x69654b0901695, 0x7a53710b77f27, 0x79a1ea7d28175, 0x8fc3a4c677d5}},
+     kOne,
+     {{0x4c199d30734ea, 0x6c622cb9acc14, 0x5660a55030216, 0x68f1199f11fb, 0x4f2fad0116b90}}},
+    {{{0x27ef70e37c8cb, 0x2372e3f4f28f8, 0x42f4cdb25caa8, 0x39b3ed4963c3, 0x3bc6a10aa583b}},
+     {{0x3c5db45dc2c78, 0x500dc0f475f9, 0x4744178b59aad, 0x5001529064ca0, 0x3fd86de2aebd0}},
+     kOne,
+     {{0x43d82f773aecb, 0x4c3f518d2a046, 0x699683330c311, 0x2162de70b6f90, 0x5326ccb694083}}},
+    {{{0x7f192a0d2da41, 0x68ddb03add844, 0x71ec237d96975, 0x19cd86a727660, 0x4d4ec054daefe}},
+     {{0x21df92dcc5416, 0x4fc27d07b53ea, 0x758b12ec6b5c, 0x47ead8a3049e9, 0x336d296b4cdca}},
+     kOne,
+     {{0x6fc516536cb46, 0x46b1a1f65989a, 0x45ef0a45dbdc8, 0x65c72795e27c1, 0x15e397726486f}}},
+    {{{0x53e4ea7c67900, 0x2635ba772b229, 0x1383eaeb47e06, 0x79562356c8dfe, 0x22751f67f4f51}},
+     {{0x2b749181b45c7, 0x306207459d2c9, 0x485013397893c, 0x788153ad3db19, 0x306cf6d5c4b1b}},
+     kOne,
+     {{0x366fa22060ed4, 0x5682d7c4b1586, 0x54937b9980b67, 0x617ec016868e7, 0x71bd6e5254388}}},
+    {{{0x32923fa62600, 0x324b28ff0708f, 0x5200f517d969e, 0x6ee59a06905bf, 0x63585a3c041f3}},
+     {{0x8e93d9457638, 0x75d2d13b014f, 0x7b9040f62eecd, 0x6dd3420e9a011, 0xff6d3f433920}},
+     kOne,
+     {{0x34ee871911c90, 0x319a82e7e09e4, 0x41abcfc6b71e8, 0x4c6c2668f8731, 0x311875e37124b}}}};
+
 Cached ToCached(const P3& p) { return {Add(p.y, p.x), Sub(p.y, p.x), p.z, Mul(p.t, kD2)}; }
 P3 ToP3(const Completed& c) { return {Mul(c.x, c.t), Mul(c.y, c.z), Mul(c.z, c.t), Mul(c.x, c.y)}; }
 P2 ToP2(const Completed& c) { return {Mul(c.x, c.t), Mul(c.y, c.z), Mul(c.z, c.t)}; }
@@ -306,19 +334,38 @@ Completed Double(const P2& p) {
   return true;
 }
 
-[[gnu::noinline]] std::array<std::uint8_t, 32> Encode(const P2& p) {
-  const Fe z_inverse = Invert(p.z);
-  std::array<std::uint8_t, 32> out = ToBytes(Mul(p.y, z_inverse));
-  out[31] ^= static_cast<std::uint8_t>(IsNegative(Mul(p.x, z_inverse)) ? 0x80 : 0);
-  return out;
+// -P from its encoding `s` and P's x as a hint gives it (internal/ed25519_verify.h), when that x
+// is P's: below p, with the encoding's sign, and on the curve with the encoding's y, -x^2 + y^2 =
+// 1 + d x^2 y^2. For a y, only x and -x satisfy the equation, and the sign tells them apart; a y
+// with no x has none, and x = 0 never has the sign bit. False when the hint is not P's x.
+[[gnu::noinline]] bool DecodeNegatedWithHint(const std::uint8_t* s, const std::uint8_t* hint_x,
+                                             P3& out) {
+  const Fe x = FromBytes(hint_x);
+  if ((hint_x[31] & 0x80) != 0 || std::memcmp(ToBytes(x).data(), hint_x, 32) != 0) return false;
+  if ((hint_x[0] & 1) != (s[31] >> 7)) return false;
+  const Fe y = FromBytes(s);
+  const Fe xx = Square(x);
+  const Fe yy = Square(y);
+  if (!IsZero(Sub(Sub(yy, xx), Add(kOne, Mul(kD, Mul(xx, yy)))))) return false;
+  const Fe minus_x = Neg(x);
+  out = {minus_x, y, kOne, Mul(minus_x, y)};
+  return true;
 }
 
-// The scalar `a` (256 bits) as signed odd digits in [-15, 15] with runs of zeros between them.
-void Slide(std::int8_t* r, const std::uint8_t* a) {
-  for (int i = 0; i < 256; ++i) r[i] = static_cast<std::int8_t>(1 & (a[i >> 3] >> (i & 7)));
-  for (int i = 0; i < 256; ++i) {
+// -P from its encoding, with P's x from `hint_x` when it is right (nullptr: none).
+bool DecodeNegated(const std::uint8_t* s, const std::uint8_t* hint_x, P3& out) {
+  return (hint_x != nullptr && DecodeNegatedWithHint(s, hint_x, out)) || DecodeNegated(s, out);
+}
+
+// The scalar `a` (32 bytes) as `length` signed odd digits in [-15, 15] with runs of zeros between
+// them: a = sum of r[i]·2^i. A value below 2^(length - 1) always fits.
+void Slide(std::int8_t* r, int length, const std::uint8_t* a) {
+  for (int i = 0; i < length; ++i) {
+    r[i] = static_cast<std::int8_t>(i < 256 ? 1 & (a[i >> 3] >> (i & 7)) : 0);
+  }
+  for (int i = 0; i < length; ++i) {
     if (r[i] == 0) continue;
-    for (int b = 1; b <= 6 && i + b < 256; ++b) {
+    for (int b = 1; b <= 6 && i + b < length; ++b) {
       if (r[i + b] == 0) continue;
       const int shifted = r[i + b] * (1 << b);
       if (r[i] + shifted <= 15) {
@@ -326,7 +373,7 @@ void Slide(std::int8_t* r, const std::uint8_t* a) {
         r[i + b] = 0;
       } else if (r[i] - shifted >= -15) {
         r[i] = static_cast<std::int8_t>(r[i] - shifted);
-        for (int k = i + b; k < 256; ++k) {
+        for (int k = i + b; k < length; ++k) {
           if (r[k] == 0) {
             r[k] = 1;
             break;
@@ -354,28 +401,6 @@ Completed AddDigit(const Completed& t, int digit, const Cached* multiples) {
   return t;
 }
 
-// [a]P + [b]B, given P's odd multiples. Not inlined: its digits are then the deepest frame of a
-// verification, not added to its caller's, which stays under the hash and the final inversion,
-// and the multiples are made before, so that making them does not run under the digits either.
-// A first check's stack must fit the pages a fresh process has already touched (each new one is
-// a page fault: bench/RESULTS.md, "Application SDK").
-[[gnu::noinline]] P2 DoubleScalarMult(const std::uint8_t* a, const Cached* p_multiples,
-                                      const std::uint8_t* b) {
-  std::int8_t a_digits[256];
-  std::int8_t b_digits[256];
-  Slide(a_digits, a);
-  Slide(b_digits, b);
-  P2 r{Fe{}, kOne, kOne};
-  int i = 255;
-  while (i >= 0 && a_digits[i] == 0 && b_digits[i] == 0) --i;
-  for (; i >= 0; --i) {
-    const Completed t =
-        AddDigit(AddDigit(Double(r), a_digits[i], p_multiples), b_digits[i], kBaseOddMultiples);
-    r = ToP2(t);
-  }
-  return r;
-}
-
 // The group order L = 2^252 + c, least significant word first.
 LICET_ED25519_CONSTANT constexpr U64 kOrderLimbs[4] = {0x5812631a5cf5d3ed, 0x14def9dea2f79cd6, 0,
                                                        0x1000000000000000};
@@ -388,14 +413,17 @@ bool ScalarIsCanonical(const std::uint8_t* s) {  // s < L
   return false;
 }
 
-// The 512-bit little-endian `h` mod L, a byte at a time from the top: r = (256 r + byte) mod L.
-// With r < L, x = 256 r + byte < 2^261; x = q 2^252 + low, so x = low - q c (mod L), which lies
-// between -2^134 and 2^252 < L: one addition of L makes it right when it is negative.
+// The 512-bit little-endian `h` mod L, 32 bits at a time from the top: r = (2^32 r + word) mod L.
+// With r < L, x = 2^32 r + word < 2^285; x = q 2^252 + low with q < 2^33, so x = low - q c (mod
+// L), which lies between -2^158 and 2^252 < L: one addition of L makes it right when it is
+// negative.
 std::array<std::uint8_t, 32> ReduceModOrder(const std::uint8_t* h) {
   U64 r[4] = {0, 0, 0, 0};
-  for (int byte = 63; byte >= 0; --byte) {
-    U64 x[5] = {r[0] << 8 | h[byte], r[1] << 8 | r[0] >> 56, r[2] << 8 | r[1] >> 56,
-                r[3] << 8 | r[2] >> 56, r[3] >> 56};
+  for (int word = 15; word >= 0; --word) {
+    U64 w = 0;
+    for (int i = 3; i >= 0; --i) w = w << 8 | h[4 * word + i];
+    U64 x[5] = {r[0] << 32 | w, r[1] << 32 | r[0] >> 32, r[2] << 32 | r[1] >> 32,
+                r[3] << 32 | r[2] >> 32, r[3] >> 32};
     const U64 q = x[3] >> 60 | x[4] << 4;
     x[3] &= (U64{1} << 60) - 1;
     const U128 qc0 = static_cast<U128>(q) * kOrderLimbs[0];
@@ -473,25 +501,125 @@ bool PointIsCanonical(const std::uint8_t* s) {
   return ReduceModOrder(digest);
 }
 
+// a·b mod L for a and b below 2^256: the 512-bit product, then ReduceModOrder.
+std::array<std::uint8_t, 32> MulModOrder(const std::array<std::uint8_t, 32>& a,
+                                         const std::uint8_t* b) {
+  const std::array<U64, 4> x = LoadWords(a.data());
+  const std::array<U64, 4> y = LoadWords(b);
+  U64 product[8] = {};
+  for (std::size_t i = 0; i < 4; ++i) {
+    U64 carry = 0;
+    for (std::size_t j = 0; j < 4; ++j) {
+      const U128 t = static_cast<U128>(x[i]) * y[j] + product[i + j] + carry;
+      product[i + j] = static_cast<U64>(t);
+      carry = static_cast<U64>(t >> 64);
+    }
+    product[i + 4] = carry;
+  }
+  std::uint8_t bytes[64];
+  for (std::size_t i = 0; i < 64; ++i)
+    bytes[i] = static_cast<std::uint8_t>(product[i / 8] >> (8 * (i % 8)));
+  return ReduceModOrder(bytes);
+}
+
+// One scalar of a sum: its digits (Slide) and the odd multiples of its point, negated or not.
+struct Term {
+  const std::int8_t* digits;
+  int length;
+  const Cached* multiples;
+  bool negated;
+};
+
+// Whether [d·s mod L]B + [c](-A) + [d](-R) is the neutral element (internal/ed25519_lattice.h),
+// given -A's and -R's odd multiples: one doubling a bit for about 128 bits, d·s mod L split at bit
+// 128 between B and [2^128]B. Not inlined: its digits are then the deepest frame of a
+// verification, not added to its caller's, which stays under the hash and the square roots, and
+// the multiples are made before, so that making them does not run under the digits either. A
+// first check's stack must fit the pages a fresh process has already touched (each new one is a
+// page fault: bench/RESULTS.md, "Application SDK").
+[[gnu::noinline]] bool SumIsNeutral(const std::uint8_t* s, const HalfSizeScalars& scalars,
+                                    const Cached* minus_a_multiples,
+                                    const Cached* minus_r_multiples) {
+  const std::array<std::uint8_t, 32> e = MulModOrder(scalars.d, s);
+  std::array<std::uint8_t, 32> e_high{};  // e >> 128
+  std::memcpy(e_high.data(), e.data() + 16, 16);
+  std::array<std::uint8_t, 32> e_low{};
+  std::memcpy(e_low.data(), e.data(), 16);
+  std::int8_t e_low_digits[130];
+  std::int8_t e_high_digits[130];
+  std::int8_t c_digits[256];
+  std::int8_t d_digits[134];
+  Slide(e_low_digits, 130, e_low.data());
+  Slide(e_high_digits, 130, e_high.data());
+  Slide(c_digits, 256, scalars.c_magnitude.data());
+  Slide(d_digits, 134, scalars.d.data());
+  const Term terms[4] = {{e_low_digits, 130, kBaseOddMultiples, false},
+                         {e_high_digits, 130, kBase128OddMultiples, false},
+                         {c_digits, 256, minus_a_multiples, scalars.c_negative},
+                         {d_digits, 134, minus_r_multiples, false}};
+  int top = -1;
+  for (const Term& term : terms) {
+    for (int i = term.length - 1; i > top; --i) {
+      if (term.digits[i] != 0) {
+        top = i;
+        break;
+      }
+    }
+  }
+  P2 sum{Fe{}, kOne, kOne};
+  for (int i = top; i >= 0; --i) {
+    Completed t = Double(sum);
+    for (const Term& term : terms) {
+      if (i < term.length)
+        t = AddDigit(t, term.negated ? -term.digits[i] : term.digits[i], term.multiples);
+    }
+    sum = ToP2(t);
+  }
+  return IsZero(sum.x) && IsZero(Sub(sum.y, sum.z));  // (0 : Z : Z)
+}
+
 }  // namespace
 
 bool Ed25519Verify(std::span<const std::uint8_t, 64> signature,
                    std::span<const std::uint8_t> message,
-                   std::span<const std::uint8_t, 32> public_key) {
+                   std::span<const std::uint8_t, 32> public_key, const Ed25519Hint* hint) {
   const std::uint8_t* r = signature.data();
   const std::uint8_t* s = signature.data() + 32;
   const std::uint8_t* a = public_key.data();
   if (!ScalarIsCanonical(s) || HasSmallOrder(r)) return false;
   if (!PointIsCanonical(a) || HasSmallOrder(a)) return false;
+  // R as a point: the first form compares [s]B - [h]A's canonical encoding with R's bytes, which
+  // no non-canonical or undecodable R can equal. (x = 0 with the sign bit set, which decodes here
+  // as x = 0, is only ever the identity's or the point of order 2's: small-order R, refused above.)
+  if (!PointIsCanonical(r)) return false;
   P3 minus_a;
-  if (!DecodeNegated(a, minus_a)) return false;
-  const std::array<std::uint8_t, 32> h = Challenge(r, a, message);
-  // R' = [s]B - [h]A; the signature holds when R' encodes as R does.
+  P3 minus_r;
+  if (!DecodeNegated(a, hint ? hint->data() : nullptr, minus_a) ||
+      !DecodeNegated(r, hint ? hint->data() + 32 : nullptr, minus_r)) {
+    return false;
+  }
+  const HalfSizeScalars scalars = ShortenChallenge(Challenge(r, a, message));
   Cached minus_a_multiples[8];
+  Cached minus_r_multiples[8];
   OddMultiples(minus_a, minus_a_multiples);
-  const std::array<std::uint8_t, 32> r_check =
-      Encode(DoubleScalarMult(h.data(), minus_a_multiples, s));
-  return std::memcmp(r_check.data(), r, 32) == 0;
+  OddMultiples(minus_r, minus_r_multiples);
+  return SumIsNeutral(s, scalars, minus_a_multiples, minus_r_multiples);
+}
+
+std::optional<Ed25519Hint> Ed25519HintFor(std::span<const std::uint8_t, 64> signature,
+                                          std::span<const std::uint8_t, 32> public_key) {
+  P3 minus_a;
+  P3 minus_r;
+  if (!PointIsCanonical(public_key.data()) || !PointIsCanonical(signature.data()) ||
+      !DecodeNegated(public_key.data(), minus_a) || !DecodeNegated(signature.data(), minus_r)) {
+    return std::nullopt;
+  }
+  Ed25519Hint hint;
+  const std::array<std::uint8_t, 32> a_x = ToBytes(Neg(minus_a.x));
+  const std::array<std::uint8_t, 32> r_x = ToBytes(Neg(minus_r.x));
+  std::copy(a_x.begin(), a_x.end(), hint.begin());
+  std::copy(r_x.begin(), r_x.end(), hint.begin() + 32);
+  return hint;
 }
 
 }  // namespace licet::core_internal

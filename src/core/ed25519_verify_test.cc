@@ -2,13 +2,15 @@
 // against libsodium's crypto_sign_verify_detached, which it must agree with on every input:
 // valid signatures of random messages, each with single bits flipped, and the edge cases a
 // verifier gets wrong (s at and above the group order, small-order R and keys, non-canonical and
-// undecodable keys).
+// undecodable keys). A verification hint (the points' x coordinates) never changes a result,
+// whether right, wrong or another signature's.
 #include "internal/ed25519_verify.h"
 
 #include <gtest/gtest.h>
 #include <sodium.h>
 
 #include <array>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -29,6 +31,16 @@ Bytes FromHex(const std::string& hex) {
 bool Licet(const Bytes& sig, const Bytes& msg, const Bytes& pk) {
   return Ed25519Verify(std::span<const std::uint8_t, 64>(sig.data(), 64), msg,
                        std::span<const std::uint8_t, 32>(pk.data(), 32));
+}
+
+bool LicetHinted(const Bytes& sig, const Bytes& msg, const Bytes& pk, const Ed25519Hint& hint) {
+  return Ed25519Verify(std::span<const std::uint8_t, 64>(sig.data(), 64), msg,
+                       std::span<const std::uint8_t, 32>(pk.data(), 32), &hint);
+}
+
+std::optional<Ed25519Hint> HintFor(const Bytes& sig, const Bytes& pk) {
+  return Ed25519HintFor(std::span<const std::uint8_t, 64>(sig.data(), 64),
+                        std::span<const std::uint8_t, 32>(pk.data(), 32));
 }
 
 bool Sodium(const Bytes& sig, const Bytes& msg, const Bytes& pk) {
@@ -191,6 +203,153 @@ TEST(Ed25519VerifyTest, AgreesWithLibsodiumOnSmallOrderAndNonCanonicalEncodings)
     std::copy(e.begin(), e.end(), sig.begin());
     EXPECT_FALSE(Agreed(sig, s.msg, s.pk));  // as R
   }
+}
+
+// The hint of each valid signature verifies it, and its own hint is refused with every kind of
+// flipped bit, as without one.
+TEST(Ed25519VerifyTest, HintedVerificationAgreesWithLibsodium) {
+  std::mt19937_64 rng(20261128);
+  for (int i = 0; i < 200; ++i) {
+    const Signed s = SignRandom(rng);
+    const std::optional<Ed25519Hint> hint = HintFor(s.sig, s.pk);
+    ASSERT_TRUE(hint.has_value());
+    EXPECT_TRUE(LicetHinted(s.sig, s.msg, s.pk, *hint));
+    Bytes sig = s.sig;
+    sig[rng() % 64] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+    EXPECT_EQ(LicetHinted(sig, s.msg, s.pk, *hint), Sodium(sig, s.msg, s.pk));
+    Bytes pk = s.pk;
+    pk[rng() % 32] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+    EXPECT_EQ(LicetHinted(s.sig, s.msg, pk, *hint), Sodium(s.sig, s.msg, pk));
+    if (!s.msg.empty()) {
+      Bytes msg = s.msg;
+      msg[rng() % msg.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+      EXPECT_FALSE(LicetHinted(s.sig, msg, s.pk, *hint));
+    }
+  }
+}
+
+// Wrong hints: random bytes, a flipped bit, x's negation (p - x), x + p (not canonical), another
+// signature's; a valid signature still verifies and an altered one is still refused.
+TEST(Ed25519VerifyTest, WrongHintsChangeNothing) {
+  std::mt19937_64 rng(5);
+  const Bytes p = FromHex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+  const auto negated = [&](const std::uint8_t* x) {  // p - x, for 0 < x < p
+    std::array<std::uint8_t, 32> out{};
+    int borrow = 0;
+    for (std::size_t j = 0; j < 32; ++j) {
+      const int d = p[j] - x[j] - borrow;
+      out[j] = static_cast<std::uint8_t>(d);
+      borrow = d < 0 ? 1 : 0;
+    }
+    return out;
+  };
+  const auto plus_p = [&](const std::uint8_t* x) {  // x + p: at or above 2^255 for x >= 19
+    std::array<std::uint8_t, 32> out{};
+    unsigned carry = 0;
+    for (std::size_t j = 0; j < 32; ++j) {
+      const unsigned sum = p[j] + x[j] + carry;
+      out[j] = static_cast<std::uint8_t>(sum);
+      carry = sum >> 8;
+    }
+    return out;
+  };
+  const Signed other = SignRandom(rng);
+  const Ed25519Hint other_hint = *HintFor(other.sig, other.pk);
+  for (int i = 0; i < 100; ++i) {
+    const Signed s = SignRandom(rng);
+    const Ed25519Hint right = *HintFor(s.sig, s.pk);
+    std::vector<Ed25519Hint> wrong(6, right);
+    for (auto& b : wrong[0]) b = static_cast<std::uint8_t>(rng());
+    wrong[1][rng() % 64] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+    const auto neg_a = negated(right.data());
+    std::copy(neg_a.begin(), neg_a.end(), wrong[2].begin());
+    const auto neg_r = negated(right.data() + 32);
+    std::copy(neg_r.begin(), neg_r.end(), wrong[3].begin() + 32);
+    const auto big_r = plus_p(right.data() + 32);
+    std::copy(big_r.begin(), big_r.end(), wrong[4].begin() + 32);
+    wrong[5] = other_hint;
+    Bytes altered = s.sig;
+    altered[32 + rng() % 32] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+    for (const Ed25519Hint& hint : wrong) {
+      EXPECT_TRUE(LicetHinted(s.sig, s.msg, s.pk, hint));
+      EXPECT_FALSE(LicetHinted(altered, s.msg, s.pk, hint));
+    }
+  }
+}
+
+// A hint cannot make an undecodable or small-order R or key pass: the hint of a real signature
+// given with such encodings in its place.
+TEST(Ed25519VerifyTest, HintsDoNotRescueBadEncodings) {
+  std::mt19937_64 rng(9);
+  const Signed s = SignRandom(rng);
+  const Ed25519Hint hint = *HintFor(s.sig, s.pk);
+  for (const char* hex : {"0200000000000000000000000000000000000000000000000000000000000000",
+                          "0100000000000000000000000000000000000000000000000000000000000080",
+                          "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                          "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"}) {
+    const Bytes e = FromHex(hex);
+    Bytes sig = s.sig;
+    std::copy(e.begin(), e.end(), sig.begin());
+    EXPECT_FALSE(LicetHinted(sig, s.msg, s.pk, hint)) << hex;
+    EXPECT_FALSE(LicetHinted(s.sig, s.msg, e, hint)) << hex;
+    EXPECT_FALSE(HintFor(sig, s.pk).has_value() &&
+                 LicetHinted(sig, s.msg, s.pk, *HintFor(sig, s.pk)));
+  }
+}
+
+// Keys and R with a small-order part (A' = A + T, R = [r]B + [k]T for T of order 8), which a
+// verification that multiplies the check by some d could judge differently: signatures made valid
+// for the cofactorless check ((h + k)·T == 0) and the same ones with a k that makes them invalid.
+// libsodium accepts exactly the first; so must Licet (internal/ed25519_lattice.h: mod 8L, d odd).
+TEST(Ed25519VerifyTest, AgreesWithLibsodiumOnMixedOrderKeysAndR) {
+  const Bytes torsion = FromHex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05");
+  std::vector<Bytes> multiples = {FromHex(
+      "0100000000000000000000000000000000000000000000000000000000000000")};  // [k]T, k = 0..7
+  for (int k = 1; k < 8; ++k) {
+    Bytes next(32);
+    ASSERT_EQ(crypto_core_ed25519_add(next.data(), multiples.back().data(), torsion.data()), 0);
+    multiples.push_back(next);
+  }
+  std::mt19937_64 rng(8);
+  int valid = 0;
+  int invalid = 0;
+  for (int attempt = 0; attempt < 400 && (valid < 20 || invalid < 20); ++attempt) {
+    Bytes a(32);  // the secret scalar, A = [a]B, A' = A + T
+    crypto_core_ed25519_scalar_random(a.data());
+    Bytes pk(32);
+    ASSERT_EQ(crypto_scalarmult_ed25519_base_noclamp(pk.data(), a.data()), 0);
+    ASSERT_EQ(crypto_core_ed25519_add(pk.data(), pk.data(), torsion.data()), 0);
+    Bytes r(32);
+    crypto_core_ed25519_scalar_random(r.data());
+    Bytes r_point(32);
+    ASSERT_EQ(crypto_scalarmult_ed25519_base_noclamp(r_point.data(), r.data()), 0);
+    Bytes msg(static_cast<std::size_t>(rng() % 100));
+    for (auto& b : msg) b = static_cast<std::uint8_t>(rng());
+    const int k = static_cast<int>(rng() % 8);
+    Bytes sig(64);
+    if (k == 0) continue;  // R = [r]B + 0: no small-order part
+    ASSERT_EQ(crypto_core_ed25519_add(sig.data(), r_point.data(),
+                                      multiples[static_cast<std::size_t>(k)].data()),
+              0);
+    // h = SHA-512(R || A' || M) mod L; s = r + h·a (mod L), so [s]B = R + [h]A' - (h + k)·T.
+    crypto_hash_sha512_state state;
+    crypto_hash_sha512_init(&state);
+    crypto_hash_sha512_update(&state, sig.data(), 32);
+    crypto_hash_sha512_update(&state, pk.data(), 32);
+    crypto_hash_sha512_update(&state, msg.data(), msg.size());
+    std::uint8_t digest[64];
+    crypto_hash_sha512_final(&state, digest);
+    Bytes h(32);
+    crypto_core_ed25519_scalar_reduce(h.data(), digest);
+    Bytes ha(32);
+    crypto_core_ed25519_scalar_mul(ha.data(), h.data(), a.data());
+    crypto_core_ed25519_scalar_add(sig.data() + 32, r.data(), ha.data());
+    const bool should_hold = (h[0] + k) % 8 == 0;
+    EXPECT_EQ(Agreed(sig, msg, pk), should_hold) << "k " << k;
+    (should_hold ? valid : invalid) += 1;
+  }
+  EXPECT_GE(valid, 20);
+  EXPECT_GE(invalid, 20);
 }
 
 }  // namespace
