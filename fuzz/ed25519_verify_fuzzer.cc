@@ -4,13 +4,15 @@
 // bit position (2 bytes), a signature (64), a public key (32) and the message (the rest). With
 // mode bit 0 set, the signature and key are replaced by libsodium's signature of the message under
 // the seed's key pair (so that valid signatures are fuzzed too), and with bit 1 also set, one bit
-// of signature || key is then flipped.
+// of signature || key is then flipped. The result must not change with the signature's verification
+// hint, right or (mode bit 2) with a bit flipped.
 #include <sodium.h>
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "internal/ed25519_verify.h"
@@ -43,5 +45,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool reference = crypto_sign_verify_detached(sig_and_key.data(), message.data(),
                                                      message.size(), sig_and_key.data() + 64) == 0;
   LICET_CHECK(ours == reference, "Licet's Ed25519 verification agrees with libsodium's");
+  // A verification hint never changes the result: the right one, or (mode bit 2) one with a bit
+  // flipped.
+  std::optional<licet::core_internal::Ed25519Hint> hint = licet::core_internal::Ed25519HintFor(
+      std::span<const std::uint8_t, 64>(sig_and_key.data(), 64),
+      std::span<const std::uint8_t, 32>(sig_and_key.data() + 64, 32));
+  if (hint) {
+    if ((mode & 4) != 0) {
+      const unsigned bit = (in[34] | unsigned{in[33]} << 8) % (64 * 8);
+      (*hint)[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+    }
+    const bool hinted = licet::core_internal::Ed25519Verify(
+        std::span<const std::uint8_t, 64>(sig_and_key.data(), 64), message,
+        std::span<const std::uint8_t, 32>(sig_and_key.data() + 64, 32), &*hint);
+    LICET_CHECK(hinted == reference, "a verification hint changes nothing");
+  }
   return 0;
 }

@@ -65,6 +65,7 @@ json ActivationJson(const ActivationRecord& a) {
           {"expires_at", a.expires_at ? TimeJson(*a.expires_at) : json(nullptr)},
           {"renew_after", a.renew_after ? TimeJson(*a.renew_after) : json(nullptr)},
           {"token", a.token},
+          {"token_hint", a.token_hint},
           {"host", a.host},
           {"hardware", a.hardware}};
 }
@@ -78,6 +79,7 @@ ActivationRecord ActivationFrom(const JsonValue& j) {
   a.method = j.at("method").string();
   a.renew_after = OptionalTime(j, "renew_after");
   a.token = j.at("token").string();
+  a.token_hint = StringOr(j, "token_hint");
   return a;
 }
 

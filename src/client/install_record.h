@@ -30,8 +30,9 @@ struct ActivationRecord {
   std::optional<TimePoint> expires_at;   // volume activations expire; others do not
   std::optional<TimePoint> renew_after;  // volume: when the client renews (the host's /sri)
   std::string token;                     // the signed license token
-  std::string host;                      // volume: "host:port" that granted it
-  std::string hardware;                  // the binding ("hw2.…") this activation was made for
+  std::string token_hint;  // online: speeds the token's verification (paseto.h); never trusted
+  std::string host;        // volume: "host:port" that granted it
+  std::string hardware;    // the binding ("hw2.…") this activation was made for
 };
 
 /// A change that waits for `licet restart`, as Windows waits for a reboot.

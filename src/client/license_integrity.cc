@@ -90,7 +90,7 @@ StatusOr<TokenView> VerifyActivation(const IntegritySubject& s, const Activation
     if (!claims) return NotSignedByVendor(a);
     return ViewOf(std::move(*claims));
   }
-  StatusOr<LicenseClaims> claims = VerifyLicenseToken(a.token, s.vendor_public_key);
+  StatusOr<LicenseClaims> claims = VerifyLicenseToken(a.token, s.vendor_public_key, a.token_hint);
   if (!claims.ok()) return NotSignedByVendor(a);
   return ViewOf(std::move(*claims));
 }

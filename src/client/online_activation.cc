@@ -11,6 +11,7 @@
 #include "licet/core/atomic_file.h"
 #include "licet/core/encoding.h"
 #include "licet/core/license_token.h"
+#include "licet/core/paseto.h"
 
 namespace licet::client {
 namespace {
@@ -96,11 +97,13 @@ StatusOr<OnlineActivationResult> ActivateOnline(Installation& inst) {
   }
   const std::string token = body["token"];
   LICET_RETURN_IF_ERROR(CheckTokenForInstallation(inst, token, nonce));
-  r.activation = ActivationRecord{.method = "online",
-                                  .activated_at = inst.Now(),
-                                  .expires_at = std::nullopt,
-                                  .token = token,
-                                  .hardware = HardwareId(inst)};
+  r.activation = ActivationRecord{
+      .method = "online",
+      .activated_at = inst.Now(),
+      .expires_at = std::nullopt,
+      .token = token,
+      .token_hint = paseto::VerificationHintV4Public(token, inst.catalog().vendor().public_key),
+      .hardware = HardwareId(inst)};
   LICET_RETURN_IF_ERROR(inst.Save());
   OnlineActivationResult result{.server = url};
   if (body.contains("activation") && body["activation"].is_object()) {

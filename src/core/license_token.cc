@@ -96,9 +96,10 @@ std::string IssueLicenseToken(const LicenseClaims& c, const SigningKey& key,
 }
 
 StatusOr<LicenseClaims> VerifyLicenseToken(std::string_view token,
-                                           const std::array<std::uint8_t, 32>& public_key) {
+                                           const std::array<std::uint8_t, 32>& public_key,
+                                           std::string_view hint) {
   LICET_ASSIGN_OR_RETURN(const paseto::Verified v,
-                         paseto::VerifyV4Public(token, kLicenseTokenImplicit, public_key));
+                         paseto::VerifyV4Public(token, kLicenseTokenImplicit, public_key, hint));
   return core_internal::LicenseClaimsFromJson(v.payload);
 }
 

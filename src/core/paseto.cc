@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <algorithm>
+#include <optional>
+
 #include "internal/ed25519_verify.h"
 #include "internal/sodium_init.h"
 #include "licet/core/encoding.h"
@@ -105,8 +108,44 @@ StatusOr<std::string> UnverifiedFooter(std::string_view token) {
   return Base64UrlDecode(rest.substr(dot + 1));
 }
 
+namespace {
+
+// A hint as VerificationHintV4Public wrote it; false (no hint) for anything else.
+bool DecodedHint(std::string_view text, core_internal::Ed25519Hint& out) {
+  if (text.empty()) return false;
+  const StatusOr<std::string> bytes = Base64UrlDecode(text);
+  if (!bytes.ok() || bytes->size() != out.size()) return false;
+  std::copy(bytes->begin(), bytes->end(), out.begin());
+  return true;
+}
+
+// The token's body (payload and signature), decoded.
+StatusOr<std::string> V4PublicBody(std::string_view token) {
+  if (!token.starts_with(kV4PublicHeader)) return Invalid("it is not a v4.public token");
+  const std::string_view rest = token.substr(kV4PublicHeader.size());
+  LICET_ASSIGN_OR_RETURN(std::string body, Base64UrlDecode(rest.substr(0, rest.find('.'))));
+  if (body.size() < crypto_sign_BYTES) return Invalid("it is too short to hold a signature");
+  return body;
+}
+
+}  // namespace
+
+std::string VerificationHintV4Public(std::string_view token,
+                                     const std::array<std::uint8_t, 32>& public_key) {
+  const StatusOr<std::string> body = V4PublicBody(token);
+  if (!body.ok()) return {};
+  const auto* sig =
+      reinterpret_cast<const std::uint8_t*>(body->data() + body->size() - crypto_sign_BYTES);
+  const std::optional<core_internal::Ed25519Hint> hint = core_internal::Ed25519HintFor(
+      std::span<const std::uint8_t, crypto_sign_BYTES>(sig, crypto_sign_BYTES), public_key);
+  if (!hint) return {};
+  return Base64UrlEncode(
+      std::string_view(reinterpret_cast<const char*>(hint->data()), hint->size()));
+}
+
 StatusOr<Verified> VerifyV4Public(std::string_view token, std::string_view implicit,
-                                  const std::array<std::uint8_t, 32>& public_key) {
+                                  const std::array<std::uint8_t, 32>& public_key,
+                                  std::string_view hint_text) {
   if (!token.starts_with(kV4PublicHeader)) return Invalid("it is not a v4.public token");
   const std::string_view rest = token.substr(kV4PublicHeader.size());
   const size_t dot = rest.find('.');
@@ -125,9 +164,12 @@ StatusOr<Verified> VerifyV4Public(std::string_view token, std::string_view impli
   const std::string m2 = Pae({kV4PublicHeader, payload, footer, implicit});
   // Licet's own verification: the SDK's first check runs it in every fresh process, and
   // libsodium's would fault in 70 KB of signing code and tables with it (ed25519_verify.h).
+  core_internal::Ed25519Hint hint{};
+  const bool hinted = DecodedHint(hint_text, hint);
   if (!core_internal::Ed25519Verify(
           std::span<const std::uint8_t, crypto_sign_BYTES>(sig, crypto_sign_BYTES),
-          std::span(reinterpret_cast<const std::uint8_t*>(m2.data()), m2.size()), public_key)) {
+          std::span(reinterpret_cast<const std::uint8_t*>(m2.data()), m2.size()), public_key,
+          hinted ? &hint : nullptr)) {
     return Invalid("its signature does not match (altered, or signed by another key)");
   }
   return Verified{.payload = std::string(payload), .footer = std::move(footer)};

@@ -174,6 +174,27 @@ TEST(OnlineActivationTest, SeedProcedureEndsLicensed) {
   ASSERT_EQ(Cli("licet", {"lab", "clock", "advance", "400d"}, root).exit_status, 0);
   r = Cli("slmgr", {"/xpr"}, root);
   EXPECT_NE(r.out.find("permanently activated"), std::string::npos) << r.out;
+
+  // The store keeps the token's verification hint (the x of the vendor key's point and of R),
+  // which an application's first check uses; it verifies the token with it as without it.
+  const StatusOr<std::string> store_text = ReadWholeFile((root / "store.json").string());
+  ASSERT_TRUE(store_text.ok());
+  const json activation = json::parse(*store_text)["activation"];
+  const std::string token = activation["token"];
+  const std::string hint = activation["token_hint"];
+  const std::optional<TrustedKey> vendor = LabVendorKey();
+  ASSERT_TRUE(vendor.has_value());
+  EXPECT_EQ(hint.size(), 86u);
+  EXPECT_EQ(hint, paseto::VerificationHintV4Public(token, vendor->public_key));
+  const StatusOr<LicenseClaims> hinted = VerifyLicenseToken(token, vendor->public_key, hint);
+  ASSERT_TRUE(hinted.ok()) << hinted.status();
+  EXPECT_EQ(hinted->cmid, VerifyLicenseToken(token, vendor->public_key)->cmid);
+  std::string wrong = hint;
+  wrong[5] = wrong[5] == 'A' ? 'B' : 'A';
+  EXPECT_TRUE(VerifyLicenseToken(token, vendor->public_key, wrong).ok());
+  std::string altered = token;
+  altered[altered.size() - 3] = altered[altered.size() - 3] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(VerifyLicenseToken(altered, vendor->public_key, hint).ok());
 }
 
 TEST(OnlineActivationTest, EachRuleHasItsCode) {
