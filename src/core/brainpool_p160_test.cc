@@ -120,6 +120,10 @@ TEST(BrainpoolP160, EdgeCasesMatchOpenSsl) {
   Compressed minus_g = g;
   minus_g[0] ^= 1;  // the other y
   const Compressed two_g = ossl.Multiple(Small(2));
+  Bytes low_ones(20, 0);  // 2^80 - 1, big-endian
+  std::fill(low_ones.begin() + 10, low_ones.end(), 0xff);
+  Bytes two_to_80(20, 0);
+  two_to_80[9] = 1;
   struct Case {
     Bytes s, e;
     Compressed pub;
@@ -135,6 +139,10 @@ TEST(BrainpoolP160, EdgeCasesMatchOpenSsl) {
       {OrderMinus(n, 1), Small(2, 10), g},  // (n - 1)G + 2G = G
       {OrderMinus(n, 1), Bytes(10, 0xff), two_g},
       {Small(3), Small(3, 10), minus_g},  // 3G - 3G = infinity
+      // Signed digits that carry past the 80 bits of a half: s = 2^80 - 1, 2^80, 2^160 - ...
+      {low_ones, Bytes(10, 0xff), two_g},
+      {two_to_80, Small(1, 10), g},
+      {OrderMinus(n, 2), Bytes(10, 0xff), minus_g},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const Case& c = cases[i];
