@@ -7,9 +7,12 @@
 //  - R (its first half) and the public key not one of the seven encodings of small-order points
 //    libsodium refuses, and the public key a canonical encoding (its y below p);
 //  - then [s]B == R + [SHA-512(R || A || M)]A, compared as encodings.
-// Variable time, which is fine for public keys, public messages and signatures. Signing stays
-// with libsodium. Checked against libsodium on random and edge-case inputs by
-// ed25519_verify_test.cc and fuzz/ed25519_verify_fuzzer.cc.
+// That last check is made in an equivalent form with scalars of half the size, which needs half
+// the doublings (internal/ed25519_lattice.h), and with the points' x coordinates from a hint when
+// one is given and right (Ed25519Hint below). Variable time, which is fine for public keys, public
+// messages and signatures. Signing stays with libsodium. Checked against libsodium on random and
+// edge-case inputs (mixed-order keys and R among them) by ed25519_verify_test.cc and
+// fuzz/ed25519_verify_fuzzer.cc.
 #pragma once
 
 #include <array>
