@@ -312,17 +312,24 @@ StatusOr<std::string> SignConfirmationId(const InstallationIdFields& iid,
 
 StatusOr<std::vector<std::uint8_t>> ParseConfirmationId(std::string_view text) {
   LICET_ASSIGN_OR_RETURN(const std::string digits, Ungroup(text, kCidGroups, "confirmation ID"));
-  std::array<std::uint8_t, kSignatureBytes + 2> n{};  // 10^75 < 2^250: two bytes of headroom
+  // n in four 64-bit words, least significant first: 10^75 < 2^250, so no carry leaves them.
+  std::array<std::uint64_t, 4> n{};
   for (const char c : digits) {
-    unsigned carry = static_cast<unsigned>(c - '0');  // n = 10 n + digit
-    for (auto b = n.rbegin(); b != n.rend(); ++b) {
-      const unsigned v = *b * 10u + carry;
-      *b = static_cast<std::uint8_t>(v);
-      carry = v >> 8;
+    std::uint64_t carry = static_cast<std::uint64_t>(c - '0');  // n = 10 n + digit
+    for (std::uint64_t& word : n) {
+      const Uint128 v = static_cast<Uint128>(word) * 10 + carry;
+      word = static_cast<std::uint64_t>(v);
+      carry = static_cast<std::uint64_t>(v >> 64);
     }
   }
-  if (n[0] != 0 || n[1] != 0) return BadData("confirmation ID", "its number is out of range");
-  return std::vector<std::uint8_t>(n.begin() + 2, n.end());
+  static_assert(kSignatureBytes == 30);
+  if ((n[3] >> 48) != 0) return BadData("confirmation ID", "its number is out of range");
+  std::vector<std::uint8_t> out(kSignatureBytes);  // big-endian, bits 239 to 0
+  for (std::size_t i = 0; i < kSignatureBytes; ++i) {
+    const std::size_t bit = 8 * (kSignatureBytes - 1 - i);
+    out[i] = static_cast<std::uint8_t>(n[bit / 64] >> (bit % 64));
+  }
+  return out;
 }
 
 Status VerifyConfirmationId(const std::vector<std::uint8_t>& cid, const InstallationIdFields& iid,

@@ -157,6 +157,39 @@ TEST(ConfirmationId, RandomDigitsWithValidCheckDigitsNeverVerify) {
   }
 }
 
+// 75 data digits with their check digits, in groups (as ParseConfirmationId reads them).
+std::string WithCheckDigits(const std::string& digits) {
+  std::string text;
+  for (int g = 1; g <= kCidGroups; ++g) {
+    const std::string data = digits.substr(static_cast<std::size_t>(g - 1) * 5, 5);
+    text += data;
+    text += static_cast<char>('0' + DammCheckDigit(fmt::format("{:02}{}", g, data)));
+  }
+  return text;
+}
+
+// The number is a 240-bit signature: 2^240 - 1 reads back as thirty bytes of 0xff, 2^240 is out
+// of range.
+TEST(ConfirmationId, TheNumberIsCheckedAgainstItsRange) {
+  const StatusOr<std::vector<std::uint8_t>> largest = ParseConfirmationId(WithCheckDigits(
+      "001766847064778384329583297500742918515827483896875618958121606201292619775"));
+  ASSERT_TRUE(largest.ok()) << largest.status().message();
+  EXPECT_EQ(*largest, std::vector<std::uint8_t>(30, 0xff));
+  const StatusOr<std::vector<std::uint8_t>> one = ParseConfirmationId(WithCheckDigits(
+      "000000000000000000000000000000000000000000000000000000000000000000000000001"));
+  ASSERT_TRUE(one.ok());
+  std::vector<std::uint8_t> expected(30, 0);
+  expected.back() = 1;
+  EXPECT_EQ(*one, expected);
+  const Status past =
+      ParseConfirmationId(
+          WithCheckDigits(
+              "001766847064778384329583297500742918515827483896875618958121606201292619776"))
+          .status();
+  EXPECT_EQ(past.code(), ErrorCode::kCidIidInvalidData) << past.message();
+  EXPECT_NE(past.message().find("out of range"), std::string_view::npos) << past.message();
+}
+
 TEST(ConfirmationId, ATypoIsNamedByGroupBeforeAnySignatureCheck) {
   StatusOr<PhoneKey> key = PhoneKey::Derive("test seed");
   ASSERT_TRUE(key.ok());
