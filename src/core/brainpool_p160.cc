@@ -211,6 +211,9 @@ static_assert(MontMul(kAm, Square(kZ2m)) == SubModP(Limbs{}, ToMontgomery(Limbs{
 static_assert(MontMul(kBm, MontMul(kZ2m, Square(kZ2m))) == ToMontgomery(kBt));
 
 constexpr Affine ToTwist(const Affine& p) { return {MontMul(p.x, kZ2m), MontMul(p.y, kZ3m)}; }
+constexpr Affine FromTwist(const Affine& p) {
+  return {MontMul(p.x, kZ2InverseM), MontMul(p.y, kZ3InverseM)};
+}
 
 // 2p on the twist ("dbl-2001-b", a = -3: 3M + 5S).
 constexpr Jacobian Double(const Jacobian& p) {
@@ -303,11 +306,13 @@ Limbs InverseAtRunTime(const Limbs& a) {
 }
 
 // p in affine coordinates; p must not be the point at infinity.
-constexpr Affine ToAffine(const Jacobian& p) {
-  const Limbs z_inv = Inverse(p.z);
+// p in affine coordinates, given 1/Z.
+constexpr Affine AffineWith(const Jacobian& p, const Limbs& z_inv) {
   const Limbs z_inv2 = Square(z_inv);
   return Affine{MontMul(p.x, z_inv2), MontMul(p.y, MontMul(z_inv, z_inv2))};
 }
+
+constexpr Affine ToAffine(const Jacobian& p) { return AffineWith(p, Inverse(p.z)); }
 
 // P, 3P, 5P, ..., 15P in affine form (for the compiler: each one costs an inversion).
 constexpr std::array<Affine, 8> OddMultiples(const Affine& p) {
@@ -323,8 +328,7 @@ constexpr std::array<Affine, 8> OddMultiples(const Affine& p) {
 }
 
 // s·G splits into s_low·G + s_high·G' with G' = 2^80·G, so that s·G + e·P (80-bit e) takes 80
-// doublings instead of 160.
-// The odd multiples of G and G', on the twist, computed by the compiler.
+// doublings instead of 160. The odd multiples of G and G', on the twist, computed by the compiler.
 LICET_BRAINPOOL_CONSTANT constexpr std::array<Affine, 8> kGMultiples =
     OddMultiples(ToTwist(Affine{kGxm, kGym}));
 LICET_BRAINPOOL_CONSTANT constexpr std::array<Affine, 8> kGShiftedMultiples = [] {
@@ -394,10 +398,7 @@ std::optional<Affine> Decompress(const Compressed& c) {
 // The encoding of a point of the twist (not the point at infinity), mapped back to the curve:
 // x = X / (Z_j² Z²), y = Y / (Z_j³ Z³).
 Compressed Compress(const Jacobian& p) {
-  const Limbs z_inv = InverseAtRunTime(p.z);
-  const Limbs z_inv2 = Square(z_inv);
-  const Affine a{MontMul(p.x, MontMul(z_inv2, kZ2InverseM)),
-                 MontMul(p.y, MontMul(MontMul(z_inv, z_inv2), kZ3InverseM))};
+  const Affine a = FromTwist(AffineWith(p, InverseAtRunTime(p.z)));
   const Limbs x = FromMontgomery(a.x);
   const Limbs y = FromMontgomery(a.y);
   Compressed out{};

@@ -11,11 +11,13 @@
 
 #include <utility>
 
+#include "internal/ed25519_field.h"
+
 namespace licet::core_internal {
 namespace {
 
-using U64 = std::uint64_t;
-__extension__ typedef unsigned __int128 U128;  // GCC/Clang, not ISO C++
+using ed25519::U128;
+using ed25519::U64;
 
 // A 256-bit unsigned number, least significant word first.
 struct Wide {
@@ -139,17 +141,11 @@ void Step(Row& prev, const Row& cur) {
 }
 
 Wide Load(const std::array<std::uint8_t, 32>& bytes) {
-  Wide out{};
-  for (std::size_t i = 0; i < 32; ++i) out.w[i / 8] |= U64{bytes[i]} << (8 * (i % 8));
-  return out;
+  const std::array<U64, 4> w = ed25519::LoadWords(bytes.data());
+  return Wide{{w[0], w[1], w[2], w[3]}};
 }
 
-std::array<std::uint8_t, 32> Store(const Wide& a) {
-  std::array<std::uint8_t, 32> out{};
-  for (std::size_t i = 0; i < 32; ++i)
-    out[i] = static_cast<std::uint8_t>(a.w[i / 8] >> (8 * (i % 8)));
-  return out;
-}
+std::array<std::uint8_t, 32> Store(const Wide& a) { return ed25519::StoreWords(a.w); }
 
 // The verification's digits have room for a d of 131 bits and a c of 252.
 constexpr int kMaxDBits = 131;

@@ -119,21 +119,29 @@ bool DecodedHint(std::string_view text, core_internal::Ed25519Hint& out) {
   return true;
 }
 
-// The token's body (payload and signature), decoded.
-StatusOr<std::string> V4PublicBody(std::string_view token) {
+// A v4.public token's base64url body (payload and signature) and footer, if it has one.
+struct V4PublicParts {
+  std::string_view body;
+  std::optional<std::string_view> footer;
+};
+
+StatusOr<V4PublicParts> SplitV4Public(std::string_view token) {
   if (!token.starts_with(kV4PublicHeader)) return Invalid("it is not a v4.public token");
   const std::string_view rest = token.substr(kV4PublicHeader.size());
-  LICET_ASSIGN_OR_RETURN(std::string body, Base64UrlDecode(rest.substr(0, rest.find('.'))));
-  if (body.size() < crypto_sign_BYTES) return Invalid("it is too short to hold a signature");
-  return body;
+  const size_t dot = rest.find('.');
+  if (dot == std::string_view::npos) return V4PublicParts{rest, std::nullopt};
+  if (rest.find('.', dot + 1) != std::string_view::npos) return Invalid("it has too many parts");
+  return V4PublicParts{rest.substr(0, dot), rest.substr(dot + 1)};
 }
 
 }  // namespace
 
 std::string VerificationHintV4Public(std::string_view token,
                                      const std::array<std::uint8_t, 32>& public_key) {
-  const StatusOr<std::string> body = V4PublicBody(token);
-  if (!body.ok()) return {};
+  const StatusOr<V4PublicParts> parts = SplitV4Public(token);
+  if (!parts.ok()) return {};
+  const StatusOr<std::string> body = Base64UrlDecode(parts->body);
+  if (!body.ok() || body->size() < crypto_sign_BYTES) return {};
   const auto* sig =
       reinterpret_cast<const std::uint8_t*>(body->data() + body->size() - crypto_sign_BYTES);
   const std::optional<core_internal::Ed25519Hint> hint = core_internal::Ed25519HintFor(
@@ -146,16 +154,11 @@ std::string VerificationHintV4Public(std::string_view token,
 StatusOr<Verified> VerifyV4Public(std::string_view token, std::string_view implicit,
                                   const std::array<std::uint8_t, 32>& public_key,
                                   std::string_view hint_text) {
-  if (!token.starts_with(kV4PublicHeader)) return Invalid("it is not a v4.public token");
-  const std::string_view rest = token.substr(kV4PublicHeader.size());
-  const size_t dot = rest.find('.');
-  if (dot != std::string_view::npos && rest.find('.', dot + 1) != std::string_view::npos) {
-    return Invalid("it has too many parts");
-  }
-  LICET_ASSIGN_OR_RETURN(const std::string body, Base64UrlDecode(rest.substr(0, dot)));
+  LICET_ASSIGN_OR_RETURN(const V4PublicParts parts, SplitV4Public(token));
+  LICET_ASSIGN_OR_RETURN(const std::string body, Base64UrlDecode(parts.body));
   std::string footer;
-  if (dot != std::string_view::npos) {
-    LICET_ASSIGN_OR_RETURN(footer, Base64UrlDecode(rest.substr(dot + 1)));
+  if (parts.footer) {
+    LICET_ASSIGN_OR_RETURN(footer, Base64UrlDecode(*parts.footer));
   }
   if (body.size() < crypto_sign_BYTES) return Invalid("it is too short to hold a signature");
   const std::string_view payload =
