@@ -1,6 +1,9 @@
 #include "licet/core/clock.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <random>
 
 namespace licet {
 namespace {
@@ -10,6 +13,40 @@ TEST(ClockTest, Iso8601RoundTrips) {
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(FormatIso8601(*t), "2026-11-25T19:36:25Z");
   EXPECT_EQ(FormatHuman(*t), "2026-11-25 19:36:25 UTC");
+}
+
+// The digit-by-digit writer against fmt's formatting of the same fields, and through the parser.
+TEST(ClockTest, Iso8601FormatsEveryFieldAsFmtDoes) {
+  const auto by_fmt = [](TimePoint t) {
+    const auto day = std::chrono::floor<std::chrono::days>(t);
+    const std::chrono::year_month_day ymd(day);
+    const std::chrono::hh_mm_ss hms(t - day);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
+                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                       hms.hours().count(), hms.minutes().count(), hms.seconds().count());
+  };
+  std::mt19937_64 rng(3);
+  std::vector<TimePoint> times = {TimePoint{},
+                                  TimePoint{Seconds{-1}},
+                                  TimePoint{Seconds{253402300799}},   // 9999-12-31T23:59:59Z
+                                  TimePoint{Seconds{253402300800}},   // 10000-01-01
+                                  TimePoint{Seconds{-62167219200}},   // 0000-01-01
+                                  TimePoint{Seconds{-62167219201}}};  // year -1
+  for (int i = 0; i < 20000; ++i) {
+    times.push_back(
+        TimePoint{Seconds{static_cast<long long>(rng() % 300000000000ULL) - 70000000000LL}});
+  }
+  for (const TimePoint t : times) {
+    const std::string text = FormatIso8601(t);
+    ASSERT_EQ(text, by_fmt(t)) << t.time_since_epoch().count();
+    const int year = static_cast<int>(
+        std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(t)).year());
+    if (year >= 1 && year <= 9999) {
+      const StatusOr<TimePoint> back = ParseIso8601(text);
+      ASSERT_TRUE(back.ok()) << text;
+      EXPECT_EQ(*back, t) << text;
+    }
+  }
 }
 
 TEST(ClockTest, MalformedTimesAreInvalidArgument) {

@@ -1,5 +1,6 @@
 // Base64 decoding (encoding.h) against libsodium's strict decoder, which it replaced on the
-// license check's path: the same texts must be accepted, with the same bytes.
+// license check's path: the same texts must be accepted, with the same bytes. Encoding against
+// libsodium's encoder, which it replaced on the token signer's path: the same text for any bytes.
 #include "licet/core/encoding.h"
 
 #include <gtest/gtest.h>
@@ -39,6 +40,27 @@ TEST(Base64Test, RoundTripsEveryLengthInBothAlphabets) {
       for (char& b : bytes) b = static_cast<char>(rng() & 0xFF);
       const std::string text = EncodeBase64(bytes, v.alphabet);
       EXPECT_EQ(OurDecode(text, v.alphabet), bytes) << text;
+    }
+  }
+}
+
+TEST(Base64Test, EncodesAsLibsodiumDoes) {
+  std::mt19937 rng(11);
+  std::string every_byte;  // each 6-bit value in each of the four positions of a group
+  for (int b = 0; b < 256; ++b) every_byte += static_cast<char>(b);
+  for (const Variant v : kVariants) {
+    for (std::size_t n = 0; n < 300; ++n) {
+      std::string bytes(n, '\0');
+      for (char& b : bytes) b = static_cast<char>(rng() & 0xFF);
+      for (const std::string& input : {bytes, every_byte.substr(n % 256), every_byte}) {
+        std::string expected(
+            sodium_base64_ENCODED_LEN(input.size(), static_cast<unsigned>(v.sodium)), '\0');
+        sodium_bin2base64(expected.data(), expected.size(),
+                          reinterpret_cast<const unsigned char*>(input.data()), input.size(),
+                          v.sodium);
+        expected.pop_back();  // the terminating NUL
+        EXPECT_EQ(EncodeBase64(input, v.alphabet), expected) << n;
+      }
     }
   }
 }

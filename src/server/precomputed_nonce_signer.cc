@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace licet::server {
@@ -113,40 +114,50 @@ bool PrecomputedNonceSigner::TakeNonce(Nonce& out) {
   return true;
 }
 
-PrecomputedNonceSigner::Nonce PrecomputedNonceSigner::MakeNonce(std::uint64_t counter) const {
-  Nonce n{};
-  do {
-    std::array<std::uint8_t, 32> random{};
-    randombytes_buf(random.data(), random.size());
-    std::array<std::uint8_t, 8> count{};
-    for (std::size_t i = 0; i < count.size(); ++i) {
-      count[i] = static_cast<std::uint8_t>(counter >> (8 * i));
-    }
-    crypto_hash_sha512_state h;
-    crypto_hash_sha512_init(&h);
-    crypto_hash_sha512_update(&h, secrets_->prefix.data(), secrets_->prefix.size());
-    crypto_hash_sha512_update(&h, random.data(), random.size());
-    crypto_hash_sha512_update(&h, count.data(), count.size());
-    std::array<std::uint8_t, 64> wide{};
-    crypto_hash_sha512_final(&h, wide.data());
-    crypto_core_ed25519_scalar_reduce(n.r.data(), wide.data());
-    sodium_memzero(wide.data(), wide.size());
-    // Fails only for r = 0 (probability 2^-252): draw again.
-  } while (crypto_scalarmult_ed25519_base_noclamp(n.point.data(), n.r.data()) != 0);
-  return n;
+void PrecomputedNonceSigner::MakeNonces(std::uint64_t& counter, std::span<Nonce> out) const {
+  std::array<Bytes32, kBatch> scalars;
+  std::array<Bytes32, kBatch> points;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    do {
+      std::array<std::uint8_t, 32> random{};
+      randombytes_buf(random.data(), random.size());
+      std::array<std::uint8_t, 8> count{};
+      for (std::size_t b = 0; b < count.size(); ++b) {
+        count[b] = static_cast<std::uint8_t>(counter >> (8 * b));
+      }
+      ++counter;
+      crypto_hash_sha512_state h;
+      crypto_hash_sha512_init(&h);
+      crypto_hash_sha512_update(&h, secrets_->prefix.data(), secrets_->prefix.size());
+      crypto_hash_sha512_update(&h, random.data(), random.size());
+      crypto_hash_sha512_update(&h, count.data(), count.size());
+      std::array<std::uint8_t, 64> wide{};
+      crypto_hash_sha512_final(&h, wide.data());
+      crypto_core_ed25519_scalar_reduce(scalars[i].data(), wide.data());
+      sodium_memzero(wide.data(), wide.size());
+      // r = 0 (probability 2^-252) would give the neutral point: draw again.
+    } while (sodium_is_zero(scalars[i].data(), scalars[i].size()) != 0);
+  }
+  Ed25519BaseMultiples(std::span(scalars.data(), out.size()), std::span(points.data(), out.size()));
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = {.r = scalars[i], .point = points[i]};
+  sodium_memzero(scalars.data(), sizeof scalars);
 }
 
 void PrecomputedNonceSigner::Fill() {
   RunOnlyWhenIdle();
   std::uint64_t counter = 0;
+  std::array<Nonce, kBatch> batch;
   std::unique_lock lock(mu_);
   while (!stop_) {
     while (!stop_ && size_ < capacity_) {
+      const std::size_t count = std::min(kBatch, capacity_ - size_);
       lock.unlock();
-      Nonce n = MakeNonce(counter++);
+      MakeNonces(counter, std::span(batch.data(), count));
       lock.lock();
-      if (size_ < capacity_) std::memcpy(&pool_[size_++], &n, sizeof n);
-      sodium_memzero(&n, sizeof n);
+      // Signatures may have taken pairs meanwhile, never added any: the batch fits.
+      std::memcpy(&pool_[size_], batch.data(), count * sizeof(Nonce));
+      size_ += count;
+      sodium_memzero(batch.data(), count * sizeof(Nonce));
     }
     filled_.notify_all();
     wake_filler_.wait(lock, [this] { return stop_ || size_ <= capacity_ / 2; });
