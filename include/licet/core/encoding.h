@@ -21,8 +21,8 @@ enum class Base64Alphabet {
   kStandardPadded,   // RFC 4648 section 4: '+', '/', '=' to a multiple of four characters
   kUrlSafeUnpadded,  // RFC 4648 section 5 without '=' (PASETO)
 };
-/// `bytes` in `alphabet`, as libsodium's encoder writes them (in constant time too): the one text
-/// DecodeBase64Into accepts for them.
+/// `bytes` in `alphabet`, as libsodium's encoder writes them, in a time independent of the bytes:
+/// the one text DecodeBase64Into accepts for them.
 [[nodiscard]] std::string EncodeBase64(std::string_view bytes, Base64Alphabet alphabet);
 /// Decodes `text` into `out` (replacing its contents). False on a character outside the
 /// alphabet, a length no encoding has, padding missing or out of place, or unused low bits that
