@@ -6,6 +6,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "licet/core/json_reader.h"
 
@@ -66,6 +67,26 @@ TEST(JsonWriterTest, BytesThatAreNotUtf8BecomeReplacementCharacters) {
   EXPECT_EQ(doc->root().elements().at(0).string(), "a" + fffd + "b" + fffd + fffd + "c" + fffd +
                                                        fffd + "d" + fffd + fffd + fffd + "e" +
                                                        fffd + fffd + fffd + fffd);
+}
+
+// Plain runs are skipped eight bytes at a time: every byte that needs care, at every offset of a
+// long plain text (within a word, at its edges, in the tail), must still be escaped or replaced
+// exactly as nlohmann-json writes it.
+TEST(JsonWriterTest, EveryEscapeAtEveryOffsetOfALongText) {
+  const std::string plain = "eyJraWQiOiJsYWItMjAyNi0xMSJ9.ABCDEFGHabcdefgh01234567-_+/=%~ ";
+  const std::vector<std::string> specials = {
+      "\"",       "\\",           std::string(1, '\0'), "\x1F", "\n", "\x7F",
+      "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x94\x91",   "\x80"};
+  for (const std::string& special : specials) {
+    for (std::size_t at = 0; at <= plain.size(); ++at) {
+      std::string text = plain.substr(0, at);  // appended: GCC 12 warns falsely on a + b + c
+      text.append(special).append(plain, at);
+      JsonWriter w;
+      w.String(text);
+      const std::string expected = json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+      EXPECT_EQ(std::move(w).Take(), expected) << "at " << at;
+    }
+  }
 }
 
 TEST(JsonWriterTest, MatchesNlohmannOnTheSameValues) {

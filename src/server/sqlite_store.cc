@@ -292,7 +292,7 @@ class SqliteStore final : public ServerStore {
       }
       return false;
     }
-    if (const Status begin = Exec("BEGIN IMMEDIATE"); !begin.ok()) {
+    if (const Status begin = Run("BEGIN IMMEDIATE"); !begin.ok()) {
       for (Pending& p : batch) p.result = begin;
       return false;
     }
@@ -301,20 +301,20 @@ class SqliteStore final : public ServerStore {
     std::unordered_map<std::string, KeyCounts> keys;
     for (Pending& p : batch) p.result = RecordLocked(p.attempt, p.token, keys);
     if (!WriteBackCounts(keys)) {
-      (void)Exec("ROLLBACK");
+      (void)Run("ROLLBACK");
       for (Pending& p : batch) p.result = Error("counting an activation");
       return false;
     }
     for (auto& [sql, stmt] : cache_) stmt->Reset();  // no statement in progress at COMMIT
     wal_sync_->SetDeferred(true);
-    const Status commit = Exec("COMMIT");
+    const Status commit = Run("COMMIT");
     wal_sync_->SetDeferred(false);
     if (!commit.ok()) {
       // A sync SQLite made itself (the WAL's first, a checkpoint's) failed: after a failed sync
       // the kernel may have dropped the pages it could not write, so no later sync can be trusted.
       const int code = sqlite3_extended_errcode(db_);
       if (code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_DIR_FSYNC) MarkDiskFailed(commit);
-      (void)Exec("ROLLBACK");
+      (void)Run("ROLLBACK");
       for (Pending& p : batch) p.result = commit;  // nothing of this batch is acknowledged
       return false;
     }
@@ -448,6 +448,13 @@ class SqliteStore final : public ServerStore {
       return s;
     }
     return OkStatus();
+  }
+
+  // One statement of no result, prepared once (Cached): the group commit's BEGIN, COMMIT and
+  // ROLLBACK, which sqlite3_exec would parse again for every batch. Caller holds mu_.
+  Status Run(const char* sql) {
+    if (Cached(sql).Step() == SQLITE_DONE) return OkStatus();
+    return Status(ErrorCode::kIoError, fmt::format("SQLite: {}", sqlite3_errmsg(db_)));
   }
 
   Status Error(std::string_view what) {
