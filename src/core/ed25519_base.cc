@@ -46,46 +46,52 @@ struct Niels {
 constexpr P3 kNeutral{{}, kOne, kOne, {}};
 constexpr Niels kNeutralNiels{kOne, kOne, {}};
 
-P3 ToP3(const Completed& c) { return {Mul(c.x, c.t), Mul(c.y, c.z), Mul(c.z, c.t), Mul(c.x, c.y)}; }
-P2 ToP2(const Completed& c) { return {Mul(c.x, c.t), Mul(c.y, c.z), Mul(c.z, c.t)}; }
+P3 ToP3(const Completed& c) {
+  return {MulInline(c.x, c.t), MulInline(c.y, c.z), MulInline(c.z, c.t), MulInline(c.x, c.y)};
+}
+P2 ToP2(const Completed& c) {
+  return {MulInline(c.x, c.t), MulInline(c.y, c.z), MulInline(c.z, c.t)};
+}
 
 // p + q for an affine q: 7 multiplications with the conversion to P3.
 Completed AddNiels(const P3& p, const Niels& q) {
-  const Fe a = Mul(Add(p.y, p.x), q.y_plus_x);
-  const Fe b = Mul(Sub(p.y, p.x), q.y_minus_x);
-  const Fe c = Mul(q.xy2d, p.t);
+  const Fe a = MulInline(Add(p.y, p.x), q.y_plus_x);
+  const Fe b = MulInline(Sub(p.y, p.x), q.y_minus_x);
+  const Fe c = MulInline(q.xy2d, p.t);
   const Fe d = Add(p.z, p.z);
   return {Sub(a, b), Add(a, b), Add(d, c), Sub(d, c)};
 }
 
 Completed Double(const P2& p) {
-  const Fe xx = Square(p.x);
-  const Fe yy = Square(p.y);
-  const Fe zz = Square(p.z);
-  const Fe sum_sq = Square(Add(p.x, p.y));
+  const Fe xx = SquareInline(p.x);
+  const Fe yy = SquareInline(p.y);
+  const Fe zz = SquareInline(p.z);
+  const Fe sum_sq = SquareInline(Add(p.x, p.y));
   const Fe y = Add(yy, xx);
   const Fe z = Sub(yy, xx);
   return {Sub(sum_sq, y), y, z, Sub(Add(zz, zz), z)};
 }
 
 // z^(p - 2) = z^-1: (z^(2^252 - 3))^8 · z^3 = z^(2^255 - 21).
-Fe Invert(const Fe& z) { return Mul(SquareTimes(Pow22523(z), 3), Mul(Square(z), z)); }
+Fe Invert(const Fe& z) {
+  return MulInline(SquareTimes(Pow22523(z), 3), MulInline(SquareInline(z), z));
+}
 
 // out[i] = 1/z[i] for nonzero z[i], with one inversion (Montgomery's trick): the running products
 // z[0]·...·z[i] are inverted once and unwound.
 void InvertAll(const Fe* z, Fe* out, std::size_t n) {
   out[0] = z[0];
-  for (std::size_t i = 1; i < n; ++i) out[i] = Mul(out[i - 1], z[i]);
+  for (std::size_t i = 1; i < n; ++i) out[i] = MulInline(out[i - 1], z[i]);
   Fe inverse = Invert(out[n - 1]);  // 1/(z[0]·...·z[n-1])
   for (std::size_t i = n - 1; i > 0; --i) {
-    out[i] = Mul(inverse, out[i - 1]);  // 1/z[i]
-    inverse = Mul(inverse, z[i]);       // 1/(z[0]·...·z[i-1])
+    out[i] = MulInline(inverse, out[i - 1]);  // 1/z[i]
+    inverse = MulInline(inverse, z[i]);       // 1/(z[0]·...·z[i-1])
   }
   out[0] = inverse;
 }
 
 Niels ToNiels(const P3& p) {  // p with Z = 1
-  return {Add(p.y, p.x), Sub(p.y, p.x), Mul(Mul(p.x, p.y), kD2)};
+  return {Add(p.y, p.x), Sub(p.y, p.x), MulInline(MulInline(p.x, p.y), kD2)};
 }
 
 // table[i][j] = (j + 1)·256^i·B, i < 32, j < 8. Public data, built once (about 300 inversions'
@@ -97,24 +103,24 @@ const BaseTable& Table() {
     auto* t = new BaseTable;  // never freed: read until the process ends
     const Fe x = FromBytes(kBaseX);
     const Fe y = FromBytes(kBaseY);
-    P3 base{x, y, kOne, Mul(x, y)};  // 256^i·B, affine
+    P3 base{x, y, kOne, MulInline(x, y)};  // 256^i·B, affine
     for (std::size_t i = 0; i < 32; ++i) {
       (*t)[i][0] = ToNiels(base);
       P3 multiple = base;
       for (std::size_t j = 1; j < 8; ++j) {
         multiple = ToP3(AddNiels(multiple, (*t)[i][0]));
         const Fe z_inverse = Invert(multiple.z);
-        const Fe mx = Mul(multiple.x, z_inverse);
-        const Fe my = Mul(multiple.y, z_inverse);
-        (*t)[i][j] = ToNiels(P3{mx, my, kOne, Mul(mx, my)});
+        const Fe mx = MulInline(multiple.x, z_inverse);
+        const Fe my = MulInline(multiple.y, z_inverse);
+        (*t)[i][j] = ToNiels(P3{mx, my, kOne, MulInline(mx, my)});
       }
       P2 p{base.x, base.y, base.z};
       for (int d = 0; d < 7; ++d) p = ToP2(Double(p));
       const P3 next = ToP3(Double(p));  // [256]base
       const Fe z_inverse = Invert(next.z);
-      const Fe nx = Mul(next.x, z_inverse);
-      const Fe ny = Mul(next.y, z_inverse);
-      base = {nx, ny, kOne, Mul(nx, ny)};
+      const Fe nx = MulInline(next.x, z_inverse);
+      const Fe ny = MulInline(next.y, z_inverse);
+      base = {nx, ny, kOne, MulInline(nx, ny)};
     }
     return t;
   }();
@@ -194,8 +200,8 @@ void Ed25519BaseMultiples(std::span<const std::array<std::uint8_t, 32>> scalars,
   }
   InvertAll(zs.data(), z_inverses.data(), n);
   for (std::size_t i = 0; i < n; ++i) {
-    const Fe x = Mul(points[i].x, z_inverses[i]);
-    out[i] = ToBytes(Mul(points[i].y, z_inverses[i]));
+    const Fe x = MulInline(points[i].x, z_inverses[i]);
+    out[i] = ToBytes(MulInline(points[i].y, z_inverses[i]));
     out[i][31] = static_cast<std::uint8_t>(out[i][31] | (ToBytes(x)[0] & 1) << 7);
   }
   // The points and their coordinates tell of the secret scalars.

@@ -4,26 +4,6 @@
 namespace licet::core_internal::ed25519 {
 namespace {
 
-U128 Product(U64 x, U64 y) { return static_cast<U128>(x) * y; }
-
-// The five 128-bit column sums of a product, carried back into limbs.
-Fe CarryProduct(U128 r0, U128 r1, U128 r2, U128 r3, U128 r4) {
-  Fe r;
-  r1 += static_cast<U64>(r0 >> 51);
-  r.v[0] = static_cast<U64>(r0) & kMask51;
-  r2 += static_cast<U64>(r1 >> 51);
-  r.v[1] = static_cast<U64>(r1) & kMask51;
-  r3 += static_cast<U64>(r2 >> 51);
-  r.v[2] = static_cast<U64>(r2) & kMask51;
-  r4 += static_cast<U64>(r3 >> 51);
-  r.v[3] = static_cast<U64>(r3) & kMask51;
-  r.v[4] = static_cast<U64>(r4) & kMask51;
-  r.v[0] += 19 * static_cast<U64>(r4 >> 51);
-  r.v[1] += r.v[0] >> 51;
-  r.v[0] &= kMask51;
-  return r;
-}
-
 // z^(2^250 - 1), the bulk of the square root's exponent.
 Fe Pow2_250_1(const Fe& z) {
   const Fe z2 = Square(z);
@@ -41,39 +21,8 @@ Fe Pow2_250_1(const Fe& z) {
 
 }  // namespace
 
-// Column k sums a_i b_j over i + j = k, and 19 a_i b_j over i + j = k + 5 (2^255 = 19).
-Fe Mul(const Fe& a, const Fe& b) {
-  const U64* x = a.v;
-  const U64* y = b.v;
-  const U64 y1 = 19 * y[1];
-  const U64 y2 = 19 * y[2];
-  const U64 y3 = 19 * y[3];
-  const U64 y4 = 19 * y[4];
-  return CarryProduct(Product(x[0], y[0]) + Product(x[1], y4) + Product(x[2], y3) +
-                          Product(x[3], y2) + Product(x[4], y1),
-                      Product(x[0], y[1]) + Product(x[1], y[0]) + Product(x[2], y4) +
-                          Product(x[3], y3) + Product(x[4], y2),
-                      Product(x[0], y[2]) + Product(x[1], y[1]) + Product(x[2], y[0]) +
-                          Product(x[3], y4) + Product(x[4], y3),
-                      Product(x[0], y[3]) + Product(x[1], y[2]) + Product(x[2], y[1]) +
-                          Product(x[3], y[0]) + Product(x[4], y4),
-                      Product(x[0], y[4]) + Product(x[1], y[3]) + Product(x[2], y[2]) +
-                          Product(x[3], y[1]) + Product(x[4], y[0]));
-}
-
-// Mul(a, a) with the symmetric products computed once: 15 multiplications instead of 25.
-Fe Square(const Fe& a) {
-  const U64* x = a.v;
-  const U64 x0_2 = 2 * x[0];
-  const U64 x1_2 = 2 * x[1];
-  const U64 x3_19 = 19 * x[3];
-  const U64 x4_19 = 19 * x[4];
-  return CarryProduct(Product(x[0], x[0]) + Product(x1_2, x4_19) + Product(2 * x[2], x3_19),
-                      Product(x0_2, x[1]) + Product(2 * x[2], x4_19) + Product(x[3], x3_19),
-                      Product(x0_2, x[2]) + Product(x[1], x[1]) + Product(2 * x[3], x4_19),
-                      Product(x0_2, x[3]) + Product(x1_2, x[2]) + Product(x[4], x4_19),
-                      Product(x0_2, x[4]) + Product(x1_2, x[3]) + Product(x[2], x[2]));
-}
+Fe Mul(const Fe& a, const Fe& b) { return MulInline(a, b); }
+Fe Square(const Fe& a) { return SquareInline(a); }
 
 Fe SquareTimes(Fe a, int times) {
   for (int i = 0; i < times; ++i) a = Square(a);
