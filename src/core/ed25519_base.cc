@@ -94,9 +94,22 @@ Niels ToNiels(const P3& p) {  // p with Z = 1
   return {Add(p.y, p.x), Sub(p.y, p.x), MulInline(MulInline(p.x, p.y), kD2)};
 }
 
+// A table entry's three coordinates as 16 words (15 limbs, then a zero) in 16-byte lines, for
+// Select's two-word steps.
+struct alignas(16) NielsRow {
+  U64 words[16];
+};
+static_assert(sizeof(Niels) == 15 * sizeof(U64), "Niels is its 15 limbs, nothing else");
+
 // table[i][j] = (j + 1)·256^i·B, i < 32, j < 8. Public data, built once (about 300 inversions'
 // worth of work, a few milliseconds) on first use.
-using BaseTable = std::array<std::array<Niels, 8>, 32>;
+using BaseTable = std::array<std::array<NielsRow, 8>, 32>;
+
+NielsRow ToRow(const Niels& n) {
+  NielsRow row{};
+  std::memcpy(row.words, &n, sizeof n);
+  return row;
+}
 
 const BaseTable& Table() {
   static const BaseTable* const table = [] {
@@ -105,14 +118,15 @@ const BaseTable& Table() {
     const Fe y = FromBytes(kBaseY);
     P3 base{x, y, kOne, MulInline(x, y)};  // 256^i·B, affine
     for (std::size_t i = 0; i < 32; ++i) {
-      (*t)[i][0] = ToNiels(base);
+      const Niels base_niels = ToNiels(base);
+      (*t)[i][0] = ToRow(base_niels);
       P3 multiple = base;
       for (std::size_t j = 1; j < 8; ++j) {
-        multiple = ToP3(AddNiels(multiple, (*t)[i][0]));
+        multiple = ToP3(AddNiels(multiple, base_niels));
         const Fe z_inverse = Invert(multiple.z);
         const Fe mx = MulInline(multiple.x, z_inverse);
         const Fe my = MulInline(multiple.y, z_inverse);
-        (*t)[i][j] = ToNiels(P3{mx, my, kOne, MulInline(mx, my)});
+        (*t)[i][j] = ToRow(ToNiels(P3{mx, my, kOne, MulInline(mx, my)}));
       }
       P2 p{base.x, base.y, base.z};
       for (int d = 0; d < 7; ++d) p = ToP2(Double(p));
@@ -134,24 +148,34 @@ void MoveIf(Fe& to, const Fe& from, U64 mask) {
   for (int k = 0; k < 5; ++k) to.v[k] ^= (to.v[k] ^ from.v[k]) & mask;
 }
 
+// Two words, for SSE2's 16-byte registers (GCC's and Clang's vector extension).
+typedef U64 Words2 __attribute__((vector_size(16)));
+
 // [digit]·(256^i·B) for a digit in [-8, 8], reading all eight entries of the position's table.
-Niels Select(const std::array<Niels, 8>& entries, std::int8_t digit) {
+Niels Select(const std::array<NielsRow, 8>& rows, std::int8_t digit) {
   const U64 negative = static_cast<std::uint8_t>(digit) >> 7;  // 1 when digit < 0
   const U64 magnitude =
       static_cast<std::uint8_t>(digit - ((-static_cast<int>(negative) & digit) * 2));
-  Niels n = kNeutralNiels;
+  Words2 chosen[8];
+  std::memcpy(chosen, ToRow(kNeutralNiels).words, sizeof chosen);
   for (U64 j = 0; j < 8; ++j) {
-    const U64 mask = EqualMask(magnitude, j + 1);
-    MoveIf(n.y_plus_x, entries[j].y_plus_x, mask);
-    MoveIf(n.y_minus_x, entries[j].y_minus_x, mask);
-    MoveIf(n.xy2d, entries[j].xy2d, mask);
+    const U64 m = EqualMask(magnitude, j + 1);
+    const Words2 mask = {m, m};
+    for (std::size_t k = 0; k < 8; ++k) {
+      Words2 entry;
+      std::memcpy(&entry, rows[j].words + 2 * k, sizeof entry);
+      chosen[k] ^= (chosen[k] ^ entry) & mask;
+    }
   }
+  Niels n;
+  std::memcpy(&n, chosen, sizeof n);
   // -(x, y) = (-x, y): y + x and y - x trade places, 2dxy changes sign.
   const Niels minus{n.y_minus_x, n.y_plus_x, Neg(n.xy2d)};
   const U64 mask = U64{0} - negative;
   MoveIf(n.y_plus_x, minus.y_plus_x, mask);
   MoveIf(n.y_minus_x, minus.y_minus_x, mask);
   MoveIf(n.xy2d, minus.xy2d, mask);
+  std::memset(chosen, 0, sizeof chosen);
   return n;
 }
 
