@@ -175,7 +175,6 @@ Niels Select(const std::array<NielsRow, 8>& rows, std::int8_t digit) {
   MoveIf(n.y_plus_x, minus.y_plus_x, mask);
   MoveIf(n.y_minus_x, minus.y_minus_x, mask);
   MoveIf(n.xy2d, minus.xy2d, mask);
-  std::memset(chosen, 0, sizeof chosen);
   return n;
 }
 

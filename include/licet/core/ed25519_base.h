@@ -6,7 +6,7 @@
 // tables of j·256^i·B (j = 1..8), every entry of a table read for each digit and the right one
 // kept by masks, no branch or index on a secret. What it adds to libsodium's is the batch: the
 // points leave projective coordinates through one field inversion for all of them (Montgomery's
-// trick) instead of one each, a third of a lone multiplication's work. Checked against libsodium's
+// trick) instead of one each. Checked against libsodium's
 // crypto_scalarmult_ed25519_base_noclamp (ed25519_base_test.cc); bench/RESULTS.md has its speed.
 #pragma once
 
