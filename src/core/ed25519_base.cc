@@ -90,8 +90,15 @@ void InvertAll(const Fe* z, Fe* out, std::size_t n) {
   out[0] = inverse;
 }
 
+// p with Z = 1, given 1/Z.
+P3 Affine(const P3& p, const Fe& z_inverse) {
+  const Fe x = MulInline(p.x, z_inverse);
+  const Fe y = MulInline(p.y, z_inverse);
+  return {x, y, kOne, MulInline(x, y)};
+}
+
 Niels ToNiels(const P3& p) {  // p with Z = 1
-  return {Add(p.y, p.x), Sub(p.y, p.x), MulInline(MulInline(p.x, p.y), kD2)};
+  return {Add(p.y, p.x), Sub(p.y, p.x), MulInline(p.t, kD2)};
 }
 
 // A table entry's three coordinates as 16 words (15 limbs, then a zero) in 16-byte lines, for
@@ -101,8 +108,9 @@ struct alignas(16) NielsRow {
 };
 static_assert(sizeof(Niels) == 15 * sizeof(U64), "Niels is its 15 limbs, nothing else");
 
-// table[i][j] = (j + 1)·256^i·B, i < 32, j < 8. Public data, built once (about 300 inversions'
-// worth of work, a few milliseconds) on first use.
+// table[i][j] = (j + 1)·256^i·B, i < 32, j < 8. Public data, built once (a few milliseconds) on
+// first use: each position's multiples are summed in projective coordinates and made affine
+// together (InvertAll).
 using BaseTable = std::array<std::array<NielsRow, 8>, 32>;
 
 NielsRow ToRow(const Niels& n) {
@@ -119,22 +127,20 @@ const BaseTable& Table() {
     P3 base{x, y, kOne, MulInline(x, y)};  // 256^i·B, affine
     for (std::size_t i = 0; i < 32; ++i) {
       const Niels base_niels = ToNiels(base);
-      (*t)[i][0] = ToRow(base_niels);
-      P3 multiple = base;
-      for (std::size_t j = 1; j < 8; ++j) {
-        multiple = ToP3(AddNiels(multiple, base_niels));
-        const Fe z_inverse = Invert(multiple.z);
-        const Fe mx = MulInline(multiple.x, z_inverse);
-        const Fe my = MulInline(multiple.y, z_inverse);
-        (*t)[i][j] = ToRow(ToNiels(P3{mx, my, kOne, MulInline(mx, my)}));
-      }
+      std::array<P3, 8> multiples;
+      multiples[0] = base;
+      for (std::size_t j = 1; j < 8; ++j)
+        multiples[j] = ToP3(AddNiels(multiples[j - 1], base_niels));
+      std::array<Fe, 8> zs;
+      std::array<Fe, 8> z_inverses;
+      for (std::size_t j = 0; j < 8; ++j) zs[j] = multiples[j].z;
+      InvertAll(zs.data(), z_inverses.data(), zs.size());
+      for (std::size_t j = 0; j < 8; ++j)
+        (*t)[i][j] = ToRow(ToNiels(Affine(multiples[j], z_inverses[j])));
       P2 p{base.x, base.y, base.z};
       for (int d = 0; d < 7; ++d) p = ToP2(Double(p));
       const P3 next = ToP3(Double(p));  // [256]base
-      const Fe z_inverse = Invert(next.z);
-      const Fe nx = MulInline(next.x, z_inverse);
-      const Fe ny = MulInline(next.y, z_inverse);
-      base = {nx, ny, kOne, MulInline(nx, ny)};
+      base = Affine(next, Invert(next.z));
     }
     return t;
   }();
@@ -225,7 +231,7 @@ void Ed25519BaseMultiples(std::span<const std::array<std::uint8_t, 32>> scalars,
   for (std::size_t i = 0; i < n; ++i) {
     const Fe x = MulInline(points[i].x, z_inverses[i]);
     out[i] = ToBytes(MulInline(points[i].y, z_inverses[i]));
-    out[i][31] = static_cast<std::uint8_t>(out[i][31] | (ToBytes(x)[0] & 1) << 7);
+    out[i][31] = static_cast<std::uint8_t>(out[i][31] | (ToBytes(x)[0] & 1) << 7);  // x's sign
   }
   // The points and their coordinates tell of the secret scalars.
   sodium_memzero(points.data(), sizeof(P3) * n);

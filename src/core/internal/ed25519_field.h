@@ -59,9 +59,6 @@ inline Fe Neg(const Fe& a) { return Sub(Fe{}, a); }
 Fe Mul(const Fe& a, const Fe& b);
 Fe Square(const Fe& a);
 
-/// The same, inlined where they are called: for code that makes hundreds of them in a row
-/// (licet/core/ed25519_base.h), where a call costs a tenth of the multiplication. Mul and Square
-/// stay calls, which keeps a first license check's code small.
 [[gnu::always_inline]] inline U128 Product(U64 x, U64 y) { return static_cast<U128>(x) * y; }
 
 // The five 128-bit column sums of a product, carried back into limbs.
@@ -82,6 +79,9 @@ Fe Square(const Fe& a);
   return r;
 }
 
+/// Mul and Square, inlined where they are called: for code that makes hundreds of them in a row
+/// (licet/core/ed25519_base.h, where calls cost a twentieth of the instructions: bench/RESULTS.md).
+/// Mul and Square stay calls, which keeps a first license check's code small.
 // Column k sums a_i b_j over i + j = k, and 19 a_i b_j over i + j = k + 5 (2^255 = 19).
 [[gnu::always_inline]] inline Fe MulInline(const Fe& a, const Fe& b) {
   const U64* x = a.v;
