@@ -198,6 +198,20 @@ HttpResponse ApiRouter::Metrics() {
       "# HELP licet_store_healthy 1 while the store makes writes durable, 0 once a sync failed.\n"
       "# TYPE licet_store_healthy gauge\n";
   out += fmt::format("licet_store_healthy {}\n", store_.Health().ok() ? 1 : 0);
+  const DurableWriteStats writes = store_.WriteStats();
+  out +=
+      "# HELP licet_commit_batch_activations Activation requests per group-commit transaction "
+      "(refused and replayed ones included).\n"
+      "# TYPE licet_commit_batch_activations summary\n";
+  out += fmt::format(
+      "licet_commit_batch_activations_sum {}\nlicet_commit_batch_activations_count {}\n",
+      writes.activations, writes.batches);
+  out +=
+      "# HELP licet_log_sync_seconds Time the disk took to confirm the activation log's writes "
+      "(one sync covers every batch committed before it began).\n"
+      "# TYPE licet_log_sync_seconds summary\n";
+  out += fmt::format("licet_log_sync_seconds_sum {:.6f}\nlicet_log_sync_seconds_count {}\n",
+                     writes.sync_seconds, writes.syncs);
   if (signer_ != nullptr) {
     out +=
         "# HELP licet_token_signatures_total License token signatures by how their nonce was "

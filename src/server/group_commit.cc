@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 
+#include <chrono>
 #include <iterator>
 #include <optional>
 
@@ -22,6 +23,14 @@ void GroupCommit::Enqueue(Pending pending) {
     queue_.push_back(std::move(pending));
   }
   queue_cv_.notify_one();
+}
+
+DurableWriteStats GroupCommit::stats() const {
+  return {
+      .batches = batches_.load(std::memory_order_relaxed),
+      .activations = committed_.load(std::memory_order_relaxed),
+      .syncs = syncs_.load(std::memory_order_relaxed),
+      .sync_seconds = static_cast<double>(sync_nanoseconds_.load(std::memory_order_relaxed)) / 1e9};
 }
 
 void GroupCommit::Stop() {
@@ -50,6 +59,8 @@ void GroupCommit::CommitLoop() {
     batch.swap(queue_);
     lock.unlock();
     if (commit_(batch)) {
+      batches_.fetch_add(1, std::memory_order_relaxed);
+      committed_.fetch_add(batch.size(), std::memory_order_relaxed);
       HandToSyncer(std::move(batch));
     } else {
       for (Pending& p : batch) p.done(std::move(p.result));  // nothing of it was written
@@ -85,7 +96,14 @@ void GroupCommit::SyncLoop() {
     committed.swap(unsynced_);
     lock.unlock();
     // Begins after every commit in `committed` returned, so it covers them all.
+    const auto began = std::chrono::steady_clock::now();
     Status synced = sync_();
+    sync_nanoseconds_.fetch_add(
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                       std::chrono::steady_clock::now() - began)
+                                       .count()),
+        std::memory_order_relaxed);
+    syncs_.fetch_add(1, std::memory_order_relaxed);
     if (!synced.ok() && !failure) {
       failure = synced;
       sync_failed_(synced);

@@ -12,7 +12,9 @@
 // did not commit) or on the syncer thread.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -50,6 +52,10 @@ class GroupCommit {
 
   void Enqueue(Pending pending);
 
+  /// What the two threads did so far, for /metrics: the mean batch and the disk's mean time to
+  /// confirm are what bound the activation rate at a given number of clients.
+  DurableWriteStats stats() const;
+
   /// Commits and answers everything already queued, then stops both threads. Idempotent.
   void Stop();
 
@@ -69,6 +75,10 @@ class GroupCommit {
   std::condition_variable sync_cv_;
   std::vector<Pending> unsynced_;  // committed, waiting for a sync
   bool sync_stopping_ = false;
+  std::atomic<std::uint64_t> batches_ = 0;    // committed transactions
+  std::atomic<std::uint64_t> committed_ = 0;  // activations in them
+  std::atomic<std::uint64_t> syncs_ = 0;
+  std::atomic<std::uint64_t> sync_nanoseconds_ = 0;
   std::thread committer_;
   std::thread syncer_;
 };

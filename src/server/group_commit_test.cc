@@ -105,5 +105,37 @@ TEST(GroupCommitTest, NothingIsAcknowledgedAfterAFailedSync) {
   EXPECT_EQ(failures_reported.load(), 1);
 }
 
+TEST(GroupCommitTest, CountsBatchesActivationsAndTheTimeSpentSyncing) {
+  std::atomic<int> commits{0};
+  Gate disk;
+  std::atomic<int> syncs{0};
+  GroupCommit writers(
+      CommitAll(commits),
+      [&] {
+        if (++syncs == 1) disk.Wait();  // the first sync holds while three more queue up
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        return OkStatus();
+      },
+      [](const Status&) {});
+  EXPECT_EQ(writers.stats().batches, 0u);
+  std::promise<StatusOr<ActivationOutcome>> a, b, c, d;
+  writers.Enqueue(Activation("a", a));
+  while (syncs.load() == 0) std::this_thread::yield();
+  writers.Enqueue(Activation("b", b));
+  writers.Enqueue(Activation("c", c));
+  writers.Enqueue(Activation("d", d));
+  while (writers.stats().activations < 4) std::this_thread::yield();
+  disk.Open();
+  for (auto* answer : {&a, &b, &c, &d}) ASSERT_TRUE(answer->get_future().get().ok());
+  const DurableWriteStats stats = writers.stats();
+  EXPECT_EQ(stats.activations, 4u);
+  EXPECT_EQ(stats.batches, static_cast<std::uint64_t>(commits.load()));
+  EXPECT_GE(stats.batches, 2u);  // a alone, then b, c and d in one or more
+  // Every answer came after a sync it counted; each sync slept 2 ms.
+  EXPECT_EQ(stats.syncs, static_cast<std::uint64_t>(syncs.load()));
+  EXPECT_GE(stats.syncs, 2u);
+  EXPECT_GE(stats.sync_seconds, 0.002 * static_cast<double>(stats.syncs));
+}
+
 }  // namespace
 }  // namespace licet::server

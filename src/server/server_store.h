@@ -79,6 +79,14 @@ struct ServerStats {
   std::uint64_t activations = 0;
 };
 
+/// The durable write path's work since the store opened (/metrics).
+struct DurableWriteStats {
+  std::uint64_t batches = 0;      // transactions of activations committed together
+  std::uint64_t activations = 0;  // activations written in them
+  std::uint64_t syncs = 0;        // waits for the disk to confirm the log
+  double sync_seconds = 0;        // time spent in them
+};
+
 class ServerStore {
  public:
   virtual ~ServerStore() = default;
@@ -126,6 +134,9 @@ class ServerStore {
   /// OK while the store can make writes durable; once a sync of its log failed, that error (the
   /// store then refuses every write until it is reopened). Cheap: /healthz calls it.
   [[nodiscard]] virtual Status Health() const = 0;
+
+  /// Counters of the durable write path. Cheap: /metrics calls it.
+  [[nodiscard]] virtual DurableWriteStats WriteStats() const = 0;
 };
 
 /// Opens (creating and migrating) the SQLite store at `path`, in WAL mode with synchronous=FULL.

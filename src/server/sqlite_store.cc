@@ -154,6 +154,8 @@ class SqliteStore final : public ServerStore {
     return rows;
   }
 
+  DurableWriteStats WriteStats() const override { return writers_->stats(); }
+
   // Queued for the group commit (group_commit.h), answered once durable.
   void RecordActivationAsync(ActivationAttempt attempt, std::string token,
                              ActivationCallback done) override {

@@ -306,6 +306,34 @@ TEST(OnlineActivationTest, TokensAreSignedWithNoncesMadeAheadAndCounted) {
   EXPECT_EQ(nonce_points.size(), static_cast<size_t>(signed_tokens));
 }
 
+// /metrics shows the durable write path: requests per group-commit transaction and the disk's time
+// to confirm. Requests sent one after another each get a transaction and a sync of their own.
+TEST(OnlineActivationTest, MetricsCountCommitBatchesAndLogSyncs) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 100)[0];
+  ServerProcess server(kServer, data);
+  const auto metric = [&](const std::string& name) -> double {
+    const std::string metrics = Get(server.url(), "/metrics").second;
+    const size_t at = metrics.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stod(metrics.substr(at + name.size() + 2));
+  };
+  EXPECT_EQ(metric("licet_commit_batch_activations_count"), 0);
+  EXPECT_EQ(metric("licet_log_sync_seconds_count"), 0);
+  for (int i = 0; i < 8; ++i) {
+    const std::string id = fmt::format("m{}", i);
+    ASSERT_TRUE(Post(server.url(), "/v1/activations",
+                     ActivationBody(mak, "ServerStandard", id, id, "n-" + id))
+                    .contains("token"));
+  }
+  EXPECT_EQ(metric("licet_commit_batch_activations_count"), 8);
+  EXPECT_EQ(metric("licet_commit_batch_activations_sum"), 8);
+  EXPECT_EQ(metric("licet_log_sync_seconds_count"), 8);
+  const double synced = metric("licet_log_sync_seconds_sum");
+  EXPECT_GT(synced, 0);
+  EXPECT_LT(synced, 60);
+}
+
 TEST(OnlineActivationTest, UnreachableServerNamesHostAndPort) {
   TempDir dir;
   const auto root = Machine(dir, "m", "VDYBN-27WPP-V4HQT-9VMD4-VMK7H", "http://127.0.0.1:9");
