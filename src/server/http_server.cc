@@ -194,7 +194,9 @@ class BeastServer final : public HttpServer {
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
     if (ec)
       return Status(ErrorCode::kIoError,
-                    fmt::format("cannot listen on {}:{}: {}", host, port, ec.message()));
+                    fmt::format("cannot listen on {}:{}: {}", host, port, ec.message()),
+                    "Listen on an address of this machine and a port no other program uses, "
+                    "e.g. --listen 127.0.0.1:8080 (ports below 1024 need privileges)");
     Accept();
     for (int i = 0; i < threads_; ++i) {
       pool_.emplace_back([this] {

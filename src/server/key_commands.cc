@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -51,7 +52,10 @@ int GenerateKeys(const GenerateArgs& a) {
   if (sku == nullptr || sku->key_groups.empty()) {
     return Fail(Status(ErrorCode::kNotFound,
                        fmt::format("{} has no {} SKU with key groups for '{}'",
-                                   data->catalog.product().id, a.channel, a.edition)));
+                                   data->catalog.product().id, a.channel, a.edition),
+                       fmt::format("licet catalog show {} lists its editions and the channels "
+                                   "each is sold in",
+                                   (std::filesystem::path(a.data) / "catalog.toml").string())));
   }
   const Policy& p = data->catalog.policy();
   std::uint32_t limit = a.activations != 0 ? a.activations : sku->activations;

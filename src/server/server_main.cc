@@ -278,6 +278,11 @@ int main(int argc, char** argv) {
   fulfil->add_option("request", request_file, "Request file")->required();
   fulfil->add_option("--out", response_file, "Response file to write")->required();
   fulfil->callback([&] { rc = ProxyFulfil(data, request_file, response_file); });
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; a usage error prints what was wrong and exits 2, as licet does.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   return rc;
 }

@@ -13,9 +13,21 @@ namespace fs = std::filesystem;
 Status InitVendorData(const InitOptions& o) {
   if (fs::exists(o.data / "catalog.toml")) {
     return Status(ErrorCode::kAlreadyInstalled,
-                  fmt::format("{} already holds a licet-server data directory", o.data.string()));
+                  fmt::format("{} already holds a licet-server data directory", o.data.string()),
+                  fmt::format("Serve it as it is (licet-server serve --data {}), or initialise "
+                              "another --data directory",
+                              o.data.string()));
   }
-  LICET_ASSIGN_OR_RETURN(client::CatalogSource src, client::LocateCatalog(o.catalog));
+  StatusOr<client::CatalogSource> located = client::LocateCatalog(o.catalog);
+  if (!located.ok()) {
+    // The locator's remedy names `licet install`: say what this command takes instead.
+    return Status(located.status().code(), std::string(located.status().message()),
+                  fmt::format("licet-server init --catalog windows-server-2022 --data {} --lab "
+                              "(a bundled lab catalog), or --catalog PATH.toml --root-key "
+                              "FILE.secret for your own",
+                              o.data.string()));
+  }
+  const client::CatalogSource& src = *located;
   LICET_ASSIGN_OR_RETURN(Catalog catalog,
                          LoadSignedCatalog(src.text, src.path.string(), client::LoadTrustedKeys()));
   std::string root_key_file = o.root_key_file;

@@ -80,8 +80,16 @@ int RunActivate(const std::string& data, const std::string& host_key, const std:
   StatusOr<HostData> host = LoadHostData(data);
   if (!host.ok()) return Fail(host.status());
   if (Status s = ActivateHostKey(*host, host_key, server, ca_file); !s.ok()) {
+    // A server out of reach: the client's own remedy names slmgr and slui, which do not apply to
+    // a host; say how to retry from here.
+    const bool unreachable =
+        s.code() == ErrorCode::kServerUnreachable || s.code() == ErrorCode::kNameNotResolved;
     return Fail(Status(s.code(), fmt::format("the host key was not activated: {}", s.message()),
-                       std::string(s.remedy())));
+                       unreachable ? fmt::format("Check that licet-server answers at {}, then: "
+                                                 "licet-volume activate --data {} --host-key "
+                                                 "CSVLK --server {}",
+                                                 server, data, server)
+                                   : std::string(s.remedy())));
   }
   const HostCertificateClaims& c = *host->certificate_claims;
   std::cout << fmt::format(

@@ -91,7 +91,16 @@ Status InitHostData(const HostInitOptions& o) {
                   "Use another --data directory, or activate this one: " +
                       Command(o.data, "activate --host-key CSVLK --server URL"));
   }
-  LICET_ASSIGN_OR_RETURN(const client::CatalogSource src, client::LocateCatalog(o.catalog));
+  StatusOr<client::CatalogSource> located = client::LocateCatalog(o.catalog);
+  if (!located.ok()) {
+    // The locator's remedy names `licet install`: say what this command takes instead.
+    return Status(located.status().code(), std::string(located.status().message()),
+                  fmt::format("licet-volume init --data {} --catalog windows-server-2022 (a "
+                              "bundled catalog, or the vendor's catalog file) --host-key CSVLK "
+                              "--server URL",
+                              o.data.string()));
+  }
+  const client::CatalogSource& src = *located;
   LICET_ASSIGN_OR_RETURN(const Catalog catalog, client::LoadCatalogTrusting(src, o.trust_keys));
   LICET_RETURN_IF_ERROR(EnsureDirectory(o.data));
   fs::permissions(o.data, fs::perms::owner_all, fs::perm_options::replace);

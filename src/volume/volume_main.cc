@@ -100,6 +100,11 @@ int main(int argc, char** argv) {
   clock->add_option("--data", data, "Data directory")->required();
   clock->callback([&] { rc = RunLabClock(data, action, amount); });
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; a usage error prints what was wrong and exits 2, as licet does.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   return rc;
 }

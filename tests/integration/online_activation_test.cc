@@ -334,6 +334,62 @@ TEST(OnlineActivationTest, MetricsCountCommitBatchesAndLogSyncs) {
   EXPECT_LT(synced, 60);
 }
 
+// Each licet-server command's bad input gets its code, what happened and a fix that names a
+// licet-server (or licet) command that works; usage errors exit 2, as licet's do.
+TEST(ServerCommandsTest, BadInputIsExplainedWithAFixThatWorks) {
+  TempDir dir;
+  const std::filesystem::path data = dir.path() / "vendor";
+  CliResult r =
+      RunProgram(kServer, {"init", "--catalog", "nosuch", "--data", data.string(), "--lab"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_NE(r.err.find("0xA1CE0008"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Fix: licet-server init --catalog windows-server-2022"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("licet install"), std::string::npos) << r.err;
+  InitServer(dir);
+  r = RunProgram(kServer,
+                 {"init", "--catalog", "windows-server-2022", "--data", data.string(), "--lab"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_NE(r.err.find("already holds"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("licet-server serve --data " + data.string()), std::string::npos) << r.err;
+
+  r = RunProgram(kServer, {"keys", "generate", "--data", data.string(), "--edition", "Nope",
+                           "--channel", "Volume:MAK"});
+  EXPECT_EQ(r.exit_status, 1);
+  const std::string fix = "Fix: licet catalog show ";
+  const size_t at = r.err.find(fix);
+  ASSERT_NE(at, std::string::npos) << r.err;
+  const std::string catalog_path =
+      r.err.substr(at + fix.size(), r.err.find(' ', at + fix.size()) - (at + fix.size()));
+  const CliResult shown = Cli("licet", {"catalog", "show", catalog_path}, dir.path() / "none");
+  EXPECT_EQ(shown.exit_status, 0) << shown.both();
+  EXPECT_NE(shown.out.find("ServerStandard"), std::string::npos) << shown.out;
+
+  // 192.0.2.1 (TEST-NET-1) is no address of this machine; a port in use is refused too.
+  r = RunProgram(kServer, {"serve", "--data", data.string(), "--listen", "192.0.2.1:8080"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_NE(r.err.find("cannot listen on 192.0.2.1:8080"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--listen 127.0.0.1:8080"), std::string::npos) << r.err;
+  {
+    ServerProcess server(kServer, data);
+    const std::string port = server.url().substr(server.url().rfind(':') + 1);
+    r = RunProgram(kServer, {"serve", "--data", data.string(), "--listen", "127.0.0.1:" + port});
+    EXPECT_EQ(r.exit_status, 1);
+    EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + port), std::string::npos) << r.err;
+  }
+
+  for (const std::vector<std::string>& usage :
+       {std::vector<std::string>{"keys", "generate", "--data", data.string(), "--edition",
+                                 "ServerStandard", "--channel", "Volume:MAK", "--count", "0"},
+        std::vector<std::string>{"keys", "block", "--data", data.string()},
+        std::vector<std::string>{"no-such-command"}}) {
+    r = RunProgram(kServer, usage);
+    EXPECT_EQ(r.exit_status, 2) << r.both();
+    EXPECT_FALSE(r.err.empty());
+  }
+  EXPECT_EQ(RunProgram(kServer, {"--help"}).exit_status, 0);
+}
+
 TEST(OnlineActivationTest, UnreachableServerNamesHostAndPort) {
   TempDir dir;
   const auto root = Machine(dir, "m", "VDYBN-27WPP-V4HQT-9VMD4-VMK7H", "http://127.0.0.1:9");

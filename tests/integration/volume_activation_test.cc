@@ -79,6 +79,36 @@ TEST(VolumeActivation, TheCountSurvivesAHostKilledWithSigkill) {
   EXPECT_NE(r.out.find("count is 4"), std::string::npos) << r.both();
 }
 
+// A usage error exits 2 with what was wrong, as licet's do; --help exits 0.
+TEST(VolumeActivation, UsageErrorsExitTwo) {
+  for (const std::vector<std::string>& usage :
+       {std::vector<std::string>{"--no-such-flag"}, std::vector<std::string>{"serve"},
+        std::vector<std::string>{"sai", "--data", "/nonexistent"}}) {
+    const CliResult r = testing::Volume(usage);
+    EXPECT_EQ(r.exit_status, 2) << r.both();
+    EXPECT_FALSE(r.err.empty());
+  }
+  EXPECT_EQ(testing::Volume({"--help"}).exit_status, 0);
+}
+
+// A host's failures name licet-volume commands to fix them, not the client's (licet install,
+// slui).
+TEST(VolumeActivation, HostFailuresNameLicetVolumeFixes) {
+  TempDir dir;
+  const std::string data = (dir.path() / "kms").string();
+  CliResult r = testing::Volume({"init", "--data", data, "--catalog", "nosuch"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_NE(r.err.find("Fix: licet-volume init --data " + data), std::string::npos) << r.err;
+  ASSERT_EQ(
+      testing::Volume({"init", "--data", data, "--catalog", "windows-server-2022"}).exit_status, 0);
+  r = testing::Volume({"activate", "--data", data, "--host-key", "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA",
+                       "--server", "http://127.0.0.1:9"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_NE(r.err.find("0xA1CE0010"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("licet-volume activate --data " + data), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("slui"), std::string::npos) << r.err;
+}
+
 TEST(VolumeActivation, AnUnactivatedHostRefusesWithC004F041) {
   TempDir dir;
   Host host(dir, "kms1", nullptr);
