@@ -28,7 +28,9 @@ std::string TokenHash(const std::string& token) { return ContentDigest(token); }
 
 // GetKey's, BlockKey's and ReleaseMachine's answer for a key the keys table does not hold.
 Status KeyNotIssued(std::string_view key) {
-  return Status(ErrorCode::kNotFound, fmt::format("key {} was not issued by this server", key));
+  return Status(ErrorCode::kNotFound, fmt::format("key {} was not issued by this server", key),
+                "Check the key: this data directory knows only the keys its licet-server keys "
+                "generate printed");
 }
 
 // Checkpoint once the WAL holds this many frames (pages; 40 MB). Ten times SQLite's default: a

@@ -378,6 +378,22 @@ TEST(ServerCommandsTest, BadInputIsExplainedWithAFixThatWorks) {
     EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + port), std::string::npos) << r.err;
   }
 
+  r = RunProgram(kServer,
+                 {"keys", "show", "--data", data.string(), "VDYBN-27WPP-V4HQT-9VMD4-VMK7H"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_NE(r.err.find("was not issued by this server"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("licet-server keys generate"), std::string::npos) << r.err;
+  r = RunProgram(kServer, {"phone", "confirm", "--data", data.string(), "12345"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_NE(r.err.find("0xC004F02C"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("read the installation ID again"), std::string::npos) << r.err;
+  r = RunProgram(
+      kServer, {"proxy", "fulfil", "--data", data.string(), (dir.path() / "missing.json").string(),
+                "--out", (dir.path() / "answer.json").string()});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_NE(r.err.find("licet proxy export --out FILE"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "answer.json"));
+
   for (const std::vector<std::string>& usage :
        {std::vector<std::string>{"keys", "generate", "--data", data.string(), "--edition",
                                  "ServerStandard", "--channel", "Volume:MAK", "--count", "0"},
