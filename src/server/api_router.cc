@@ -15,12 +15,23 @@ HttpResponse JsonResponse(int status, const json& body) {
   return {.status = status, .content_type = "application/json", .body = body.dump()};
 }
 
+// The remedy an API client should read. The registry's own remedies for a bad argument or
+// something not found speak to a command-line user (--help, licet catalog show); an HTTP client
+// needs the API's description instead.
+std::string_view ApiRemedy(const Status& s) {
+  if (!s.has_fix() &&
+      (s.code() == ErrorCode::kInvalidArgument || s.code() == ErrorCode::kNotFound)) {
+    return "The routes and their JSON bodies are described in docs/api/openapi.yaml";
+  }
+  return s.remedy();
+}
+
 HttpResponse ErrorResponse(const Status& s) {
   return JsonResponse(HttpStatusFor(s.info().category), {{"error",
                                                           {{"code", FormatCode(s.code())},
                                                            {"symbol", s.info().symbol},
                                                            {"message", s.message()},
-                                                           {"remedy", s.remedy()}}}});
+                                                           {"remedy", ApiRemedy(s)}}}});
 }
 
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }

@@ -26,6 +26,7 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
+constexpr std::size_t kMaxHeaderBytes = 16 << 10;  // a request line and its headers
 
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
@@ -65,7 +66,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void Read() {
     parser_.emplace();
     parser_->body_limit(max_body_);
-    parser_->header_limit(16 << 10);
+    parser_->header_limit(kMaxHeaderBytes);
     beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
     http::async_read(
         stream_, buffer_, *parser_,
@@ -79,15 +80,19 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     if (ec) {
       // Oversized or malformed: answer once in JSON, then close.
-      const bool too_big = ec == http::error::body_limit || ec == http::error::header_limit;
+      const bool body_too_big = ec == http::error::body_limit;
+      const bool headers_too_big = ec == http::error::header_limit;
       const std::string msg =
-          too_big ? fmt::format("the request is larger than {} bytes", max_body_)
-                  : fmt::format("the request is not valid HTTP/1.1 ({})", ec.message());
+          body_too_big ? fmt::format("the request's body is larger than {} bytes", max_body_)
+          : headers_too_big
+              ? fmt::format("the request's headers are larger than {} bytes", kMaxHeaderBytes)
+              : fmt::format("the request is not valid HTTP/1.1 ({})", ec.message());
       HttpResponse r{
-          .status = too_big ? 413 : 400,
+          .status = body_too_big || headers_too_big ? 413 : 400,
           .content_type = "application/json",
           .body = fmt::format(
-              R"({{"error":{{"code":"0x80070057","symbol":"E_INVALIDARG","message":"{}"}}}})",
+              R"({{"error":{{"code":"0x80070057","symbol":"E_INVALIDARG","message":"{}",)"
+              R"("remedy":"Send one HTTP/1.1 request as docs/api/openapi.yaml describes it"}}}})",
               msg)};
       return Write(std::move(r), /*keep_alive=*/false);
     }

@@ -508,9 +508,14 @@ TEST(OnlineActivationTest, HostileBodiesGetJsonErrorsAndTheServerLives) {
         std::string(200000, '{')}) {
     const json j = Post(server.url(), "/v1/activations", body, &status);
     EXPECT_GE(status, 400) << body.substr(0, 30);
-    EXPECT_TRUE(j.is_object() && j.contains("error")) << body.substr(0, 30);
+    ASSERT_TRUE(j.is_object() && j.contains("error")) << body.substr(0, 30);
+    // The remedy speaks to an HTTP client (the API's description), not to a command line.
+    const std::string remedy = j["error"].value("remedy", "");
+    EXPECT_NE(remedy.find("docs/api/openapi.yaml"), std::string::npos) << j.dump();
   }
   EXPECT_EQ(status, 413);
+  EXPECT_NE(Get(server.url(), "/no-such-route").second.find("docs/api/openapi.yaml"),
+            std::string::npos);
   EXPECT_NE(Get(server.url(), "/healthz").second.find("ok"), std::string::npos);
 }
 
