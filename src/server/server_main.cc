@@ -99,9 +99,9 @@ int PhoneConfirm(const std::string& data_dir, const std::string& iid) {
   StatusOr<nlohmann::json> r = service.ConfirmPhone({{"installation_id", iid}});
   if (!r.ok() && r.status().code() == ErrorCode::kCidIidInvalidData) {
     // The code's own remedy speaks to the customer, who types the confirmation ID.
-    return Fail(Status(r.status().code(), std::string(r.status().message()),
-                       "Ask the customer to read the installation ID again, group by group "
-                       "(licet slui 4 or licet slmgr /dti shows it)"));
+    return Fail(
+        r.status().WithFix("Ask the customer to read the installation ID again, group "
+                           "by group (licet slui 4 or licet slmgr /dti shows it)"));
   }
   if (!r.ok()) return Fail(r.status());
   const nlohmann::json& a = (*r)["activation"];
@@ -121,8 +121,9 @@ int ProxyFulfil(const std::string& data_dir, const std::string& request_file,
   if (!data.ok()) return Fail(data.status());
   StatusOr<std::string> text = ReadWholeFile(request_file, 64u << 20);
   if (!text.ok()) {
-    return Fail(Status(text.status().code(), std::string(text.status().message()),
-                       "Give the request file the site wrote with licet proxy export --out FILE"));
+    return Fail(
+        text.status().WithFix("Give the request file the site wrote with licet proxy export "
+                              "--out FILE"));
   }
   const nlohmann::json request = nlohmann::json::parse(*text, nullptr, false);
   if (!request.is_object() || request.value("format", "") != "licet/proxy-request/v1" ||

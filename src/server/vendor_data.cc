@@ -18,18 +18,15 @@ Status InitVendorData(const InitOptions& o) {
                               "another --data directory",
                               o.data.string()));
   }
-  StatusOr<client::CatalogSource> located = client::LocateCatalog(o.catalog);
-  if (!located.ok()) {
-    // The locator's remedy names `licet install`: say what this command takes instead.
-    return Status(located.status().code(), std::string(located.status().message()),
-                  fmt::format("licet-server init --catalog windows-server-2022 --data {} --lab "
-                              "(a bundled lab catalog), or --catalog PATH.toml --root-key "
-                              "FILE.secret for your own",
-                              o.data.string()));
+  StatusOr<client::CatalogSource> src = client::LocateCatalog(o.catalog);
+  if (!src.ok()) {  // the locator's fix names `licet install`
+    return src.status().WithFix(
+        fmt::format("licet-server init --catalog windows-server-2022 --data {} --lab (a bundled "
+                    "lab catalog), or --catalog PATH.toml --root-key FILE.secret for your own",
+                    o.data.string()));
   }
-  const client::CatalogSource& src = *located;
-  LICET_ASSIGN_OR_RETURN(Catalog catalog,
-                         LoadSignedCatalog(src.text, src.path.string(), client::LoadTrustedKeys()));
+  LICET_ASSIGN_OR_RETURN(
+      Catalog catalog, LoadSignedCatalog(src->text, src->path.string(), client::LoadTrustedKeys()));
   std::string root_key_file = o.root_key_file;
   KeyMacSecret mac;
   if (o.lab) {
@@ -41,7 +38,7 @@ Status InitVendorData(const InitOptions& o) {
     // The lab's root key is published next to the bundled catalogs.
     if (root_key_file.empty())
       root_key_file =
-          (src.path.parent_path() / "keys" / (catalog.vendor().key_id + ".secret")).string();
+          (src->path.parent_path() / "keys" / (catalog.vendor().key_id + ".secret")).string();
   } else {
     if (root_key_file.empty()) {
       return Status(ErrorCode::kInvalidArgument,
@@ -62,7 +59,7 @@ Status InitVendorData(const InitOptions& o) {
   LICET_RETURN_IF_ERROR(WriteFileAtomically(o.data / "key-mac.secret", HexEncode(mac.bytes) + "\n",
                                             FileMode::kOwnerOnly));
   return WriteFileAtomically(o.data / "catalog.toml",
-                             src.text);  // last: its presence means "initialised"
+                             src->text);  // last: its presence means "initialised"
 }
 
 StatusOr<VendorData> LoadVendorData(const fs::path& dir) {

@@ -91,17 +91,14 @@ Status InitHostData(const HostInitOptions& o) {
                   "Use another --data directory, or activate this one: " +
                       Command(o.data, "activate --host-key CSVLK --server URL"));
   }
-  StatusOr<client::CatalogSource> located = client::LocateCatalog(o.catalog);
-  if (!located.ok()) {
-    // The locator's remedy names `licet install`: say what this command takes instead.
-    return Status(located.status().code(), std::string(located.status().message()),
-                  fmt::format("licet-volume init --data {} --catalog windows-server-2022 (a "
-                              "bundled catalog, or the vendor's catalog file) --host-key CSVLK "
-                              "--server URL",
-                              o.data.string()));
+  StatusOr<client::CatalogSource> src = client::LocateCatalog(o.catalog);
+  if (!src.ok()) {  // the locator's fix names `licet install`
+    return src.status().WithFix(
+        fmt::format("licet-volume init --data {} --catalog windows-server-2022 (a bundled "
+                    "catalog, or the vendor's catalog file) --host-key CSVLK --server URL",
+                    o.data.string()));
   }
-  const client::CatalogSource& src = *located;
-  LICET_ASSIGN_OR_RETURN(const Catalog catalog, client::LoadCatalogTrusting(src, o.trust_keys));
+  LICET_ASSIGN_OR_RETURN(const Catalog catalog, client::LoadCatalogTrusting(*src, o.trust_keys));
   LICET_RETURN_IF_ERROR(EnsureDirectory(o.data));
   fs::permissions(o.data, fs::perms::owner_all, fs::perm_options::replace);
   HostSettings s;
@@ -113,7 +110,7 @@ Status InitHostData(const HostInitOptions& o) {
   const SigningKey key = SigningKey::Generate("host-" + s.host_id.substr(0, 8));
   LICET_RETURN_IF_ERROR(
       WriteFileAtomically(o.data / "host.secret", FormatSecretKeyFile(key), FileMode::kOwnerOnly));
-  LICET_RETURN_IF_ERROR(WriteFileAtomically(o.data / "catalog.toml", src.text));
+  LICET_RETURN_IF_ERROR(WriteFileAtomically(o.data / "catalog.toml", src->text));
   return SaveHostSettings(o.data, s);  // last: its presence means "initialised"
 }
 

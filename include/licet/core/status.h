@@ -48,6 +48,11 @@ class [[nodiscard]] Status {
 
   /// Returns a copy with `context` put before the message ("while X: message").
   [[nodiscard]] Status WithContext(std::string_view context) const;
+  /// Returns a copy whose fix is `fix`: a caller that knows which command fixes the case here
+  /// (licet-server's, not licet's) replaces a lower layer's. Inline: only its callers pay for it.
+  [[nodiscard]] Status WithFix(std::string fix) const {
+    return Status(code_, message_, std::move(fix));
+  }
 
  private:
   ErrorCode code_ = ErrorCode::kOk;
