@@ -152,8 +152,15 @@ StatusOr<json> ActivationService::ConfirmPhone(const json& request) {
   if (!request.is_object())
     return Status(ErrorCode::kInvalidArgument, "the request body must be a JSON object");
   LICET_ASSIGN_OR_RETURN(const std::string typed_iid, Field(request, "installation_id", 128));
-  LICET_ASSIGN_OR_RETURN(const phone::InstallationIdFields iid,
-                         phone::ParseInstallationId(typed_iid));
+  StatusOr<phone::InstallationIdFields> parsed = phone::ParseInstallationId(typed_iid);
+  if (!parsed.ok()) {
+    // The code's own remedy speaks to the customer typing a confirmation ID; here an agent (or
+    // the phone page) typed the installation ID the customer reads.
+    return parsed.status().WithFix(
+        "Read the installation ID again, group by group (licet slui 4 or licet slmgr /dti shows "
+        "it)");
+  }
+  const phone::InstallationIdFields& iid = *parsed;
   const Catalog& catalog = data_.catalog;
   if (!catalog.vendor().phone_public_key) {
     return Status(ErrorCode::kNotSupported,

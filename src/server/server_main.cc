@@ -97,12 +97,6 @@ int PhoneConfirm(const std::string& data_dir, const std::string& iid) {
   if (!store.ok()) return Fail(store.status());
   ActivationService service(*data, **store, SystemClock::Get());
   StatusOr<nlohmann::json> r = service.ConfirmPhone({{"installation_id", iid}});
-  if (!r.ok() && r.status().code() == ErrorCode::kCidIidInvalidData) {
-    // The code's own remedy speaks to the customer, who types the confirmation ID.
-    return Fail(
-        r.status().WithFix("Ask the customer to read the installation ID again, group "
-                           "by group (licet slui 4 or licet slmgr /dti shows it)"));
-  }
   if (!r.ok()) return Fail(r.status());
   const nlohmann::json& a = (*r)["activation"];
   std::cout << fmt::format(

@@ -386,7 +386,7 @@ TEST(ServerCommandsTest, BadInputIsExplainedWithAFixThatWorks) {
   r = RunProgram(kServer, {"phone", "confirm", "--data", data.string(), "12345"});
   EXPECT_EQ(r.exit_status, 1);
   EXPECT_NE(r.err.find("0xC004F02C"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("read the installation ID again"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Read the installation ID again"), std::string::npos) << r.err;
   r = RunProgram(
       kServer, {"proxy", "fulfil", "--data", data.string(), (dir.path() / "missing.json").string(),
                 "--out", (dir.path() / "answer.json").string()});
