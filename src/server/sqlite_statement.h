@@ -49,6 +49,13 @@ class Stmt {
     return p != nullptr ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
                         : std::string();
   }
+  // The column's bytes, valid until the next step or reset.
+  std::basic_string_view<unsigned char> Blob(int col) const {
+    const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(stmt_, col));
+    return p != nullptr ? std::basic_string_view<unsigned char>(
+                              p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+                        : std::basic_string_view<unsigned char>();
+  }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;

@@ -8,10 +8,13 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <cstring>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
+#include "activation_tags.h"
 #include "coalescing_vfs.h"
 #include "group_commit.h"
 #include "licet/core/encoding.h"
@@ -73,6 +76,21 @@ class SqliteStore final : public ServerStore {
       }
       LICET_RETURN_IF_ERROR(Exec("COMMIT"));
     }
+    return LoadTags();
+  }
+
+  // The key of the activations index's tags (schema version 5).
+  Status LoadTags() {
+    Stmt q(db_, "SELECT value FROM store_secrets WHERE name = 'activation-tags'");
+    ActivationTags::Secret secret;
+    if (q.Step() != SQLITE_ROW || q.Blob(0).size() != secret.size()) {
+      return Status(ErrorCode::kIoError,
+                    fmt::format("{} has no activation-tags secret of 16 bytes",
+                                sqlite3_db_filename(db_, "main")),
+                    "Restore the data directory from a backup");
+    }
+    std::memcpy(secret.data(), q.Blob(0).data(), secret.size());
+    tags_.emplace(secret);
     return OkStatus();
   }
 
@@ -114,8 +132,10 @@ class SqliteStore final : public ServerStore {
     info.used = static_cast<std::uint32_t>(q.Int(5));
     info.blocked = q.Int(6) != 0;
     info.released = static_cast<std::uint32_t>(q.Int(9));
-    Stmt m(db_, "SELECT DISTINCT hardware_id FROM activations WHERE key = ? ORDER BY hardware_id");
-    m.Bind(1, key);
+    Stmt m(db_,
+           "SELECT DISTINCT hardware_id FROM activations WHERE key_tag = ? AND key = ? ORDER BY "
+           "hardware_id");
+    m.Bind(1, tags_->Key(key)).Bind(2, key);
     while (m.Step() == SQLITE_ROW) info.machines.push_back(m.Text(0));
     return info;
   }
@@ -147,9 +167,9 @@ class SqliteStore final : public ServerStore {
     LICET_RETURN_IF_ERROR(GetKey(key).status());
     std::lock_guard lock(mu_);
     Stmt q(db_,
-           "SELECT cmid, hardware_id, created_at FROM activations WHERE key = ? ORDER BY "
-           "created_at LIMIT ?");
-    q.Bind(1, key).Bind(2, static_cast<std::int64_t>(limit));
+           "SELECT cmid, hardware_id, created_at FROM activations WHERE key_tag = ? AND key = ? "
+           "ORDER BY created_at LIMIT ?");
+    q.Bind(1, tags_->Key(key)).Bind(2, key).Bind(3, static_cast<std::int64_t>(limit));
     std::vector<ActivationRow> rows;
     while (q.Step() == SQLITE_ROW)
       rows.push_back({.cmid = q.Text(0), .hardware_id = q.Text(1), .created_at = q.Text(2)});
@@ -254,10 +274,11 @@ class SqliteStore final : public ServerStore {
     if (rc == SQLITE_DONE) return KeyNotIssued(key);
     if (rc != SQLITE_ROW) return Error("releasing a machine");
     // A CMID names the machine it was activated on (a key's rows are few enough to scan).
-    Stmt find(db_,
-              "SELECT hardware_id FROM activations WHERE key = ? AND (hardware_id = ? OR cmid = ?) "
-              "LIMIT 1");
-    find.Bind(1, key).Bind(2, machine).Bind(3, machine);
+    Stmt find(
+        db_,
+        "SELECT hardware_id FROM activations WHERE key_tag = ? AND key = ? AND (hardware_id = ? "
+        "OR cmid = ?) LIMIT 1");
+    find.Bind(1, tags_->Key(key)).Bind(2, key).Bind(3, machine).Bind(4, machine);
     rc = find.Step();
     if (rc == SQLITE_DONE) {
       return Status(
@@ -268,8 +289,13 @@ class SqliteStore final : public ServerStore {
     }
     if (rc != SQLITE_ROW) return Error("releasing a machine");
     ReleasedMachine released{.hardware_id = find.Text(0)};
-    Stmt remove(db_, "DELETE FROM activations WHERE key = ? AND hardware_id = ?");
-    remove.Bind(1, key).Bind(2, released.hardware_id);
+    Stmt remove(db_,
+                "DELETE FROM activations WHERE key_tag = ? AND machine_tag = ? AND key = ? AND "
+                "hardware_id = ?");
+    remove.Bind(1, tags_->Key(key))
+        .Bind(2, tags_->Machine(released.hardware_id))
+        .Bind(3, key)
+        .Bind(4, released.hardware_id);
     if (remove.Step() != SQLITE_DONE) return Error("releasing a machine");
     released.activations = static_cast<std::uint32_t>(sqlite3_changes(db_));
     Stmt count(db_,
@@ -376,14 +402,26 @@ class SqliteStore final : public ServerStore {
                                            std::unordered_map<std::string, KeyCounts>& keys) {
     LICET_ASSIGN_OR_RETURN(KeyCounts* const counts, CountsOf(a.key, keys));
     // A machine new to this key (the usual case) cannot be a replay: one lookup decides both.
-    Stmt& same = Cached("SELECT 1 FROM activations WHERE key = ? AND hardware_id = ? LIMIT 1");
-    same.Bind(1, a.key).Bind(2, a.hardware_id);
+    // The index finds the tags; the texts decide (two texts may share a tag).
+    const std::int64_t key_tag = tags_->Key(a.key);
+    const std::int64_t machine_tag = tags_->Machine(a.hardware_id);
+    Stmt& same = Cached(
+        "SELECT 1 FROM activations WHERE key_tag = ? AND machine_tag = ? AND key = ? AND "
+        "hardware_id = ? LIMIT 1");
+    same.Bind(1, key_tag).Bind(2, machine_tag).Bind(3, a.key).Bind(4, a.hardware_id);
     const bool reused = same.Step() == SQLITE_ROW;
+    const std::int64_t request_tag = tags_->Request(a.cmid, a.nonce);
     if (reused) {
       Stmt& replay = Cached(
-          "SELECT token FROM activations WHERE key = ? AND hardware_id = ? AND cmid = ? AND "
-          "nonce = ?");
-      replay.Bind(1, a.key).Bind(2, a.hardware_id).Bind(3, a.cmid).Bind(4, a.nonce);
+          "SELECT token FROM activations WHERE key_tag = ? AND machine_tag = ? AND request_tag = ? "
+          "AND key = ? AND hardware_id = ? AND cmid = ? AND nonce = ?");
+      replay.Bind(1, key_tag)
+          .Bind(2, machine_tag)
+          .Bind(3, request_tag)
+          .Bind(4, a.key)
+          .Bind(5, a.hardware_id)
+          .Bind(6, a.cmid)
+          .Bind(7, a.nonce);
       if (replay.Step() == SQLITE_ROW) {
         // The answer says where the key stands now, as the first one did then.
         return ActivationOutcome{.token = replay.Text(0),
@@ -411,14 +449,17 @@ class SqliteStore final : public ServerStore {
                                 a.key, counts->limit));
     }
     Stmt& insert = Cached(
-        "INSERT INTO activations (key, cmid, hardware_id, nonce, token, created_at) VALUES "
-        "(?,?,?,?,?,?)");
+        "INSERT INTO activations (key, cmid, hardware_id, nonce, token, created_at, key_tag, "
+        "machine_tag, request_tag) VALUES (?,?,?,?,?,?,?,?,?)");
     insert.Bind(1, a.key)
         .Bind(2, a.cmid)
         .Bind(3, a.hardware_id)
         .Bind(4, a.nonce)
         .Bind(5, token)
-        .Bind(6, FormatIso8601(a.now));
+        .Bind(6, FormatIso8601(a.now))
+        .Bind(7, key_tag)
+        .Bind(8, machine_tag)
+        .Bind(9, request_tag);
     if (insert.Step() != SQLITE_DONE) return Error("recording an activation");
     const std::uint32_t new_machine = reused ? 0 : 1;
     counts->used += new_machine;
@@ -477,6 +518,7 @@ class SqliteStore final : public ServerStore {
   sqlite3* db_;
   std::mutex mu_;                                                 // the connection
   std::unordered_map<const char*, std::unique_ptr<Stmt>> cache_;  // keyed by the literal's address
+  std::optional<ActivationTags> tags_;                            // set by Migrate
   std::unique_ptr<WalSync> wal_sync_;      // the group commit's commits leave their fdatasync...
   std::unique_ptr<GroupCommit> writers_;   // ...to its syncer thread, which then answers them
   std::atomic<bool> disk_failed_ = false;  // a sync failed: refuse every later batch
@@ -515,6 +557,10 @@ StatusOr<std::unique_ptr<ServerStore>> OpenSqliteStore(const std::string& path) 
     return s;
   }
   sqlite3_busy_timeout(db, 10000);
+  if (const Status tag = RegisterActivationTagFunction(db); !tag.ok()) {
+    sqlite3_close(db);
+    return tag;
+  }
   auto store = std::make_unique<SqliteStore>(db);
   for (const char* pragma :
        {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {

@@ -1,11 +1,13 @@
 // A store written by an earlier licet-server opens with every activation kept: a database at
 // schema version 3 (activations in a WITHOUT ROWID table, as licet-server wrote them until the
-// sixteenth session) is migrated to version 4 (a rowid table and a unique index).
+// sixteenth session) is migrated to version 4 (a rowid table and a unique index) and 5 (the index
+// on keyed hashes of the texts, activation_tags.h), and the store finds its activations again.
 #include <gtest/gtest.h>
 
 #include <span>
 #include <string>
 
+#include "activation_tags.h"
 #include "server_store.h"
 #include "sqlite_schema.h"
 #include "sqlite_test_db.h"
@@ -66,18 +68,26 @@ TEST_F(SqliteStoreMigrationTest, Version3ActivationsSurviveTheMoveToARowidTable)
     EXPECT_EQ(released->activations, 3u);  // cmid-1, cmid-3 and cmid-4
   }
   sqlite_test::Db db(path, nullptr);
-  EXPECT_EQ(db.One("PRAGMA user_version"), "4");
+  EXPECT_EQ(db.One("PRAGMA user_version"), "5");
   EXPECT_EQ(db.One("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM activations"), "2");  // hw-b's and hw-c's
   EXPECT_EQ(db.One("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = "
                    "'activations'"),
             "activations_by_machine");
+  // Every row's tags are its texts' (the migration's for hw-b, the store's for hw-c).
+  ASSERT_TRUE(RegisterActivationTagFunction(db.get()).ok());
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM activations, store_secrets s WHERE s.name = "
+                   "'activation-tags' AND key_tag = licet_tag(s.value, key) AND machine_tag = "
+                   "licet_tag(s.value, hardware_id) AND request_tag = licet_tag(s.value, cmid, "
+                   "nonce)"),
+            "2");
   // The index keeps (key, machine, CMID, nonce) unique, as the primary key did.
   char* error = nullptr;
   EXPECT_NE(sqlite3_exec(db.get(),
-                         (std::string("INSERT INTO activations VALUES ('") + kKey +
-                          "', 'hw-b', 'cmid-2', 'n2', 'dup', 'now')")
-                             .c_str(),
+                         "INSERT INTO activations (key, hardware_id, cmid, nonce, token, "
+                         "created_at, key_tag, machine_tag, request_tag) SELECT key, hardware_id, "
+                         "cmid, nonce, 'dup', 'now', key_tag, machine_tag, request_tag FROM "
+                         "activations WHERE cmid = 'cmid-2'",
                          nullptr, nullptr, &error),
             SQLITE_OK);
   sqlite3_free(error);
@@ -94,9 +104,23 @@ TEST_F(SqliteStoreMigrationTest, ANewStoreStartsAtTheLatestVersion) {
     ASSERT_TRUE(store.ok()) << store.status();
   }
   sqlite_test::Db db(path, nullptr);
-  EXPECT_EQ(db.One("PRAGMA user_version"), "4");
+  EXPECT_EQ(db.One("PRAGMA user_version"), "5");
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'activations_by_machine'"),
             "1");
+  EXPECT_EQ(db.One("SELECT length(value) FROM store_secrets WHERE name = 'activation-tags'"), "16");
+}
+
+TEST_F(SqliteStoreMigrationTest, EachStoreHashesWithASecretOfItsOwn) {
+  for (const char* name : {"a.db", "b.db"}) {
+    StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore((dir_ / name).string());
+    ASSERT_TRUE(store.ok()) << store.status();
+  }
+  sqlite_test::Db a(dir_ / "a.db", nullptr);
+  sqlite_test::Db b(dir_ / "b.db", nullptr);
+  const std::string secret_sql =
+      "SELECT hex(value) FROM store_secrets WHERE name = 'activation-tags'";
+  EXPECT_EQ(a.One(secret_sql).size(), 32u);
+  EXPECT_NE(a.One(secret_sql), b.One(secret_sql));
 }
 
 }  // namespace
