@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "licet/core/quote.h"
+#include "listen_failure.h"
 
 namespace licet::server {
 namespace {
@@ -197,11 +198,7 @@ class BeastServer final : public HttpServer {
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(ep, ec);
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec)
-      return Status(ErrorCode::kIoError,
-                    fmt::format("cannot listen on {}:{}: {}", host, port, ec.message()),
-                    "Listen on an address of this machine and a port no other program uses, "
-                    "e.g. --listen 127.0.0.1:8080 (ports below 1024 need privileges)");
+    if (ec) return ListenFailure(host, port, ec.value(), /*example_port=*/8080);
     Accept();
     for (int i = 0; i < threads_; ++i) {
       pool_.emplace_back([this] {

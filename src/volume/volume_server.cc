@@ -11,6 +11,7 @@
 
 #include "licet/core/quote.h"
 #include "licet/core/volume_protocol.h"
+#include "listen_failure.h"
 
 namespace licet::volume {
 namespace {
@@ -122,10 +123,7 @@ class AsioVolumeServer final : public VolumeServer {
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(ep, ec);
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec)
-      return Status(ErrorCode::kIoError,
-                    fmt::format("cannot listen on {}:{}: {}", host, port, ec.message()),
-                    "Choose a free port with --listen HOST:PORT, or stop what holds it.");
+    if (ec) return ListenFailure(host, port, ec.value(), /*example_port=*/1688);
     Accept();
     for (int i = 0; i < threads_; ++i) pool_.emplace_back([this] { ioc_.run(); });
     ticker_ = std::thread([this] { Tick(); });

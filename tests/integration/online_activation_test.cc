@@ -369,6 +369,7 @@ TEST(ServerCommandsTest, BadInputIsExplainedWithAFixThatWorks) {
   r = RunProgram(kServer, {"serve", "--data", data.string(), "--listen", "192.0.2.1:8080"});
   EXPECT_EQ(r.exit_status, 1);
   EXPECT_NE(r.err.find("cannot listen on 192.0.2.1:8080"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("192.0.2.1 is not an address of this machine"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--listen 127.0.0.1:8080"), std::string::npos) << r.err;
   {
     ServerProcess server(kServer, data);
@@ -376,6 +377,7 @@ TEST(ServerCommandsTest, BadInputIsExplainedWithAFixThatWorks) {
     r = RunProgram(kServer, {"serve", "--data", data.string(), "--listen", "127.0.0.1:" + port});
     EXPECT_EQ(r.exit_status, 1);
     EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + port), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("Another program listens on port " + port), std::string::npos) << r.err;
   }
 
   r = RunProgram(kServer,

@@ -107,6 +107,11 @@ TEST(VolumeActivation, HostFailuresNameLicetVolumeFixes) {
   EXPECT_NE(r.err.find("0xA1CE0010"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("licet-volume activate --data " + data), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("slui"), std::string::npos) << r.err;
+  // 192.0.2.1 (TEST-NET-1) is no address of this machine: the fix says so, not "a free port".
+  r = testing::Volume({"serve", "--data", data, "--listen", "192.0.2.1:1688"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_NE(r.err.find("192.0.2.1 is not an address of this machine"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--listen 127.0.0.1:1688"), std::string::npos) << r.err;
 }
 
 TEST(VolumeActivation, AnUnactivatedHostRefusesWithC004F041) {
