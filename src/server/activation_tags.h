@@ -7,6 +7,8 @@
 // split every few inserts; three 64-bit tags make an entry ~30 bytes, and the log receives a
 // fifth fewer pages per commit (bench/RESULTS.md, twentieth session). A tag only narrows the
 // search: every query still compares the texts, so two texts with the same tag are told apart.
+// The index is unique on the three tags, so a request whose three tags all equal a recorded
+// one's would be refused: a chance of 2^-64 for two requests of one machine.
 //
 // The hash is SipHash-2-4 (libsodium's crypto_shorthash) under a random key made once per
 // database: without the key, nobody can choose hardware IDs whose tags collide, so a client

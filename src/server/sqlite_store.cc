@@ -7,11 +7,13 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <future>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "activation_tags.h"
@@ -132,11 +134,13 @@ class SqliteStore final : public ServerStore {
     info.used = static_cast<std::uint32_t>(q.Int(5));
     info.blocked = q.Int(6) != 0;
     info.released = static_cast<std::uint32_t>(q.Int(9));
-    Stmt m(db_,
-           "SELECT DISTINCT hardware_id FROM activations WHERE key_tag = ? AND key = ? ORDER BY "
-           "hardware_id");
-    m.Bind(1, tags_->Key(key)).Bind(2, key);
-    while (m.Step() == SQLITE_ROW) info.machines.push_back(m.Text(0));
+    std::set<std::string> machines;
+    LICET_RETURN_IF_ERROR(VisitActivationsOf(key, [&](ActivationRow row) {
+      machines.insert(std::move(row.hardware_id));
+      return true;
+    }));
+    info.machines.assign(std::make_move_iterator(machines.begin()),
+                         std::make_move_iterator(machines.end()));
     return info;
   }
 
@@ -164,16 +168,54 @@ class SqliteStore final : public ServerStore {
 
   StatusOr<std::vector<ActivationRow>> ListActivations(const std::string& key,
                                                        std::size_t limit) override {
-    LICET_RETURN_IF_ERROR(GetKey(key).status());
     std::lock_guard lock(mu_);
-    Stmt q(db_,
-           "SELECT cmid, hardware_id, created_at FROM activations WHERE key_tag = ? AND key = ? "
-           "ORDER BY created_at LIMIT ?");
-    q.Bind(1, tags_->Key(key)).Bind(2, key).Bind(3, static_cast<std::int64_t>(limit));
+    LICET_RETURN_IF_ERROR(CheckIssuedLocked(key));
     std::vector<ActivationRow> rows;
-    while (q.Step() == SQLITE_ROW)
-      rows.push_back({.cmid = q.Text(0), .hardware_id = q.Text(1), .created_at = q.Text(2)});
+    if (limit == 0) return rows;
+    LICET_RETURN_IF_ERROR(VisitActivationsOf(key, [&](ActivationRow row) {
+      rows.push_back(std::move(row));
+      return rows.size() < limit;
+    }));
     return rows;
+  }
+
+  // kNotFound unless the keys table holds `key`. Caller holds mu_.
+  Status CheckIssuedLocked(const std::string& key) {
+    Stmt known(db_, "SELECT 1 FROM keys WHERE key = ?");
+    known.Bind(1, key);
+    const int rc = known.Step();
+    if (rc == SQLITE_DONE) return KeyNotIssued(key);
+    if (rc != SQLITE_ROW) return Error("reading a key");
+    return OkStatus();
+  }
+
+  // Shows `visit` the key's activations oldest first, until it returns false. The index yields
+  // their rowids alone (its entries carry them) and the rows are then read in rowid order, which
+  // is arrival order: a key with many machines is read front to back rather than in the index's
+  // random order. Rows of another key with the same tag are skipped. Caller holds mu_.
+  template <typename Visit>
+  Status VisitActivationsOf(const std::string& key, Visit visit) {
+    std::vector<std::int64_t> rowids;
+    {
+      Stmt ids(db_, "SELECT rowid FROM activations WHERE key_tag = ?");
+      ids.Bind(1, tags_->Key(key));
+      int rc = SQLITE_ROW;
+      while ((rc = ids.Step()) == SQLITE_ROW) rowids.push_back(ids.Int(0));
+      if (rc != SQLITE_DONE) return Error("listing a key's activations");
+    }
+    std::ranges::sort(rowids);
+    Stmt row(db_, "SELECT key, hardware_id, cmid, created_at FROM activations WHERE rowid = ?");
+    for (const std::int64_t rowid : rowids) {
+      row.Reset();
+      row.Bind(1, rowid);
+      if (row.Step() != SQLITE_ROW) return Error("reading a key's activations");
+      if (row.Text(0) != key) continue;
+      if (!visit(ActivationRow{
+              .cmid = row.Text(2), .hardware_id = row.Text(1), .created_at = row.Text(3)})) {
+        break;
+      }
+    }
+    return OkStatus();
   }
 
   DurableWriteStats WriteStats() const override { return writers_->stats(); }
@@ -268,27 +310,36 @@ class SqliteStore final : public ServerStore {
   // ReleaseMachine's writes, inside its transaction. Caller holds mu_. Its statements are
   // finalised on return, before the COMMIT.
   StatusOr<ReleasedMachine> ReleaseLocked(const std::string& key, const std::string& machine) {
-    Stmt known(db_, "SELECT 1 FROM keys WHERE key = ?");
-    known.Bind(1, key);
-    int rc = known.Step();
-    if (rc == SQLITE_DONE) return KeyNotIssued(key);
-    if (rc != SQLITE_ROW) return Error("releasing a machine");
-    // A CMID names the machine it was activated on (a key's rows are few enough to scan).
-    Stmt find(
-        db_,
-        "SELECT hardware_id FROM activations WHERE key_tag = ? AND key = ? AND (hardware_id = ? "
-        "OR cmid = ?) LIMIT 1");
-    find.Bind(1, tags_->Key(key)).Bind(2, key).Bind(3, machine).Bind(4, machine);
-    rc = find.Step();
-    if (rc == SQLITE_DONE) {
+    LICET_RETURN_IF_ERROR(CheckIssuedLocked(key));
+    // `machine` is a hardware ID (found through the index) or a CMID, which names the machine it
+    // was activated on (found among the key's activations).
+    std::optional<std::string> hardware_id;
+    Stmt by_machine(db_,
+                    "SELECT 1 FROM activations WHERE key_tag = ? AND machine_tag = ? AND key = ? "
+                    "AND hardware_id = ? LIMIT 1");
+    by_machine.Bind(1, tags_->Key(key))
+        .Bind(2, tags_->Machine(machine))
+        .Bind(3, key)
+        .Bind(4, machine);
+    const int rc = by_machine.Step();
+    if (rc == SQLITE_ROW) {
+      hardware_id = machine;
+    } else if (rc != SQLITE_DONE) {
+      return Error("releasing a machine");
+    } else {
+      LICET_RETURN_IF_ERROR(VisitActivationsOf(key, [&](ActivationRow row) {
+        if (row.cmid == machine) hardware_id = std::move(row.hardware_id);
+        return !hardware_id;
+      }));
+    }
+    if (!hardware_id) {
       return Status(
           ErrorCode::kNotFound,
           fmt::format("no machine with the hardware ID or CMID {} has activated {}",
                       QuoteInput(machine), key),
           fmt::format("List the key's machines: licet-server keys show --data DIR {}", key));
     }
-    if (rc != SQLITE_ROW) return Error("releasing a machine");
-    ReleasedMachine released{.hardware_id = find.Text(0)};
+    ReleasedMachine released{.hardware_id = std::move(*hardware_id)};
     Stmt remove(db_,
                 "DELETE FROM activations WHERE key_tag = ? AND machine_tag = ? AND key = ? AND "
                 "hardware_id = ?");

@@ -125,3 +125,51 @@ TEST_F(SqliteStoreMigrationTest, EachStoreHashesWithASecretOfItsOwn) {
 
 }  // namespace
 }  // namespace licet::server
+
+namespace licet::server {
+namespace {
+
+// Tags only narrow a search: a row of another key that shares this key's and a machine's tags
+// (planted here; a SipHash collision is otherwise out of reach) is never taken for this key's.
+TEST_F(SqliteStoreMigrationTest, RowsSharingTagsAreToldApartByTheirTexts) {
+  const std::filesystem::path path = dir_ / "licet.db";
+  WriteVersion3Store(path);
+  ASSERT_TRUE(OpenSqliteStore(path.string()).ok());  // migrated: hw-a (2 rows), hw-b
+  {
+    sqlite_test::Db db(path, nullptr);
+    ASSERT_TRUE(RegisterActivationTagFunction(db.get()).ok());
+    db.Exec(
+        std::string("INSERT INTO activations (key, hardware_id, cmid, nonce, token, created_at, "
+                    "key_tag, machine_tag, request_tag) SELECT 'ANOTHER-KEY', 'hw-z', "
+                    "'cmid-y', 'ny', 'token-y', '2026-11-04T00:00:00Z', licet_tag(value, '") +
+        kKey +
+        "'), licet_tag(value, 'hw-z'), licet_tag(value, 'cmid-y', 'ny') FROM "
+        "store_secrets WHERE name = 'activation-tags'");
+  }
+  StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore(path.string());
+  ASSERT_TRUE(store.ok()) << store.status();
+  const StatusOr<KeyInfo> info = (*store)->GetKey(kKey);
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->machines, (std::vector<std::string>{"hw-a", "hw-b"}));
+  const StatusOr<std::vector<ActivationRow>> rows = (*store)->ListActivations(kKey, 10);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(rows->size(), 3u);
+  // Neither the CMID nor the machine of the other key's row is this key's.
+  EXPECT_EQ((*store)->ReleaseMachine(kKey, "cmid-y").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ((*store)->ReleaseMachine(kKey, "hw-z").status().code(), ErrorCode::kNotFound);
+  const StatusOr<ActivationOutcome> fresh = (*store)->RecordActivation(
+      {.key = kKey, .cmid = "cmid-z", .hardware_id = "hw-z", .nonce = "nz"}, "token-new");
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_FALSE(fresh->replayed);
+  EXPECT_FALSE(fresh->reused);
+  EXPECT_EQ(fresh->token, "token-new");
+  EXPECT_EQ(fresh->used, 3u);
+  // A CMID names its machine among the key's own rows, the oldest first.
+  const StatusOr<ReleasedMachine> released = (*store)->ReleaseMachine(kKey, "cmid-3");
+  ASSERT_TRUE(released.ok()) << released.status();
+  EXPECT_EQ(released->hardware_id, "hw-a");
+  EXPECT_EQ(released->activations, 2u);
+}
+
+}  // namespace
+}  // namespace licet::server
