@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <future>
 #include <mutex>
@@ -68,6 +69,15 @@ class SqliteStore final : public ServerStore {
       if (version.Step() != SQLITE_ROW) return Error("reading the schema version");
       current = static_cast<size_t>(version.Int(0));
     }
+    // Only a store an earlier licet-server wrote says so; a new one is made silently.
+    const bool upgrade = current > 0 && current < std::size(kSqliteMigrations);
+    const auto began = std::chrono::steady_clock::now();
+    if (upgrade) {
+      fmt::print(stderr,
+                 "licet-server: updating {} from schema version {} to {} (once; a large store "
+                 "takes a while)\n",
+                 sqlite3_db_filename(db_, "main"), current, std::size(kSqliteMigrations));
+    }
     for (size_t v = current; v < std::size(kSqliteMigrations); ++v) {
       LICET_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
       Status s = Exec(kSqliteMigrations[v]);
@@ -77,6 +87,11 @@ class SqliteStore final : public ServerStore {
         return s;
       }
       LICET_RETURN_IF_ERROR(Exec("COMMIT"));
+    }
+    if (upgrade) {
+      fmt::print(stderr, "licet-server: schema version {} reached in {:.1f} s\n",
+                 std::size(kSqliteMigrations),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
     }
     return LoadTags();
   }
