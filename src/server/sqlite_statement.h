@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -50,11 +51,10 @@ class Stmt {
                         : std::string();
   }
   // The column's bytes, valid until the next step or reset.
-  std::basic_string_view<unsigned char> Blob(int col) const {
-    const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(stmt_, col));
-    return p != nullptr ? std::basic_string_view<unsigned char>(
-                              p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
-                        : std::basic_string_view<unsigned char>();
+  std::span<const std::uint8_t> Blob(int col) const {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, col));
+    return p != nullptr ? std::span(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+                        : std::span<const std::uint8_t>();
   }
 
  private:
