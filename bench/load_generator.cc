@@ -4,6 +4,7 @@
 // bench/run-server-bench.
 //   licet_loadgen --port P --path /healthz [--connections 32] [--seconds 5]
 //   licet_loadgen --port P --path /v1/activations --key MAK --edition ServerStandard
+//       [--client-length-ids]
 //   licet_loadgen --sign-rate [--seconds 2]
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -35,6 +36,7 @@ struct Options {
   int connections = 32;
   double seconds = 5;
   bool sign_rate = false;
+  bool client_length_ids = false;
 };
 
 int Connect(int port) {
@@ -96,9 +98,16 @@ void RunLoad(const Options& o) {
           req = fmt::format("GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", o.path);
         } else {
           const std::string id = fmt::format("bench-{}-{}-{}", ::getpid(), c, i);
-          const std::string body = fmt::format(
-              R"({{"product_key":"{}","edition":"{}","cmid":"{}","hardware_id":"{}","nonce":"n"}})",
-              o.key, o.edition, id, id);
+          // As long as licet's own client sends them: a hardware binding of ~55 characters, a
+          // UUID CMID, a 32-hex nonce.
+          const std::string body =
+              o.client_length_ids
+                  ? fmt::format(
+                        R"({{"product_key":"{}","edition":"{}","cmid":"{:0>36}","hardware_id":"{:0>55}","nonce":"{:0>32}"}})",
+                        o.key, o.edition, id, id, i)
+                  : fmt::format(
+                        R"({{"product_key":"{}","edition":"{}","cmid":"{}","hardware_id":"{}","nonce":"n"}})",
+                        o.key, o.edition, id, id);
           req = fmt::format(
               "POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
               "application/json\r\nContent-Length: {}\r\n\r\n{}",
@@ -170,6 +179,8 @@ int main(int argc, char** argv) {
   app.add_option("--connections", o.connections, "Concurrent keep-alive connections");
   app.add_option("--seconds", o.seconds, "Duration");
   app.add_flag("--sign-rate", o.sign_rate, "Measure the raw Ed25519 sign rate instead");
+  app.add_flag("--client-length-ids", o.client_length_ids,
+               "Activation IDs as long as licet's client sends (default: short ones)");
   CLI11_PARSE(app, argc, argv);
   if (o.sign_rate) {
     RunSignRate(o);
