@@ -98,16 +98,13 @@ void RunLoad(const Options& o) {
           req = fmt::format("GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", o.path);
         } else {
           const std::string id = fmt::format("bench-{}-{}-{}", ::getpid(), c, i);
-          // As long as licet's own client sends them: a hardware binding of ~55 characters, a
-          // UUID CMID, a 32-hex nonce.
-          const std::string body =
-              o.client_length_ids
-                  ? fmt::format(
-                        R"({{"product_key":"{}","edition":"{}","cmid":"{:0>36}","hardware_id":"{:0>55}","nonce":"{:0>32}"}})",
-                        o.key, o.edition, id, id, i)
-                  : fmt::format(
-                        R"({{"product_key":"{}","edition":"{}","cmid":"{}","hardware_id":"{}","nonce":"n"}})",
-                        o.key, o.edition, id, id);
+          // Short IDs, or (--client-length-ids) padded to what licet's own client sends: a UUID
+          // CMID, a hardware binding of ~55 characters, a 32-hex nonce.
+          const bool full = o.client_length_ids;
+          const std::string body = fmt::format(
+              R"({{"product_key":"{}","edition":"{}","cmid":"{:0>{}}","hardware_id":"{:0>{}}","nonce":"{:0>{}}"}})",
+              o.key, o.edition, id, full ? 36 : 0, id, full ? 55 : 0,
+              full ? std::to_string(i) : "n", full ? 32 : 0);
           req = fmt::format(
               "POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
               "application/json\r\nContent-Length: {}\r\n\r\n{}",
