@@ -48,12 +48,10 @@ inline constexpr const char* kSqliteMigrations[] = {
        ALTER TABLE activations ADD COLUMN key_tag INTEGER NOT NULL DEFAULT 0;
        ALTER TABLE activations ADD COLUMN machine_tag INTEGER NOT NULL DEFAULT 0;
        ALTER TABLE activations ADD COLUMN request_tag INTEGER NOT NULL DEFAULT 0;
-       UPDATE activations SET
-         key_tag = licet_tag((SELECT value FROM store_secrets WHERE name = 'activation-tags'), key),
-         machine_tag = licet_tag((SELECT value FROM store_secrets WHERE name = 'activation-tags'),
-                                 hardware_id),
-         request_tag = licet_tag((SELECT value FROM store_secrets WHERE name = 'activation-tags'),
-                                 cmid, nonce);
+       UPDATE activations SET key_tag = licet_tag(s.value, key),
+                              machine_tag = licet_tag(s.value, hardware_id),
+                              request_tag = licet_tag(s.value, cmid, nonce)
+         FROM store_secrets AS s WHERE s.name = 'activation-tags';
        DROP INDEX activations_by_machine;
        CREATE UNIQUE INDEX activations_by_machine
          ON activations (key_tag, machine_tag, request_tag);)",
