@@ -96,7 +96,8 @@ class ServerStore {
   [[nodiscard]] virtual Status AddKeys(const KeyIssue& issue, std::span<const MintedKey> keys) = 0;
   /// The next unused serial in `group`.
   [[nodiscard]] virtual StatusOr<std::uint32_t> NextSerial(std::uint32_t group) = 0;
-  /// Errors: kNotFound.
+  /// The key's counts and machines, of one moment; activations do not wait for it. Errors:
+  /// kNotFound, kIoError.
   [[nodiscard]] virtual StatusOr<KeyInfo> GetKey(const std::string& key) = 0;
   /// Errors: kNotFound.
   [[nodiscard]] virtual Status BlockKey(const std::string& key) = 0;
@@ -107,9 +108,17 @@ class ServerStore {
   /// (unknown key, or no activation of it by that machine), kIoError.
   [[nodiscard]] virtual StatusOr<ReleasedMachine> ReleaseMachine(const std::string& key,
                                                                  const std::string& machine) = 0;
-  /// A key's activations, oldest first (at most `limit`). Errors: kNotFound for an unknown key.
-  [[nodiscard]] virtual StatusOr<std::vector<ActivationRow>> ListActivations(const std::string& key,
-                                                                             std::size_t limit) = 0;
+  /// Returns whether to go on: false stops the visit.
+  using ActivationVisitor = std::function<bool(ActivationRow)>;
+  /// Shows `visit` a key's activations, oldest first, until it returns false. They are those of
+  /// one moment, read beside the activations being recorded, which neither wait for the visit nor
+  /// appear in it. Errors: kNotFound for an unknown key, kIoError.
+  [[nodiscard]] virtual Status VisitActivations(const std::string& key,
+                                                const ActivationVisitor& visit) = 0;
+  /// A key's activations, oldest first (at most `limit`): VisitActivations, collected.
+  /// Errors: kNotFound for an unknown key, kIoError.
+  [[nodiscard]] StatusOr<std::vector<ActivationRow>> ListActivations(const std::string& key,
+                                                                     std::size_t limit);
 
   using ActivationCallback = std::function<void(StatusOr<ActivationOutcome>)>;
 

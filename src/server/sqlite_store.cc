@@ -1,8 +1,9 @@
 // ServerStore on SQLite: one file, WAL mode, synchronous=FULL (a commit is on disk before it
 // returns, except the group commit's, which a syncer thread confirms before anyone is answered),
-// one connection guarded by a mutex (SQLite serialises writers anyway), BEGIN IMMEDIATE for every
-// read-modify-write so two activations never race on a count. Schema versions in PRAGMA
-// user_version.
+// one writer connection guarded by a mutex (SQLite serialises writers anyway), BEGIN IMMEDIATE for
+// every read-modify-write so two activations never race on a count, and a second connection for
+// the admin reads, which would otherwise hold up activations (sqlite_reader.h). Schema versions in
+// PRAGMA user_version.
 #include <fmt/format.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -14,7 +15,6 @@
 #include <future>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <unordered_map>
 
 #include "activation_tags.h"
@@ -24,6 +24,8 @@
 #include "licet/core/paseto.h"
 #include "licet/core/quote.h"
 #include "server_store.h"
+#include "sqlite_key_reads.h"
+#include "sqlite_reader.h"
 #include "sqlite_schema.h"
 #include "sqlite_statement.h"
 
@@ -31,13 +33,6 @@ namespace licet::server {
 namespace {
 
 std::string TokenHash(const std::string& token) { return ContentDigest(token); }
-
-// GetKey's, BlockKey's and ReleaseMachine's answer for a key the keys table does not hold.
-Status KeyNotIssued(std::string_view key) {
-  return Status(ErrorCode::kNotFound, fmt::format("key {} was not issued by this server", key),
-                "Check the key: this data directory knows only the keys its licet-server keys "
-                "generate printed");
-}
 
 // Checkpoint once the WAL holds this many frames (pages; 40 MB). Ten times SQLite's default: a
 // busy key's pages are rewritten by every commit, and a longer WAL copies each of them once per
@@ -58,6 +53,7 @@ class SqliteStore final : public ServerStore {
   explicit SqliteStore(sqlite3* db) : db_(db) {}
   ~SqliteStore() override {
     StopWriters();
+    reader_.reset();
     cache_.clear();  // finalize statements before closing
     sqlite3_close(db_);
   }
@@ -130,33 +126,14 @@ class SqliteStore final : public ServerStore {
     return static_cast<std::uint32_t>(q.Int(0));
   }
 
+  // The admin reads go through reader_: they never wait for the writer's mutex, nor it for them.
   StatusOr<KeyInfo> GetKey(const std::string& key) override {
-    std::lock_guard lock(mu_);
-    Stmt q(db_,
-           "SELECT grp, serial, activation_id, channel, max_activations, used, blocked, max_total, "
-           "total, released FROM keys WHERE key = ?");
-    q.Bind(1, key);
-    if (q.Step() != SQLITE_ROW) return KeyNotIssued(key);
-    KeyInfo info;
-    info.key = key;
-    info.serial = static_cast<std::uint32_t>(q.Int(1));
-    info.issue = KeyIssue{.group = static_cast<std::uint32_t>(q.Int(0)),
-                          .activation_id = q.Text(2),
-                          .channel = ParseChannel(q.Text(3)).value_or(Channel::kRetail),
-                          .max_activations = static_cast<std::uint32_t>(q.Int(4)),
-                          .max_total = static_cast<std::uint32_t>(q.Int(7))};
-    info.total = static_cast<std::uint32_t>(q.Int(8));
-    info.used = static_cast<std::uint32_t>(q.Int(5));
-    info.blocked = q.Int(6) != 0;
-    info.released = static_cast<std::uint32_t>(q.Int(9));
-    std::set<std::string> machines;
-    LICET_RETURN_IF_ERROR(VisitActivationsOf(key, [&](ActivationRow row) {
-      machines.insert(std::move(row.hardware_id));
-      return true;
+    std::optional<KeyInfo> info;
+    LICET_RETURN_IF_ERROR(reader_->InSnapshot([&](sqlite3* db) -> Status {
+      LICET_ASSIGN_OR_RETURN(info, ReadKey(db, *tags_, key));
+      return OkStatus();
     }));
-    info.machines.assign(std::make_move_iterator(machines.begin()),
-                         std::make_move_iterator(machines.end()));
-    return info;
+    return std::move(*info);
   }
 
   Status BlockKey(const std::string& key) override {
@@ -181,56 +158,11 @@ class SqliteStore final : public ServerStore {
     return released;
   }
 
-  StatusOr<std::vector<ActivationRow>> ListActivations(const std::string& key,
-                                                       std::size_t limit) override {
-    std::lock_guard lock(mu_);
-    LICET_RETURN_IF_ERROR(CheckIssuedLocked(key));
-    std::vector<ActivationRow> rows;
-    if (limit == 0) return rows;
-    LICET_RETURN_IF_ERROR(VisitActivationsOf(key, [&](ActivationRow row) {
-      rows.push_back(std::move(row));
-      return rows.size() < limit;
-    }));
-    return rows;
-  }
-
-  // kNotFound unless the keys table holds `key`. Caller holds mu_.
-  Status CheckIssuedLocked(const std::string& key) {
-    Stmt known(db_, "SELECT 1 FROM keys WHERE key = ?");
-    known.Bind(1, key);
-    const int rc = known.Step();
-    if (rc == SQLITE_DONE) return KeyNotIssued(key);
-    if (rc != SQLITE_ROW) return Error("reading a key");
-    return OkStatus();
-  }
-
-  // Shows `visit` the key's activations oldest first, until it returns false. The index yields
-  // their rowids alone (its entries carry them) and the rows are then read in rowid order, which
-  // is arrival order: a key with many machines is read front to back rather than in the index's
-  // random order. Rows of another key with the same tag are skipped. Caller holds mu_.
-  template <typename Visit>
-  Status VisitActivationsOf(const std::string& key, Visit visit) {
-    std::vector<std::int64_t> rowids;
-    {
-      Stmt ids(db_, "SELECT rowid FROM activations WHERE key_tag = ?");
-      ids.Bind(1, tags_->Key(key));
-      int rc = SQLITE_ROW;
-      while ((rc = ids.Step()) == SQLITE_ROW) rowids.push_back(ids.Int(0));
-      if (rc != SQLITE_DONE) return Error("listing a key's activations");
-    }
-    std::ranges::sort(rowids);
-    Stmt row(db_, "SELECT key, hardware_id, cmid, created_at FROM activations WHERE rowid = ?");
-    for (const std::int64_t rowid : rowids) {
-      row.Reset();
-      row.Bind(1, rowid);
-      if (row.Step() != SQLITE_ROW) return Error("reading a key's activations");
-      if (row.Text(0) != key) continue;
-      if (!visit(ActivationRow{
-              .cmid = row.Text(2), .hardware_id = row.Text(1), .created_at = row.Text(3)})) {
-        break;
-      }
-    }
-    return OkStatus();
+  Status VisitActivations(const std::string& key, const ActivationVisitor& visit) override {
+    return reader_->InSnapshot([&](sqlite3* db) {
+      LICET_RETURN_IF_ERROR(CheckKeyIssued(db, key));
+      return VisitKeyActivations(db, *tags_, key, visit);
+    });
   }
 
   DurableWriteStats WriteStats() const override { return writers_->stats(); }
@@ -240,6 +172,12 @@ class SqliteStore final : public ServerStore {
                              ActivationCallback done) override {
     writers_->Enqueue(
         {.attempt = std::move(attempt), .token = std::move(token), .done = std::move(done)});
+  }
+
+  // The admin reads' connection, opened once the schema is current.
+  Status OpenReader() {
+    LICET_ASSIGN_OR_RETURN(reader_, SqliteReader::Open(sqlite3_db_filename(db_, "main")));
+    return OkStatus();
   }
 
   Status StartWriters() {
@@ -270,12 +208,19 @@ class SqliteStore final : public ServerStore {
   }
 
   StatusOr<AdminRole> CheckAdminToken(const std::string& token) override {
-    std::lock_guard lock(mu_);
-    Stmt q(db_, "SELECT role FROM admin_tokens WHERE hash = ?");
-    q.Bind(1, TokenHash(token));
-    if (q.Step() != SQLITE_ROW)
-      return Status(ErrorCode::kUnauthorized, "the bearer token is not known to this server");
-    return q.Text(0) == "admin" ? AdminRole::kAdmin : AdminRole::kSupport;
+    AdminRole role = AdminRole::kSupport;
+    LICET_RETURN_IF_ERROR(reader_->InSnapshot([&](sqlite3* db) {
+      Stmt q(db, "SELECT role FROM admin_tokens WHERE hash = ?");
+      q.Bind(1, TokenHash(token));
+      const int rc = q.Step();
+      if (rc == SQLITE_DONE) {
+        return Status(ErrorCode::kUnauthorized, "the bearer token is not known to this server");
+      }
+      if (rc != SQLITE_ROW) return SqliteError(db, "checking a bearer token");
+      role = q.Text(0) == "admin" ? AdminRole::kAdmin : AdminRole::kSupport;
+      return OkStatus();
+    }));
+    return role;
   }
 
   Status Health() const override {
@@ -284,15 +229,20 @@ class SqliteStore final : public ServerStore {
     return disk_failure_;
   }
 
+  // Counts every row of two tables: a large store takes a while, on the reader.
   StatusOr<ServerStats> Stats() override {
-    std::lock_guard lock(mu_);
-    Stmt q(db_,
-           "SELECT (SELECT COUNT(*) FROM keys), (SELECT COUNT(*) FROM keys WHERE blocked), (SELECT "
-           "COUNT(*) FROM activations)");
-    if (q.Step() != SQLITE_ROW) return Error("reading statistics");
-    return ServerStats{.keys = static_cast<std::uint64_t>(q.Int(0)),
-                       .blocked_keys = static_cast<std::uint64_t>(q.Int(1)),
-                       .activations = static_cast<std::uint64_t>(q.Int(2))};
+    ServerStats stats;
+    LICET_RETURN_IF_ERROR(reader_->InSnapshot([&](sqlite3* db) {
+      Stmt q(db,
+             "SELECT (SELECT COUNT(*) FROM keys), (SELECT COUNT(*) FROM keys WHERE blocked), "
+             "(SELECT COUNT(*) FROM activations)");
+      if (q.Step() != SQLITE_ROW) return SqliteError(db, "reading statistics");
+      stats = ServerStats{.keys = static_cast<std::uint64_t>(q.Int(0)),
+                          .blocked_keys = static_cast<std::uint64_t>(q.Int(1)),
+                          .activations = static_cast<std::uint64_t>(q.Int(2))};
+      return OkStatus();
+    }));
+    return stats;
   }
 
  private:
@@ -325,7 +275,7 @@ class SqliteStore final : public ServerStore {
   // ReleaseMachine's writes, inside its transaction. Caller holds mu_. Its statements are
   // finalised on return, before the COMMIT.
   StatusOr<ReleasedMachine> ReleaseLocked(const std::string& key, const std::string& machine) {
-    LICET_RETURN_IF_ERROR(CheckIssuedLocked(key));
+    LICET_RETURN_IF_ERROR(CheckKeyIssued(db_, key));
     // `machine` is a hardware ID (found through the index) or a CMID, which names the machine it
     // was activated on (found among the key's activations).
     std::optional<std::string> hardware_id;
@@ -342,7 +292,7 @@ class SqliteStore final : public ServerStore {
     } else if (rc != SQLITE_DONE) {
       return Error("releasing a machine");
     } else {
-      LICET_RETURN_IF_ERROR(VisitActivationsOf(key, [&](ActivationRow row) {
+      LICET_RETURN_IF_ERROR(VisitKeyActivations(db_, *tags_, key, [&](ActivationRow row) {
         if (row.cmid == machine) hardware_id = std::move(row.hardware_id);
         return !hardware_id;
       }));
@@ -568,10 +518,7 @@ class SqliteStore final : public ServerStore {
     return Status(ErrorCode::kIoError, fmt::format("SQLite: {}", sqlite3_errmsg(db_)));
   }
 
-  Status Error(std::string_view what) {
-    return Status(ErrorCode::kIoError,
-                  fmt::format("SQLite error while {}: {}", what, sqlite3_errmsg(db_)));
-  }
+  Status Error(std::string_view what) { return SqliteError(db_, what); }
 
   // A prepared statement kept for the connection's lifetime, reset for reuse. Caller holds mu_.
   Stmt& Cached(const char* sql) {
@@ -585,6 +532,7 @@ class SqliteStore final : public ServerStore {
   std::mutex mu_;                                                 // the connection
   std::unordered_map<const char*, std::unique_ptr<Stmt>> cache_;  // keyed by the literal's address
   std::optional<ActivationTags> tags_;                            // set by Migrate
+  std::unique_ptr<SqliteReader> reader_;                          // set by OpenReader
   std::unique_ptr<WalSync> wal_sync_;      // the group commit's commits leave their fdatasync...
   std::unique_ptr<GroupCommit> writers_;   // ...to its syncer thread, which then answers them
   std::atomic<bool> disk_failed_ = false;  // a sync failed: refuse every later batch
@@ -593,6 +541,20 @@ class SqliteStore final : public ServerStore {
 };
 
 }  // namespace
+
+StatusOr<std::vector<ActivationRow>> ServerStore::ListActivations(const std::string& key,
+                                                                  std::size_t limit) {
+  std::vector<ActivationRow> rows;
+  if (limit == 0) {  // still an error for a key that was not issued
+    LICET_RETURN_IF_ERROR(VisitActivations(key, [](const ActivationRow&) { return false; }));
+    return rows;
+  }
+  LICET_RETURN_IF_ERROR(VisitActivations(key, [&](ActivationRow row) {
+    rows.push_back(std::move(row));
+    return rows.size() < limit;
+  }));
+  return rows;
+}
 
 StatusOr<ActivationOutcome> ServerStore::RecordActivation(const ActivationAttempt& attempt,
                                                           std::string token) {
@@ -637,6 +599,7 @@ StatusOr<std::unique_ptr<ServerStore>> OpenSqliteStore(const std::string& path) 
   }
   LICET_RETURN_IF_ERROR(store->SetCacheKib(kServingCacheKib));
   LICET_RETURN_IF_ERROR(store->Migrate());
+  LICET_RETURN_IF_ERROR(store->OpenReader());
   LICET_RETURN_IF_ERROR(store->StartWriters());
   return std::unique_ptr<ServerStore>(std::move(store));
 }

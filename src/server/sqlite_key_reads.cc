@@ -1,0 +1,90 @@
+#include "sqlite_key_reads.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+#include <vector>
+
+#include "sqlite_statement.h"
+
+namespace licet::server {
+
+Status SqliteError(sqlite3* db, std::string_view what) {
+  return Status(ErrorCode::kIoError,
+                fmt::format("SQLite error while {}: {}", what, sqlite3_errmsg(db)));
+}
+
+Status KeyNotIssued(std::string_view key) {
+  return Status(ErrorCode::kNotFound, fmt::format("key {} was not issued by this server", key),
+                "Check the key: this data directory knows only the keys its licet-server keys "
+                "generate printed");
+}
+
+Status CheckKeyIssued(sqlite3* db, const std::string& key) {
+  Stmt known(db, "SELECT 1 FROM keys WHERE key = ?");
+  known.Bind(1, key);
+  const int rc = known.Step();
+  if (rc == SQLITE_DONE) return KeyNotIssued(key);
+  if (rc != SQLITE_ROW) return SqliteError(db, "reading a key");
+  return OkStatus();
+}
+
+Status VisitKeyActivations(sqlite3* db, const ActivationTags& tags, const std::string& key,
+                           const ServerStore::ActivationVisitor& visit) {
+  std::vector<std::int64_t> rowids;
+  {
+    Stmt ids(db, "SELECT rowid FROM activations WHERE key_tag = ?");
+    ids.Bind(1, tags.Key(key));
+    int rc = SQLITE_ROW;
+    while ((rc = ids.Step()) == SQLITE_ROW) rowids.push_back(ids.Int(0));
+    if (rc != SQLITE_DONE) return SqliteError(db, "listing a key's activations");
+  }
+  std::ranges::sort(rowids);
+  Stmt row(db, "SELECT key, hardware_id, cmid, created_at FROM activations WHERE rowid = ?");
+  for (const std::int64_t rowid : rowids) {
+    row.Reset();
+    row.Bind(1, rowid);
+    if (row.Step() != SQLITE_ROW) return SqliteError(db, "reading a key's activations");
+    if (row.Text(0) != key) continue;
+    if (!visit(ActivationRow{
+            .cmid = row.Text(2), .hardware_id = row.Text(1), .created_at = row.Text(3)})) {
+      break;
+    }
+  }
+  return OkStatus();
+}
+
+StatusOr<KeyInfo> ReadKey(sqlite3* db, const ActivationTags& tags, const std::string& key) {
+  Stmt q(db,
+         "SELECT grp, serial, activation_id, channel, max_activations, used, blocked, max_total, "
+         "total, released FROM keys WHERE key = ?");
+  q.Bind(1, key);
+  const int rc = q.Step();
+  if (rc == SQLITE_DONE) return KeyNotIssued(key);
+  if (rc != SQLITE_ROW) return SqliteError(db, "reading a key");
+  KeyInfo info;
+  info.key = key;
+  info.serial = static_cast<std::uint32_t>(q.Int(1));
+  info.issue = KeyIssue{.group = static_cast<std::uint32_t>(q.Int(0)),
+                        .activation_id = q.Text(2),
+                        .channel = ParseChannel(q.Text(3)).value_or(Channel::kRetail),
+                        .max_activations = static_cast<std::uint32_t>(q.Int(4)),
+                        .max_total = static_cast<std::uint32_t>(q.Int(7))};
+  info.total = static_cast<std::uint32_t>(q.Int(8));
+  info.used = static_cast<std::uint32_t>(q.Int(5));
+  info.blocked = q.Int(6) != 0;
+  info.released = static_cast<std::uint32_t>(q.Int(9));
+  std::set<std::string> machines;
+  LICET_RETURN_IF_ERROR(VisitKeyActivations(db, tags, key, [&](ActivationRow row) {
+    machines.insert(std::move(row.hardware_id));
+    return true;
+  }));
+  info.machines.assign(std::make_move_iterator(machines.begin()),
+                       std::make_move_iterator(machines.end()));
+  return info;
+}
+
+}  // namespace licet::server

@@ -1,0 +1,44 @@
+// What the SQLite store reads about one key, on whichever of its connections the caller holds:
+// the writer's, inside the transaction of a release (which finds the machine among the key's
+// activations), or the reader's (sqlite_reader.h), for the admin API and `licet-server keys show`.
+//
+//   LICET_RETURN_IF_ERROR(CheckKeyIssued(db, key));
+//   LICET_RETURN_IF_ERROR(VisitKeyActivations(db, tags, key, [&](ActivationRow row) { ... }));
+//
+// Not thread-safe: the caller holds the connection.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "activation_tags.h"
+#include "licet/core/status.h"
+#include "server_store.h"
+
+struct sqlite3;
+
+namespace licet::server {
+
+/// kIoError naming what the store was doing, with SQLite's message for `db`'s last error.
+[[nodiscard]] Status SqliteError(sqlite3* db, std::string_view what);
+
+/// The answer for a key the keys table does not hold (kNotFound, with the fix).
+[[nodiscard]] Status KeyNotIssued(std::string_view key);
+
+/// OK if the keys table holds `key`. Errors: kNotFound, kIoError.
+[[nodiscard]] Status CheckKeyIssued(sqlite3* db, const std::string& key);
+
+/// Shows `visit` the key's activations, oldest first, until it returns false. The index yields
+/// their rowids alone and the rows are then read in rowid (arrival) order: a key with many
+/// machines is read front to back rather than in the index's random order. Rows of another key
+/// that share this key's tag are skipped. Does not check that the key was issued. Errors: kIoError.
+[[nodiscard]] Status VisitKeyActivations(sqlite3* db, const ActivationTags& tags,
+                                         const std::string& key,
+                                         const ServerStore::ActivationVisitor& visit);
+
+/// The key's row and its machines (hardware IDs, sorted). Run it in one read transaction for
+/// counts and machines of the same moment. Errors: kNotFound, kIoError.
+[[nodiscard]] StatusOr<KeyInfo> ReadKey(sqlite3* db, const ActivationTags& tags,
+                                        const std::string& key);
+
+}  // namespace licet::server

@@ -1,0 +1,129 @@
+// The store's admin reads run on a connection of their own (sqlite_reader.h): an activation, a
+// release and a bearer token's check go on while a key's activations are being read, and the
+// read sees the moment it began.
+#include "sqlite_reader.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <future>
+#include <string>
+#include <vector>
+
+#include "server_store.h"
+#include "sqlite_test_db.h"
+
+namespace licet::server {
+namespace {
+
+constexpr const char* kKey = "C47P6-RB696-DTMX3-BB8BX-M9XR9";
+
+class SqliteReaderTest : public sqlite_test::SqliteFilesTest {
+ protected:
+  // A store holding one MAK of 100 activations, used by machines hw-a and hw-b.
+  std::unique_ptr<ServerStore> StoreWithTwoMachines() {
+    const std::string path = (dir_ / "licet.db").string();
+    EXPECT_TRUE(OpenSqliteStore(path).ok());  // the schema
+    {
+      sqlite_test::Db db(dir_ / "licet.db", nullptr);
+      db.Exec(std::string("INSERT INTO keys (key, grp, serial, activation_id, channel, "
+                          "max_activations) VALUES ('") +
+              kKey + "', 2203, 1, 'sku', 'Volume:MAK', 100)");
+    }
+    StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore(path);
+    EXPECT_TRUE(store.ok()) << store.status();
+    for (const char* machine : {"hw-a", "hw-b"}) {
+      const StatusOr<ActivationOutcome> done =
+          (*store)->RecordActivation({.key = kKey,
+                                      .cmid = std::string("cmid-") + machine,
+                                      .hardware_id = machine,
+                                      .nonce = "n"},
+                                     std::string("token-") + machine);
+      EXPECT_TRUE(done.ok()) << done.status();
+    }
+    return std::move(*store);
+  }
+};
+
+// With one connection for everything, the activation below waited for the visit to end, and the
+// visit for the activation: the wait ran out after 30 s and the test failed.
+TEST_F(SqliteReaderTest, ActivationsAndReleasesGoOnWhileAKeyIsRead) {
+  std::unique_ptr<ServerStore> store = StoreWithTwoMachines();
+  ASSERT_NE(store, nullptr);
+  std::vector<std::string> seen;
+  std::future<StatusOr<ActivationOutcome>> activation;
+  StatusOr<ReleasedMachine> release = Status(ErrorCode::kInternal, "not run");
+  StatusOr<AdminRole> token_check = Status(ErrorCode::kInternal, "not run");
+  const Status visited = store->VisitActivations(kKey, [&](ActivationRow row) {
+    if (seen.empty()) {
+      auto promise = std::make_shared<std::promise<StatusOr<ActivationOutcome>>>();
+      activation = promise->get_future();
+      store->RecordActivationAsync(
+          {.key = kKey, .cmid = "cmid-c", .hardware_id = "hw-c", .nonce = "n"}, "token-c",
+          [promise](StatusOr<ActivationOutcome> r) { promise->set_value(std::move(r)); });
+      // (Released only once the activation went through: with one connection it would wait too.)
+      if (activation.wait_for(std::chrono::seconds(30)) == std::future_status::ready) {
+        release = store->ReleaseMachine(kKey, "hw-b");
+      }
+    }
+    seen.push_back(row.hardware_id);
+    return true;
+  });
+  ASSERT_TRUE(visited.ok()) << visited;
+  // The visit saw the key as it was when it began: neither the new machine nor the release.
+  EXPECT_EQ(seen, (std::vector<std::string>{"hw-a", "hw-b"}));
+  ASSERT_TRUE(activation.valid());
+  const StatusOr<ActivationOutcome> outcome = activation.get();
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(outcome->used, 3u);
+  ASSERT_TRUE(release.ok()) << release.status();
+  EXPECT_EQ(release->used, 2u);
+  // A read begun afterwards sees both.
+  const StatusOr<KeyInfo> info = store->GetKey(kKey);
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->machines, (std::vector<std::string>{"hw-a", "hw-c"}));
+  EXPECT_EQ(info->used, 2u);
+  EXPECT_EQ(info->released, 1u);
+  const StatusOr<ServerStats> stats = store->Stats();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->activations, 2u);
+  EXPECT_EQ(stats->keys, 1u);
+}
+
+TEST_F(SqliteReaderTest, AdminTokensAreCheckedOnTheReader) {
+  std::unique_ptr<ServerStore> store = StoreWithTwoMachines();
+  ASSERT_NE(store, nullptr);
+  const StatusOr<std::string> support = store->CreateAdminToken(AdminRole::kSupport, TimePoint{});
+  ASSERT_TRUE(support.ok()) << support.status();
+  const StatusOr<AdminRole> role = store->CheckAdminToken(*support);
+  ASSERT_TRUE(role.ok()) << role.status();
+  EXPECT_EQ(*role, AdminRole::kSupport);
+  EXPECT_EQ(store->CheckAdminToken(*support + "x").status().code(), ErrorCode::kUnauthorized);
+  EXPECT_EQ(store->ListActivations("B7CPB-RB696-DTMX3-BB8BX-M9XR9", 0).status().code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(store->GetKey("B7CPB-RB696-DTMX3-BB8BX-M9XR9").status().code(), ErrorCode::kNotFound);
+}
+
+// The reader's connection refuses writes: nothing reaches the store but through the writer.
+TEST_F(SqliteReaderTest, TheReaderCannotWrite) {
+  std::unique_ptr<ServerStore> store = StoreWithTwoMachines();
+  ASSERT_NE(store, nullptr);
+  StatusOr<std::unique_ptr<SqliteReader>> reader = SqliteReader::Open((dir_ / "licet.db").string());
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  int rc = SQLITE_OK;
+  const Status read = (*reader)->InSnapshot([&](sqlite3* db) {
+    rc = sqlite3_exec(db, "DELETE FROM activations", nullptr, nullptr, nullptr);
+    return OkStatus();
+  });
+  EXPECT_TRUE(read.ok()) << read;
+  EXPECT_EQ(rc, SQLITE_READONLY);
+  const StatusOr<std::vector<ActivationRow>> rows = store->ListActivations(kKey, 10);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(rows->size(), 2u);
+  // A file that no writer made is not created.
+  EXPECT_EQ(SqliteReader::Open((dir_ / "absent.db").string()).status().code(), ErrorCode::kIoError);
+}
+
+}  // namespace
+}  // namespace licet::server
