@@ -545,11 +545,8 @@ class SqliteStore final : public ServerStore {
 StatusOr<std::vector<ActivationRow>> ServerStore::ListActivations(const std::string& key,
                                                                   std::size_t limit) {
   std::vector<ActivationRow> rows;
-  if (limit == 0) {  // still an error for a key that was not issued
-    LICET_RETURN_IF_ERROR(VisitActivations(key, [](const ActivationRow&) { return false; }));
-    return rows;
-  }
   LICET_RETURN_IF_ERROR(VisitActivations(key, [&](ActivationRow row) {
+    if (rows.size() == limit) return false;  // limit 0: still kNotFound for an unknown key
     rows.push_back(std::move(row));
     return rows.size() < limit;
   }));
