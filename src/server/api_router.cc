@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "page_query.h"
 #include "phone_page.h"
 
 namespace licet::server {
@@ -36,6 +37,27 @@ HttpResponse ErrorResponse(const Status& s) {
 
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
+std::string_view QueryOf(std::string_view target) {
+  const std::size_t mark = target.find('?');
+  return mark == std::string_view::npos ? std::string_view() : target.substr(mark + 1);
+}
+
+// One page of a key's activations, and the link to the next page while there may be one.
+HttpResponse ActivationPage(ServerStore& store, const std::string& key, std::string_view target) {
+  StatusOr<PageQuery> page = ParsePageQuery(QueryOf(target));
+  if (!page.ok()) return ErrorResponse(page.status());
+  // One row more than the page shows whether another page follows.
+  StatusOr<std::vector<ActivationRow>> rows =
+      store.ListActivations(key, page->limit + 1, page->after);
+  if (!rows.ok()) return ErrorResponse(rows.status());
+  json next = nullptr;
+  if (rows->size() > page->limit) {
+    rows->pop_back();
+    next = fmt::format("{}?after={}&limit={}", PathOf(target), rows->back().seq, page->limit);
+  }
+  return JsonResponse(200, {{"key", key}, {"activations", ActivationsJson(*rows)}, {"next", next}});
+}
+
 }  // namespace
 
 json KeyJson(const KeyInfo& k) {
@@ -48,14 +70,17 @@ json KeyJson(const KeyInfo& k) {
           {"total_limit", k.issue.max_total},
           {"blocked", k.blocked},
           {"released", k.released},
-          {"machines", k.machines}};
+          {"machines", k.machines},
+          {"machines_truncated", k.machines_truncated}};
 }
 
 json ActivationsJson(const std::vector<ActivationRow>& rows) {
   json list = json::array();
   for (const ActivationRow& r : rows) {
-    list.push_back(
-        {{"cmid", r.cmid}, {"hardware_id", r.hardware_id}, {"created_at", r.created_at}});
+    list.push_back({{"seq", r.seq},
+                    {"cmid", r.cmid},
+                    {"hardware_id", r.hardware_id},
+                    {"created_at", r.created_at}});
   }
   return list;
 }
@@ -158,9 +183,7 @@ HttpResponse ApiRouter::Admin(const HttpRequest& req) {
     std::string rest(path.substr(kKeys.size()));
     if (rest.ends_with("/activations") && req.method == "GET") {
       rest.resize(rest.size() - 12);
-      StatusOr<std::vector<ActivationRow>> rows = store_.ListActivations(rest, 1000);
-      if (!rows.ok()) return ErrorResponse(rows.status());
-      return JsonResponse(200, {{"key", rest}, {"activations", ActivationsJson(*rows)}});
+      return ActivationPage(store_, rest, req.target);
     }
     if (const std::size_t at = rest.find(kMachines);
         at != std::string::npos && rest.size() >= at + kMachines.size() + kRelease.size() &&
@@ -185,7 +208,7 @@ HttpResponse ApiRouter::Admin(const HttpRequest& req) {
       return s.ok() ? JsonResponse(200, {{"blocked", rest}}) : ErrorResponse(s);
     }
     if (!block && req.method == "GET") {
-      StatusOr<KeyInfo> k = store_.GetKey(rest);
+      StatusOr<KeyInfo> k = store_.GetKey(rest, kDefaultPageLimit);
       if (!k.ok()) return ErrorResponse(k.status());
       return JsonResponse(200, KeyJson(*k));
     }

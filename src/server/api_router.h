@@ -25,7 +25,7 @@ namespace licet::server {
 /// `licet-server keys show|release --json` prints the same.
 [[nodiscard]] nlohmann::json KeyJson(const KeyInfo& key);
 [[nodiscard]] nlohmann::json ReleasedJson(const std::string& key, const ReleasedMachine& released);
-/// A key's activations: [{cmid, hardware_id, created_at}, ...].
+/// A key's activations: [{seq, cmid, hardware_id, created_at}, ...].
 [[nodiscard]] nlohmann::json ActivationsJson(const std::vector<ActivationRow>& rows);
 
 class ApiRouter {

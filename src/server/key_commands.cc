@@ -17,6 +17,7 @@
 #include "key_minting.h"
 #include "licet/core/file_lock.h"
 #include "licet/core/quote.h"
+#include "page_query.h"
 
 namespace licet::server {
 namespace {
@@ -152,10 +153,11 @@ int ShowKey(const std::string& data_dir, const std::string& key, bool json) {
   StatusOr<std::unique_ptr<KeyTarget>> opened = OpenKeyTarget(data_dir, key);
   if (!opened.ok()) return FailAs(json, opened.status());
   KeyTarget& target = **opened;
-  StatusOr<KeyInfo> info = target.store->GetKey(target.key.text);
+  StatusOr<KeyInfo> info = target.store->GetKey(target.key.text, kDefaultPageLimit);
   if (!info.ok()) return FailAs(json, info.status());
   // Each machine with its first activation and CMIDs (from the first 1000 activations).
-  StatusOr<std::vector<ActivationRow>> rows = target.store->ListActivations(info->key, 1000);
+  StatusOr<std::vector<ActivationRow>> rows =
+      target.store->ListActivations(info->key, kDefaultPageLimit);
   if (!rows.ok()) return FailAs(json, rows.status());
   if (json) {
     nlohmann::json doc = KeyJson(*info);
@@ -175,7 +177,7 @@ int ShowKey(const std::string& data_dir, const std::string& key, bool json) {
                              info->total, info->issue.max_total);
   }
   if (info->released != 0) std::cout << fmt::format("Released:    {} machine(s)\n", info->released);
-  std::cout << fmt::format("Machines:    {}\n", info->machines.size());
+  std::cout << fmt::format("Machines:    {}\n", info->used);
   struct Machine {
     std::string hardware_id, since;
     std::vector<std::string> cmids;
@@ -190,9 +192,11 @@ int ShowKey(const std::string& data_dir, const std::string& key, bool json) {
     std::cout << fmt::format("  {}  since {}  CMID {}\n", m.hardware_id, m.since,
                              fmt::join(m.cmids, ", "));
   }
-  if (machines.size() < info->machines.size()) {
-    std::cout << fmt::format("  ... and {} more (listed from the key's first 1000 activations)\n",
-                             info->machines.size() - machines.size());
+  if (machines.size() < info->used) {
+    std::cout << fmt::format(
+        "  ... and {} more (listed from the key's first {} activations; the admin API pages "
+        "through all of them: GET /v1/admin/keys/{}/activations)\n",
+        info->used - machines.size(), kDefaultPageLimit, info->key);
   }
   if (!machines.empty()) {
     std::cout << fmt::format(

@@ -37,8 +37,11 @@ struct KeyInfo {
   std::uint32_t used = 0;   // distinct machines
   std::uint32_t total = 0;  // activations, re-activations included
   bool blocked = false;
-  std::uint32_t released = 0;         // machines an administrator released (ReleaseMachine)
-  std::vector<std::string> machines;  // hardware IDs that activated it
+  std::uint32_t released = 0;  // machines an administrator released (ReleaseMachine)
+  /// Hardware IDs that activated it, in the order of their first activation: all of them, or the
+  /// first of them up to the number GetKey was asked for, and then `machines_truncated` is set.
+  std::vector<std::string> machines;
+  bool machines_truncated = false;
 };
 
 /// What ReleaseMachine freed.
@@ -50,6 +53,9 @@ struct ReleasedMachine {
 };
 
 struct ActivationRow {
+  /// Its place in arrival order, unique among the store's activations: the cursor a listing
+  /// resumes after (VisitActivations' `after`).
+  std::int64_t seq = 0;
   std::string cmid;
   std::string hardware_id;
   std::string created_at;
@@ -96,9 +102,10 @@ class ServerStore {
   [[nodiscard]] virtual Status AddKeys(const KeyIssue& issue, std::span<const MintedKey> keys) = 0;
   /// The next unused serial in `group`.
   [[nodiscard]] virtual StatusOr<std::uint32_t> NextSerial(std::uint32_t group) = 0;
-  /// The key's counts and machines, of one moment; activations do not wait for it. Errors:
-  /// kNotFound, kIoError.
-  [[nodiscard]] virtual StatusOr<KeyInfo> GetKey(const std::string& key) = 0;
+  /// The key's counts and at most `max_machines` of its machines (KeyInfo::machines), of one
+  /// moment; activations do not wait for it. Errors: kNotFound, kIoError.
+  [[nodiscard]] virtual StatusOr<KeyInfo> GetKey(const std::string& key,
+                                                 std::size_t max_machines) = 0;
   /// Errors: kNotFound.
   [[nodiscard]] virtual Status BlockKey(const std::string& key) = 0;
   /// Gives a key back the count a machine holds (a machine that died, a transfer): removes the
@@ -110,15 +117,17 @@ class ServerStore {
                                                                  const std::string& machine) = 0;
   /// Returns whether to go on: false stops the visit.
   using ActivationVisitor = std::function<bool(ActivationRow)>;
-  /// Shows `visit` a key's activations, oldest first, until it returns false. They are those of
-  /// one moment, read beside the activations being recorded, which neither wait for the visit nor
-  /// appear in it. Errors: kNotFound for an unknown key, kIoError.
-  [[nodiscard]] virtual Status VisitActivations(const std::string& key,
+  /// Shows `visit` a key's activations whose `seq` is greater than `after` (0: all of them),
+  /// oldest first, until it returns false. They are those of one moment, read beside the
+  /// activations being recorded, which neither wait for the visit nor appear in it. Errors:
+  /// kNotFound for an unknown key, kIoError.
+  [[nodiscard]] virtual Status VisitActivations(const std::string& key, std::int64_t after,
                                                 const ActivationVisitor& visit) = 0;
-  /// A key's activations, oldest first (at most `limit`): VisitActivations, collected.
-  /// Errors: kNotFound for an unknown key, kIoError.
+  /// A key's activations after `after`, oldest first (at most `limit`): VisitActivations,
+  /// collected. Errors: kNotFound for an unknown key, kIoError.
   [[nodiscard]] StatusOr<std::vector<ActivationRow>> ListActivations(const std::string& key,
-                                                                     std::size_t limit);
+                                                                     std::size_t limit,
+                                                                     std::int64_t after = 0);
 
   using ActivationCallback = std::function<void(StatusOr<ActivationOutcome>)>;
 

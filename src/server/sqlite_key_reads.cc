@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <set>
+#include <unordered_set>
 #include <vector>
 
 #include "sqlite_statement.h"
@@ -33,11 +33,12 @@ Status CheckKeyIssued(sqlite3* db, const std::string& key) {
 }
 
 Status VisitKeyActivations(sqlite3* db, const ActivationTags& tags, const std::string& key,
-                           const ServerStore::ActivationVisitor& visit) {
+                           std::int64_t after, const ServerStore::ActivationVisitor& visit) {
   std::vector<std::int64_t> rowids;
   {
-    Stmt ids(db, "SELECT rowid FROM activations WHERE key_tag = ?");
+    Stmt ids(db, "SELECT rowid FROM activations WHERE key_tag = ? AND rowid > ?");
     ids.Bind(1, tags.Key(key));
+    ids.Bind(2, after);
     int rc = SQLITE_ROW;
     while ((rc = ids.Step()) == SQLITE_ROW) rowids.push_back(ids.Int(0));
     if (rc != SQLITE_DONE) return SqliteError(db, "listing a key's activations");
@@ -49,15 +50,18 @@ Status VisitKeyActivations(sqlite3* db, const ActivationTags& tags, const std::s
     row.Bind(1, rowid);
     if (row.Step() != SQLITE_ROW) return SqliteError(db, "reading a key's activations");
     if (row.Text(0) != key) continue;
-    if (!visit(ActivationRow{
-            .cmid = row.Text(2), .hardware_id = row.Text(1), .created_at = row.Text(3)})) {
+    if (!visit(ActivationRow{.seq = rowid,
+                             .cmid = row.Text(2),
+                             .hardware_id = row.Text(1),
+                             .created_at = row.Text(3)})) {
       break;
     }
   }
   return OkStatus();
 }
 
-StatusOr<KeyInfo> ReadKey(sqlite3* db, const ActivationTags& tags, const std::string& key) {
+StatusOr<KeyInfo> ReadKey(sqlite3* db, const ActivationTags& tags, const std::string& key,
+                          std::size_t max_machines) {
   Stmt q(db,
          "SELECT grp, serial, activation_id, channel, max_activations, used, blocked, max_total, "
          "total, released FROM keys WHERE key = ?");
@@ -77,13 +81,18 @@ StatusOr<KeyInfo> ReadKey(sqlite3* db, const ActivationTags& tags, const std::st
   info.used = static_cast<std::uint32_t>(q.Int(5));
   info.blocked = q.Int(6) != 0;
   info.released = static_cast<std::uint32_t>(q.Int(9));
-  std::set<std::string> machines;
-  LICET_RETURN_IF_ERROR(VisitKeyActivations(db, tags, key, [&](ActivationRow row) {
-    machines.insert(std::move(row.hardware_id));
+  // Reads activations until one more machine than asked for shows that the list is cut short:
+  // a key of 100,000 machines costs its index entries and the first rows, not every row.
+  std::unordered_set<std::string> seen;
+  LICET_RETURN_IF_ERROR(VisitKeyActivations(db, tags, key, 0, [&](ActivationRow row) {
+    if (!seen.insert(row.hardware_id).second) return true;
+    if (info.machines.size() == max_machines) {
+      info.machines_truncated = true;
+      return false;
+    }
+    info.machines.push_back(std::move(row.hardware_id));
     return true;
   }));
-  info.machines.assign(std::make_move_iterator(machines.begin()),
-                       std::make_move_iterator(machines.end()));
   return info;
 }
 

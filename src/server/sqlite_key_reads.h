@@ -3,11 +3,13 @@
 // activations), or the reader's (sqlite_reader.h), for the admin API and `licet-server keys show`.
 //
 //   LICET_RETURN_IF_ERROR(CheckKeyIssued(db, key));
-//   LICET_RETURN_IF_ERROR(VisitKeyActivations(db, tags, key, [&](ActivationRow row) { ... }));
+//   LICET_RETURN_IF_ERROR(VisitKeyActivations(db, tags, key, 0, [&](ActivationRow row) { ... }));
 //
 // Not thread-safe: the caller holds the connection.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -28,17 +30,18 @@ namespace licet::server {
 /// OK if the keys table holds `key`. Errors: kNotFound, kIoError.
 [[nodiscard]] Status CheckKeyIssued(sqlite3* db, const std::string& key);
 
-/// Shows `visit` the key's activations, oldest first, until it returns false. The index yields
-/// their rowids alone and the rows are then read in rowid (arrival) order: a key with many
-/// machines is read front to back rather than in the index's random order. Rows of another key
-/// that share this key's tag are skipped. Does not check that the key was issued. Errors: kIoError.
+/// Shows `visit` the key's activations whose rowid (ActivationRow::seq) is greater than `after`,
+/// oldest first, until it returns false. The index yields their rowids alone and the rows are
+/// then read in rowid (arrival) order: a key with many machines is read front to back rather than
+/// in the index's random order. Rows of another key that share this key's tag are skipped. Does
+/// not check that the key was issued. Errors: kIoError.
 [[nodiscard]] Status VisitKeyActivations(sqlite3* db, const ActivationTags& tags,
-                                         const std::string& key,
+                                         const std::string& key, std::int64_t after,
                                          const ServerStore::ActivationVisitor& visit);
 
-/// The key's row and its machines (hardware IDs, sorted). Run it in one read transaction for
-/// counts and machines of the same moment. Errors: kNotFound, kIoError.
+/// The key's row and its first `max_machines` machines (KeyInfo::machines). Run it in one read
+/// transaction for counts and machines of the same moment. Errors: kNotFound, kIoError.
 [[nodiscard]] StatusOr<KeyInfo> ReadKey(sqlite3* db, const ActivationTags& tags,
-                                        const std::string& key);
+                                        const std::string& key, std::size_t max_machines);
 
 }  // namespace licet::server

@@ -1,6 +1,6 @@
 // The store's admin reads run on a connection of their own (sqlite_reader.h): an activation, a
 // release and a bearer token's check go on while a key's activations are being read, and the
-// read sees the moment it began.
+// read sees the moment it began. Listings page on from a cursor and a key's machines are capped.
 #include "sqlite_reader.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +9,7 @@
 #include <chrono>
 #include <future>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server_store.h"
@@ -55,7 +56,7 @@ TEST_F(SqliteReaderTest, ActivationsAndReleasesGoOnWhileAKeyIsRead) {
   std::future<StatusOr<ActivationOutcome>> activation;
   StatusOr<ReleasedMachine> release = Status(ErrorCode::kInternal, "not run");
   StatusOr<AdminRole> token_check = Status(ErrorCode::kInternal, "not run");
-  const Status visited = store->VisitActivations(kKey, [&](ActivationRow row) {
+  const Status visited = store->VisitActivations(kKey, 0, [&](ActivationRow row) {
     if (seen.empty()) {
       auto promise = std::make_shared<std::promise<StatusOr<ActivationOutcome>>>();
       activation = promise->get_future();
@@ -80,7 +81,7 @@ TEST_F(SqliteReaderTest, ActivationsAndReleasesGoOnWhileAKeyIsRead) {
   ASSERT_TRUE(release.ok()) << release.status();
   EXPECT_EQ(release->used, 2u);
   // A read begun afterwards sees both.
-  const StatusOr<KeyInfo> info = store->GetKey(kKey);
+  const StatusOr<KeyInfo> info = store->GetKey(kKey, 1000);
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(info->machines, (std::vector<std::string>{"hw-a", "hw-c"}));
   EXPECT_EQ(info->used, 2u);
@@ -102,7 +103,56 @@ TEST_F(SqliteReaderTest, AdminTokensAreCheckedOnTheReader) {
   EXPECT_EQ(store->CheckAdminToken(*support + "x").status().code(), ErrorCode::kUnauthorized);
   EXPECT_EQ(store->ListActivations("B7CPB-RB696-DTMX3-BB8BX-M9XR9", 0).status().code(),
             ErrorCode::kNotFound);
-  EXPECT_EQ(store->GetKey("B7CPB-RB696-DTMX3-BB8BX-M9XR9").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store->GetKey("B7CPB-RB696-DTMX3-BB8BX-M9XR9", 1000).status().code(),
+            ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteReaderTest, ListingsPageOnFromACursorAndMachinesAreCapped) {
+  std::unique_ptr<ServerStore> store = StoreWithTwoMachines();
+  ASSERT_NE(store, nullptr);
+  // hw-a, hw-b (the fixture), then hw-c, hw-a again under another CMID, hw-d: five activations.
+  for (const auto& [cmid, machine] :
+       {std::pair{"cmid-c", "hw-c"}, std::pair{"cmid-a2", "hw-a"}, std::pair{"cmid-d", "hw-d"}}) {
+    ASSERT_TRUE(store
+                    ->RecordActivation(
+                        {.key = kKey, .cmid = cmid, .hardware_id = machine, .nonce = "n"}, "token")
+                    .ok());
+  }
+  const StatusOr<std::vector<ActivationRow>> all = store->ListActivations(kKey, 100);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 5u);
+  std::vector<std::string> paged;
+  std::int64_t after = 0;
+  for (int page = 0; page < 3; ++page) {
+    const StatusOr<std::vector<ActivationRow>> rows = store->ListActivations(kKey, 2, after);
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    ASSERT_EQ(rows->size(), page < 2 ? 2u : 1u);
+    for (const ActivationRow& r : *rows) {
+      EXPECT_GT(r.seq, after);  // seqs rise in arrival order
+      after = r.seq;
+      paged.push_back(r.cmid);
+    }
+  }
+  EXPECT_EQ(paged,
+            (std::vector<std::string>{"cmid-hw-a", "cmid-hw-b", "cmid-c", "cmid-a2", "cmid-d"}));
+  EXPECT_TRUE(store->ListActivations(kKey, 2, after)->empty());
+  // A release between two pages: the next page still starts where the last one ended.
+  ASSERT_TRUE(store->ReleaseMachine(kKey, "hw-c").ok());
+  const StatusOr<std::vector<ActivationRow>> rest = store->ListActivations(kKey, 10, (*all)[1].seq);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  ASSERT_EQ(rest->size(), 2u);
+  EXPECT_EQ((*rest)[0].cmid, "cmid-a2");
+
+  // Machines in the order of their first activation; a cap says that the list is cut short.
+  const StatusOr<KeyInfo> two = store->GetKey(kKey, 2);
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_EQ(two->machines, (std::vector<std::string>{"hw-a", "hw-b"}));
+  EXPECT_TRUE(two->machines_truncated);
+  EXPECT_EQ(two->used, 3u);
+  const StatusOr<KeyInfo> three = store->GetKey(kKey, 3);
+  ASSERT_TRUE(three.ok()) << three.status();
+  EXPECT_EQ(three->machines, (std::vector<std::string>{"hw-a", "hw-b", "hw-d"}));
+  EXPECT_FALSE(three->machines_truncated);
 }
 
 // The reader's connection refuses writes: nothing reaches the store but through the writer.

@@ -127,10 +127,10 @@ class SqliteStore final : public ServerStore {
   }
 
   // The admin reads go through reader_: they never wait for the writer's mutex, nor it for them.
-  StatusOr<KeyInfo> GetKey(const std::string& key) override {
+  StatusOr<KeyInfo> GetKey(const std::string& key, std::size_t max_machines) override {
     std::optional<KeyInfo> info;
     LICET_RETURN_IF_ERROR(reader_->InSnapshot([&](sqlite3* db) -> Status {
-      LICET_ASSIGN_OR_RETURN(info, ReadKey(db, *tags_, key));
+      LICET_ASSIGN_OR_RETURN(info, ReadKey(db, *tags_, key, max_machines));
       return OkStatus();
     }));
     return std::move(*info);
@@ -158,10 +158,11 @@ class SqliteStore final : public ServerStore {
     return released;
   }
 
-  Status VisitActivations(const std::string& key, const ActivationVisitor& visit) override {
+  Status VisitActivations(const std::string& key, std::int64_t after,
+                          const ActivationVisitor& visit) override {
     return reader_->InSnapshot([&](sqlite3* db) {
       LICET_RETURN_IF_ERROR(CheckKeyIssued(db, key));
-      return VisitKeyActivations(db, *tags_, key, visit);
+      return VisitKeyActivations(db, *tags_, key, after, visit);
     });
   }
 
@@ -292,7 +293,7 @@ class SqliteStore final : public ServerStore {
     } else if (rc != SQLITE_DONE) {
       return Error("releasing a machine");
     } else {
-      LICET_RETURN_IF_ERROR(VisitKeyActivations(db_, *tags_, key, [&](ActivationRow row) {
+      LICET_RETURN_IF_ERROR(VisitKeyActivations(db_, *tags_, key, 0, [&](ActivationRow row) {
         if (row.cmid == machine) hardware_id = std::move(row.hardware_id);
         return !hardware_id;
       }));
@@ -543,9 +544,10 @@ class SqliteStore final : public ServerStore {
 }  // namespace
 
 StatusOr<std::vector<ActivationRow>> ServerStore::ListActivations(const std::string& key,
-                                                                  std::size_t limit) {
+                                                                  std::size_t limit,
+                                                                  std::int64_t after) {
   std::vector<ActivationRow> rows;
-  LICET_RETURN_IF_ERROR(VisitActivations(key, [&](ActivationRow row) {
+  LICET_RETURN_IF_ERROR(VisitActivations(key, after, [&](ActivationRow row) {
     if (rows.size() == limit) return false;  // limit 0: still kNotFound for an unknown key
     rows.push_back(std::move(row));
     return rows.size() < limit;

@@ -148,7 +148,7 @@ TEST_F(SqliteStoreMigrationTest, RowsSharingTagsAreToldApartByTheirTexts) {
   }
   StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore(path.string());
   ASSERT_TRUE(store.ok()) << store.status();
-  const StatusOr<KeyInfo> info = (*store)->GetKey(kKey);
+  const StatusOr<KeyInfo> info = (*store)->GetKey(kKey, 1000);
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(info->machines, (std::vector<std::string>{"hw-a", "hw-b"}));
   const StatusOr<std::vector<ActivationRow>> rows = (*store)->ListActivations(kKey, 10);

@@ -439,6 +439,53 @@ TEST(OnlineActivationTest, AdminRoutesNeedTheRightToken) {
   EXPECT_EQ(Request("POST", server.url(), block, admin_token).first, 200);
 }
 
+// A script pages through a key's activations by following `next` until it is null; a bad query
+// is a JSON error that names the parameter and the accepted form.
+TEST(OnlineActivationTest, AdminListingsPageThroughActivations) {
+  TempDir dir;
+  const std::filesystem::path data = InitServer(dir);
+  const std::string mak = GenerateKeys(data, "ServerStandard", "Volume:MAK", 1, 10)[0];
+  const std::string token = CreateToken(data, "support");
+  ServerProcess server(kServer, data);
+  ASSERT_GT(server.port(), 0);
+  std::vector<std::string> sent;
+  for (int i = 0; i < 5; ++i) {
+    sent.push_back(fmt::format("cmid-{}", i));
+    ASSERT_EQ(Post(server.url(), "/v1/activations",
+                   ActivationBody(mak, "ServerStandard", sent.back(), fmt::format("hw-{}", i % 3)))
+                  .value("/activation/used"_json_pointer, 0),
+              std::min(i + 1, 3));
+  }
+  std::vector<std::string> listed;
+  std::string next = "/v1/admin/keys/" + mak + "/activations?limit=2";
+  int pages = 0;
+  while (!next.empty() && pages < 10) {
+    const auto [status, body] = Request("GET", server.url(), next, token);
+    ASSERT_EQ(status, 200) << next << ": " << body;
+    const json page = json::parse(body, nullptr, false);
+    ASSERT_TRUE(page["activations"].is_array()) << body;
+    EXPECT_LE(page["activations"].size(), 2u) << body;
+    for (const json& a : page["activations"]) listed.push_back(a.value("cmid", ""));
+    next = page["next"].is_string() ? page["next"].get<std::string>() : "";
+    ++pages;
+  }
+  EXPECT_EQ(listed, sent);
+  EXPECT_EQ(pages, 3);
+  const json key = json::parse(Request("GET", server.url(), "/v1/admin/keys/" + mak, token).second,
+                               nullptr, false);
+  EXPECT_EQ(key["machines"], json({"hw-0", "hw-1", "hw-2"})) << key.dump();
+  EXPECT_EQ(key["machines_truncated"], false) << key.dump();
+
+  const auto [status, body] =
+      Request("GET", server.url(), "/v1/admin/keys/" + mak + "/activations?limit=0", token);
+  EXPECT_EQ(status, 400) << body;
+  const json error = json::parse(body, nullptr, false);
+  EXPECT_NE(error["error"]["message"].get<std::string>().find("limit='0'"), std::string::npos)
+      << body;
+  EXPECT_NE(error["error"]["remedy"].get<std::string>().find("?limit=N"), std::string::npos)
+      << body;
+}
+
 TEST(OnlineActivationTest, ReleasingAMachineGivesTheKeyItsCountBack) {
   TempDir dir;
   const std::filesystem::path data = InitServer(dir);
