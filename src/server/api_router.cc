@@ -4,94 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "page_query.h"
+#include "api_json.h"
 #include "phone_page.h"
 
 namespace licet::server {
-namespace {
 
 using nlohmann::json;
-
-HttpResponse JsonResponse(int status, const json& body) {
-  return {.status = status, .content_type = "application/json", .body = body.dump()};
-}
-
-// The remedy an API client should read. The registry's own remedies for a bad argument or
-// something not found speak to a command-line user (--help, licet catalog show); an HTTP client
-// needs the API's description instead.
-std::string_view ApiRemedy(const Status& s) {
-  if (!s.has_fix() &&
-      (s.code() == ErrorCode::kInvalidArgument || s.code() == ErrorCode::kNotFound)) {
-    return "The routes and their JSON bodies are described in docs/api/openapi.yaml";
-  }
-  return s.remedy();
-}
-
-HttpResponse ErrorResponse(const Status& s) {
-  return JsonResponse(HttpStatusFor(s.info().category), {{"error",
-                                                          {{"code", FormatCode(s.code())},
-                                                           {"symbol", s.info().symbol},
-                                                           {"message", s.message()},
-                                                           {"remedy", ApiRemedy(s)}}}});
-}
-
-std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
-
-std::string_view QueryOf(std::string_view target) {
-  const std::size_t mark = target.find('?');
-  return mark == std::string_view::npos ? std::string_view() : target.substr(mark + 1);
-}
-
-// One page of a key's activations, and the link to the next page while there may be one.
-HttpResponse ActivationPage(ServerStore& store, const std::string& key, std::string_view target) {
-  StatusOr<PageQuery> page = ParsePageQuery(QueryOf(target));
-  if (!page.ok()) return ErrorResponse(page.status());
-  // One row more than the page shows whether another page follows.
-  StatusOr<std::vector<ActivationRow>> rows =
-      store.ListActivations(key, page->limit + 1, page->after);
-  if (!rows.ok()) return ErrorResponse(rows.status());
-  json next = nullptr;
-  if (rows->size() > page->limit) {
-    rows->pop_back();
-    next = fmt::format("{}?after={}&limit={}", PathOf(target), rows->back().seq, page->limit);
-  }
-  return JsonResponse(200, {{"key", key}, {"activations", ActivationsJson(*rows)}, {"next", next}});
-}
-
-}  // namespace
-
-json KeyJson(const KeyInfo& k) {
-  return {{"key", k.key},
-          {"channel", ChannelName(k.issue.channel)},
-          {"activation_id", k.issue.activation_id},
-          {"used", k.used},
-          {"limit", k.issue.max_activations},
-          {"total", k.total},
-          {"total_limit", k.issue.max_total},
-          {"blocked", k.blocked},
-          {"released", k.released},
-          {"machines", k.machines},
-          {"machines_truncated", k.machines_truncated}};
-}
-
-json ActivationsJson(const std::vector<ActivationRow>& rows) {
-  json list = json::array();
-  for (const ActivationRow& r : rows) {
-    list.push_back({{"seq", r.seq},
-                    {"cmid", r.cmid},
-                    {"hardware_id", r.hardware_id},
-                    {"created_at", r.created_at}});
-  }
-  return list;
-}
-
-json ReleasedJson(const std::string& key, const ReleasedMachine& r) {
-  return {{"key", key},
-          {"released", r.hardware_id},
-          {"activations_removed", r.activations},
-          {"used", r.used},
-          {"limit", r.limit}};
-}
 
 void ApiRouter::Handle(const HttpRequest& req, HttpResponder respond) {
   requests_.fetch_add(1, std::memory_order_relaxed);
@@ -158,63 +76,6 @@ HttpResponse ApiRouter::HandleNow(const HttpRequest& req) {
   if (path.starts_with("/v1/admin/")) return Admin(req);
   return ErrorResponse(
       Status(ErrorCode::kNotFound, fmt::format("no route {} {}", req.method, path)));
-}
-
-HttpResponse ApiRouter::Admin(const HttpRequest& req) {
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!req.authorization.starts_with(kBearer)) {
-    return ErrorResponse(Status(ErrorCode::kUnauthorized,
-                                "the admin API needs an Authorization: Bearer <token> header"));
-  }
-  StatusOr<AdminRole> role = store_.CheckAdminToken(req.authorization.substr(kBearer.size()));
-  if (!role.ok()) return ErrorResponse(role.status());
-  const std::string_view path = PathOf(req.target);
-  if (path == "/v1/admin/stats" && req.method == "GET") {
-    StatusOr<ServerStats> s = store_.Stats();
-    if (!s.ok()) return ErrorResponse(s.status());
-    return JsonResponse(
-        200,
-        {{"keys", s->keys}, {"blocked_keys", s->blocked_keys}, {"activations", s->activations}});
-  }
-  constexpr std::string_view kKeys = "/v1/admin/keys/";
-  constexpr std::string_view kMachines = "/machines/";  // .../keys/KEY/machines/MACHINE/release
-  constexpr std::string_view kRelease = "/release";
-  if (path.starts_with(kKeys)) {
-    std::string rest(path.substr(kKeys.size()));
-    if (rest.ends_with("/activations") && req.method == "GET") {
-      rest.resize(rest.size() - 12);
-      return ActivationPage(store_, rest, req.target);
-    }
-    if (const std::size_t at = rest.find(kMachines);
-        at != std::string::npos && rest.size() >= at + kMachines.size() + kRelease.size() &&
-        rest.ends_with(kRelease) && req.method == "POST") {
-      if (*role != AdminRole::kAdmin)
-        return ErrorResponse(
-            Status(ErrorCode::kUnauthorized, "releasing a machine needs an admin token"));
-      const std::string key = rest.substr(0, at);
-      const std::string machine =
-          rest.substr(at + kMachines.size(), rest.size() - at - kMachines.size() - kRelease.size());
-      StatusOr<ReleasedMachine> r = store_.ReleaseMachine(key, machine);
-      if (!r.ok()) return ErrorResponse(r.status());
-      return JsonResponse(200, ReleasedJson(key, *r));
-    }
-    const bool block = rest.ends_with("/block");
-    if (block) rest.resize(rest.size() - 6);
-    if (block && req.method == "POST") {
-      if (*role != AdminRole::kAdmin)
-        return ErrorResponse(
-            Status(ErrorCode::kUnauthorized, "blocking a key needs an admin token"));
-      const Status s = store_.BlockKey(rest);
-      return s.ok() ? JsonResponse(200, {{"blocked", rest}}) : ErrorResponse(s);
-    }
-    if (!block && req.method == "GET") {
-      StatusOr<KeyInfo> k = store_.GetKey(rest, kDefaultPageLimit);
-      if (!k.ok()) return ErrorResponse(k.status());
-      return JsonResponse(200, KeyJson(*k));
-    }
-  }
-  return ErrorResponse(
-      Status(ErrorCode::kNotFound, fmt::format("no admin route {} {}", req.method, path)));
 }
 
 HttpResponse ApiRouter::Metrics() {

@@ -7,11 +7,11 @@
 //   GET  /v1/admin/stats, /v1/admin/keys/{key}[/activations]     admin or support
 //   POST /v1/admin/keys/{key}/block                              admin
 //   POST /v1/admin/keys/{key}/machines/{machine}/release         admin
+// The admin routes are served in admin_api.cc; api_json.h renders the answers.
 #pragma once
 
 #include <array>
 #include <atomic>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -20,13 +20,6 @@
 #include "precomputed_nonce_signer.h"
 
 namespace licet::server {
-
-/// The admin API's documents for a key, a released machine and a key's activations;
-/// `licet-server keys show|release --json` prints the same.
-[[nodiscard]] nlohmann::json KeyJson(const KeyInfo& key);
-[[nodiscard]] nlohmann::json ReleasedJson(const std::string& key, const ReleasedMachine& released);
-/// A key's activations: [{seq, cmid, hardware_id, created_at}, ...].
-[[nodiscard]] nlohmann::json ActivationsJson(const std::vector<ActivationRow>& rows);
 
 class ApiRouter {
  public:
@@ -41,7 +34,7 @@ class ApiRouter {
 
  private:
   HttpResponse HandleNow(const HttpRequest& request);  // every route but activations
-  HttpResponse Admin(const HttpRequest& request);
+  HttpResponse Admin(const HttpRequest& request);      // admin_api.cc
   HttpResponse Metrics();
 
   ActivationService& activations_;

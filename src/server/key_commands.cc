@@ -11,7 +11,7 @@
 #include <span>
 #include <vector>
 
-#include "api_router.h"
+#include "admin_api.h"
 #include "command_support.h"
 #include "key_listing.h"
 #include "key_minting.h"

@@ -7,7 +7,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -484,6 +486,31 @@ TEST(OnlineActivationTest, AdminListingsPageThroughActivations) {
       << body;
   EXPECT_NE(error["error"]["remedy"].get<std::string>().find("?limit=N"), std::string::npos)
       << body;
+
+  // The key may be typed in any case and dashing; anything else in its place, a wrong method, a
+  // path that is no route and a query where none is taken are each told apart, in JSON.
+  std::string lower = mak;
+  std::ranges::transform(lower, lower.begin(), [](char c) { return std::tolower(c); });
+  std::erase(lower, '-');
+  const auto [same_status, same] =
+      Request("GET", server.url(), "/v1/admin/keys/" + lower + "/activations?limit=1", token);
+  EXPECT_EQ(same_status, 200) << same;
+  EXPECT_EQ(json::parse(same, nullptr, false)["key"], mak) << same;
+  const auto expect_error = [&](const std::string& method, const std::string& path, int http,
+                                const std::string& code, const std::string& says) {
+    const auto [got, text] = Request(method, server.url(), path, token);
+    EXPECT_EQ(got, http) << method << " " << path << ": " << text;
+    const json e = json::parse(text, nullptr, false);
+    EXPECT_EQ(e["error"]["code"], code) << text;
+    EXPECT_NE(e["error"]["message"].get<std::string>().find(says), std::string::npos) << text;
+  };
+  expect_error("GET", "/v1/admin/keys/NOT-A-KEY/activations", 400, "0xC004F050", "'NOT-A-KEY'");
+  expect_error("GET", "/v1/admin/keys/" + mak + "/activations/extra", 404, "0xA1CE0008",
+               "no admin route");
+  expect_error("GET", "/v1/admin/keys/" + mak + "/block", 400, "0x80070057", "use POST");
+  expect_error("POST", "/v1/admin/keys/" + mak, 400, "0x80070057", "use GET");
+  expect_error("GET", "/v1/admin/keys/" + mak + "?limit=5", 400, "0x80070057",
+               "takes no query parameters");
 }
 
 TEST(OnlineActivationTest, ReleasingAMachineGivesTheKeyItsCountBack) {
