@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "admin_api.h"
@@ -17,7 +18,6 @@
 #include "key_minting.h"
 #include "licet/core/file_lock.h"
 #include "licet/core/quote.h"
-#include "page_query.h"
 
 namespace licet::server {
 namespace {
@@ -149,20 +149,27 @@ int GenerateKeys(const GenerateArgs& a) {
   return 0;
 }
 
-int ShowKey(const std::string& data_dir, const std::string& key, bool json) {
+int ShowKey(const std::string& data_dir, const std::string& key, const PageQuery& page, bool json) {
   StatusOr<std::unique_ptr<KeyTarget>> opened = OpenKeyTarget(data_dir, key);
   if (!opened.ok()) return FailAs(json, opened.status());
   KeyTarget& target = **opened;
   StatusOr<KeyInfo> info = target.store->GetKey(target.key.text, kDefaultPageLimit);
   if (!info.ok()) return FailAs(json, info.status());
-  // Each machine with its first activation and CMIDs (from the first 1000 activations).
+  // Each machine with its first activation and CMIDs, from a page of the key's activations; one
+  // row more than the page shows whether another follows.
   StatusOr<std::vector<ActivationRow>> rows =
-      target.store->ListActivations(info->key, kDefaultPageLimit);
+      target.store->ListActivations(info->key, page.limit + 1, page.after);
   if (!rows.ok()) return FailAs(json, rows.status());
+  std::optional<std::int64_t> next_after;
+  if (rows->size() > page.limit) {
+    rows->pop_back();
+    next_after = rows->back().seq;
+  }
   if (json) {
     nlohmann::json doc = KeyJson(*info);
     doc["edition"] = target.key.sku->primary_edition();
     doc["activations"] = ActivationsJson(*rows);
+    doc["next_after"] = next_after ? nlohmann::json(*next_after) : nlohmann::json(nullptr);
     std::cout << doc.dump(2) << "\n";
     return 0;
   }
@@ -177,26 +184,30 @@ int ShowKey(const std::string& data_dir, const std::string& key, bool json) {
                              info->total, info->issue.max_total);
   }
   if (info->released != 0) std::cout << fmt::format("Released:    {} machine(s)\n", info->released);
-  std::cout << fmt::format("Machines:    {}\n", info->used);
+  std::cout << fmt::format(
+      "Machines:    {}{}\n", info->used,
+      page.after != 0 ? fmt::format(" (activations after {} below)", page.after) : "");
   struct Machine {
     std::string hardware_id, since;
     std::vector<std::string> cmids;
   };
-  std::vector<Machine> machines;  // in the order of their first activation
+  std::vector<Machine> machines;  // in the order of their first activation on this page
+  std::unordered_map<std::string, std::size_t> index;
   for (const ActivationRow& r : *rows) {
-    auto m = std::ranges::find(machines, r.hardware_id, &Machine::hardware_id);
-    if (m == machines.end()) m = machines.insert(m, Machine{r.hardware_id, r.created_at, {}});
-    if (std::ranges::find(m->cmids, r.cmid) == m->cmids.end()) m->cmids.push_back(r.cmid);
+    const auto [at, added] = index.try_emplace(r.hardware_id, machines.size());
+    if (added) machines.push_back(Machine{r.hardware_id, r.created_at, {}});
+    Machine& m = machines[at->second];
+    if (std::ranges::find(m.cmids, r.cmid) == m.cmids.end()) m.cmids.push_back(r.cmid);
   }
   for (const Machine& m : machines) {
     std::cout << fmt::format("  {}  since {}  CMID {}\n", m.hardware_id, m.since,
                              fmt::join(m.cmids, ", "));
   }
-  if (machines.size() < info->used) {
+  if (next_after) {
     std::cout << fmt::format(
-        "  ... and {} more (listed from the key's first {} activations; the admin API pages "
-        "through all of them: GET /v1/admin/keys/{}/activations)\n",
-        info->used - machines.size(), kDefaultPageLimit, info->key);
+        "  ... more activations follow: licet-server keys show --data {} {} --after {}{}\n",
+        data_dir, info->key, *next_after,
+        page.limit != kDefaultPageLimit ? fmt::format(" --limit {}", page.limit) : "");
   }
   if (!machines.empty()) {
     std::cout << fmt::format(

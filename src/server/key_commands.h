@@ -1,13 +1,16 @@
 // licet-server's key commands: issuing keys in bulk, and showing, blocking and releasing them.
 //   licet-server keys generate --data DIR --edition ID --channel CHANNEL --count N
 //                              [--activations M] [--out FILE]
-//   licet-server keys show|block --data DIR KEY [--json]
+//   licet-server keys show --data DIR KEY [--limit N] [--after SEQ] [--json]
+//   licet-server keys block --data DIR KEY [--json]
 //   licet-server keys release --data DIR KEY HARDWARE-ID|CMID [--json]
 // Each returns the process's exit status (0 success, 1 failure).
 #pragma once
 
 #include <cstdint>
 #include <string>
+
+#include "page_query.h"
 
 namespace licet::server {
 
@@ -18,7 +21,8 @@ struct GenerateArgs {
 };
 
 int GenerateKeys(const GenerateArgs& a);
-int ShowKey(const std::string& data_dir, const std::string& key, bool json);
+/// Lists the machines of the `page` of the key's activations (and, with `json`, the activations).
+int ShowKey(const std::string& data_dir, const std::string& key, const PageQuery& page, bool json);
 int BlockKey(const std::string& data_dir, const std::string& key, bool json);
 int ReleaseMachine(const std::string& data_dir, const std::string& key, const std::string& machine,
                    bool json);

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -245,7 +246,14 @@ int main(int argc, char** argv) {
     cmd->add_option("key", key, "Product key")->required();
     cmd->add_flag("--json", json, "Print JSON (as the admin API answers)");
   }
-  show->callback([&] { rc = ShowKey(data, key, json); });
+  PageQuery page;
+  show->add_option("--limit", page.limit,
+                   "List the machines of at most N activations (default 1000)")
+      ->check(CLI::Range(std::size_t{1}, kMaxPageLimit));
+  show->add_option("--after", page.after,
+                   "Start after this activation's seq (the --json answer's next_after)")
+      ->check(CLI::Range(std::int64_t{0}, std::numeric_limits<std::int64_t>::max()));
+  show->callback([&] { rc = ShowKey(data, key, page, json); });
   block->callback([&] { rc = BlockKey(data, key, json); });
   std::string machine;
   CLI::App* release = keys->add_subcommand(

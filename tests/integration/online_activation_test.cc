@@ -473,6 +473,24 @@ TEST(OnlineActivationTest, AdminListingsPageThroughActivations) {
   }
   EXPECT_EQ(listed, sent);
   EXPECT_EQ(pages, 3);
+  // keys show pages the same way from the command line: --after the answer's next_after.
+  listed.clear();
+  json after = 0;
+  for (pages = 0; !after.is_null() && pages < 10; ++pages) {
+    const CliResult r = RunProgram(kServer, {"keys", "show", "--data", data.string(), mak, "--json",
+                                             "--limit", "2", "--after", after.dump()});
+    ASSERT_EQ(r.exit_status, 0) << r.both();
+    const json page = json::parse(r.out, nullptr, false);
+    for (const json& a : page["activations"]) listed.push_back(a.value("cmid", ""));
+    after = page["next_after"];
+  }
+  EXPECT_EQ(listed, sent);
+  EXPECT_EQ(pages, 3);
+  const CliResult text =
+      RunProgram(kServer, {"keys", "show", "--data", data.string(), mak, "--limit", "4"});
+  EXPECT_NE(text.out.find("more activations follow: licet-server keys show --data"),
+            std::string::npos)
+      << text.out;
   const json key = json::parse(Request("GET", server.url(), "/v1/admin/keys/" + mak, token).second,
                                nullptr, false);
   EXPECT_EQ(key["machines"], json({"hw-0", "hw-1", "hw-2"})) << key.dump();
