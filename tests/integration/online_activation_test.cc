@@ -486,11 +486,11 @@ TEST(OnlineActivationTest, AdminListingsPageThroughActivations) {
   }
   EXPECT_EQ(listed, sent);
   EXPECT_EQ(pages, 3);
-  const CliResult text =
+  const CliResult shown =
       RunProgram(kServer, {"keys", "show", "--data", data.string(), mak, "--limit", "4"});
-  EXPECT_NE(text.out.find("more activations follow: licet-server keys show --data"),
+  EXPECT_NE(shown.out.find("more activations follow: licet-server keys show --data"),
             std::string::npos)
-      << text.out;
+      << shown.out;
   const json key = json::parse(Request("GET", server.url(), "/v1/admin/keys/" + mak, token).second,
                                nullptr, false);
   EXPECT_EQ(key["machines"], json({"hw-0", "hw-1", "hw-2"})) << key.dump();
