@@ -23,20 +23,20 @@ Status NoAdminRoute(std::string_view method, std::string_view path) {
 }
 
 // One page of a key's activations, and the link to the next page while there may be one.
-HttpResponse ActivationPage(ServerStore& store, const std::string& key, std::string_view target) {
-  StatusOr<PageQuery> page = ParsePageQuery(QueryOf(target));
+HttpResponse ActivationPageResponse(ServerStore& store, const std::string& key,
+                                    std::string_view target) {
+  StatusOr<PageQuery> query = ParsePageQuery(QueryOf(target));
+  if (!query.ok()) return ErrorResponse(query.status());
+  StatusOr<ServerStore::ActivationPage> page =
+      store.ListActivationPage(key, query->limit, query->after);
   if (!page.ok()) return ErrorResponse(page.status());
-  // One row more than the page shows whether another page follows.
-  StatusOr<std::vector<ActivationRow>> rows =
-      store.ListActivations(key, page->limit + 1, page->after);
-  if (!rows.ok()) return ErrorResponse(rows.status());
   json next = nullptr;
-  if (rows->size() > page->limit) {
-    rows->pop_back();
-    next = fmt::format("{}{}/activations?after={}&limit={}", kKeysPrefix, key, rows->back().seq,
-                       page->limit);
+  if (page->next_after) {
+    next = fmt::format("{}{}/activations?after={}&limit={}", kKeysPrefix, key, *page->next_after,
+                       query->limit);
   }
-  return JsonResponse(200, {{"key", key}, {"activations", ActivationsJson(*rows)}, {"next", next}});
+  return JsonResponse(200,
+                      {{"key", key}, {"activations", ActivationsJson(page->rows)}, {"next", next}});
 }
 
 }  // namespace
@@ -164,7 +164,7 @@ HttpResponse ApiRouter::Admin(const HttpRequest& req) {
       return JsonResponse(200, KeyJson(*k));
     }
     case Kind::kActivations:
-      return ActivationPage(store_, route->key, req.target);
+      return ActivationPageResponse(store_, route->key, req.target);
     case Kind::kBlock: {
       const Status s = store_.BlockKey(route->key);
       return s.ok() ? JsonResponse(200, {{"blocked", route->key}}) : ErrorResponse(s);

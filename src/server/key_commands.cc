@@ -155,20 +155,16 @@ int ShowKey(const std::string& data_dir, const std::string& key, const PageQuery
   KeyTarget& target = **opened;
   StatusOr<KeyInfo> info = target.store->GetKey(target.key.text, kDefaultPageLimit);
   if (!info.ok()) return FailAs(json, info.status());
-  // Each machine with its first activation and CMIDs, from a page of the key's activations; one
-  // row more than the page shows whether another follows.
-  StatusOr<std::vector<ActivationRow>> rows =
-      target.store->ListActivations(info->key, page.limit + 1, page.after);
-  if (!rows.ok()) return FailAs(json, rows.status());
-  std::optional<std::int64_t> next_after;
-  if (rows->size() > page.limit) {
-    rows->pop_back();
-    next_after = rows->back().seq;
-  }
+  // Each machine with its first activation and CMIDs, from a page of the key's activations.
+  StatusOr<ServerStore::ActivationPage> listed =
+      target.store->ListActivationPage(info->key, page.limit, page.after);
+  if (!listed.ok()) return FailAs(json, listed.status());
+  const std::vector<ActivationRow>& rows = listed->rows;
+  const std::optional<std::int64_t>& next_after = listed->next_after;
   if (json) {
     nlohmann::json doc = KeyJson(*info);
     doc["edition"] = target.key.sku->primary_edition();
-    doc["activations"] = ActivationsJson(*rows);
+    doc["activations"] = ActivationsJson(rows);
     doc["next_after"] = next_after ? nlohmann::json(*next_after) : nlohmann::json(nullptr);
     std::cout << doc.dump(2) << "\n";
     return 0;
@@ -193,7 +189,7 @@ int ShowKey(const std::string& data_dir, const std::string& key, const PageQuery
   };
   std::vector<Machine> machines;  // in the order of their first activation on this page
   std::unordered_map<std::string, std::size_t> index;
-  for (const ActivationRow& r : *rows) {
+  for (const ActivationRow& r : rows) {
     const auto [at, added] = index.try_emplace(r.hardware_id, machines.size());
     if (added) machines.push_back(Machine{r.hardware_id, r.created_at, {}});
     Machine& m = machines[at->second];

@@ -128,6 +128,15 @@ class ServerStore {
   [[nodiscard]] StatusOr<std::vector<ActivationRow>> ListActivations(const std::string& key,
                                                                      std::size_t limit,
                                                                      std::int64_t after = 0);
+  /// One page of a key's activations: ListActivations, and where the next page starts.
+  struct ActivationPage {
+    std::vector<ActivationRow> rows;
+    std::optional<std::int64_t> next_after;  // set while more activations follow
+  };
+  /// At most `limit` activations after `after`; one row more is read to tell whether another page
+  /// follows. Errors: kNotFound for an unknown key, kIoError.
+  [[nodiscard]] StatusOr<ActivationPage> ListActivationPage(const std::string& key,
+                                                            std::size_t limit, std::int64_t after);
 
   using ActivationCallback = std::function<void(StatusOr<ActivationOutcome>)>;
 

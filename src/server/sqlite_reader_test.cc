@@ -136,6 +136,16 @@ TEST_F(SqliteReaderTest, ListingsPageOnFromACursorAndMachinesAreCapped) {
   EXPECT_EQ(paged,
             (std::vector<std::string>{"cmid-hw-a", "cmid-hw-b", "cmid-c", "cmid-a2", "cmid-d"}));
   EXPECT_TRUE(store->ListActivations(kKey, 2, after)->empty());
+  // A page says where the next starts while more follow, and not when its rows are the last.
+  const StatusOr<ServerStore::ActivationPage> first = store->ListActivationPage(kKey, 2, 0);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->rows.size(), 2u);
+  EXPECT_EQ(first->next_after, (*all)[1].seq);
+  const StatusOr<ServerStore::ActivationPage> last =
+      store->ListActivationPage(kKey, 3, (*all)[1].seq);
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(last->rows.size(), 3u);
+  EXPECT_FALSE(last->next_after.has_value());
   // A release between two pages: the next page still starts where the last one ended.
   ASSERT_TRUE(store->ReleaseMachine(kKey, "hw-c").ok());
   const StatusOr<std::vector<ActivationRow>> rest = store->ListActivations(kKey, 10, (*all)[1].seq);

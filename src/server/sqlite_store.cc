@@ -555,6 +555,18 @@ StatusOr<std::vector<ActivationRow>> ServerStore::ListActivations(const std::str
   return rows;
 }
 
+StatusOr<ServerStore::ActivationPage> ServerStore::ListActivationPage(const std::string& key,
+                                                                      std::size_t limit,
+                                                                      std::int64_t after) {
+  ActivationPage page;
+  LICET_ASSIGN_OR_RETURN(page.rows, ListActivations(key, limit + 1, after));
+  if (page.rows.size() > limit) {
+    page.next_after = limit == 0 ? after : page.rows[limit - 1].seq;
+    page.rows.resize(limit);
+  }
+  return page;
+}
+
 StatusOr<ActivationOutcome> ServerStore::RecordActivation(const ActivationAttempt& attempt,
                                                           std::string token) {
   std::promise<StatusOr<ActivationOutcome>> promise;
