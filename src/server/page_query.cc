@@ -19,13 +19,10 @@ Status BadParameter(std::string_view what) {
   return Status(ErrorCode::kInvalidArgument, std::string(what), std::string(kForm));
 }
 
-// A decimal number in [min, max], digits only: no sign, no spaces, no percent-encoding.
+// A decimal number in [min, max], digits only: from_chars into an unsigned type takes no sign
+// and no spaces, reports overflow, and the whole text must be read (no "1e3", no "%31").
 std::optional<std::uint64_t> ParseDecimal(std::string_view text, std::uint64_t min,
                                           std::uint64_t max) {
-  if (text.empty() || text.size() > 20) return std::nullopt;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-  }
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
