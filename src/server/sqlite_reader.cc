@@ -11,8 +11,9 @@ namespace licet::server {
 StatusOr<std::unique_ptr<SqliteReader>> SqliteReader::Open(const std::string& path) {
   sqlite3* db = nullptr;
   // Read-write without CREATE: a WAL reader updates the shared wal-index, and the file must be
-  // the writer's. query_only then refuses any write made through this connection.
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
+  // the writer's. query_only then refuses any write made through this connection. NOMUTEX: mu_
+  // serialises every use of the connection (InSnapshot).
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                       kCoalescingVfsName) != SQLITE_OK ||
       sqlite3_exec(db, "PRAGMA query_only = ON", nullptr, nullptr, nullptr) != SQLITE_OK) {
     Status s(ErrorCode::kIoError,
