@@ -53,8 +53,8 @@ struct ReleasedMachine {
 };
 
 struct ActivationRow {
-  /// Its place in arrival order, unique among the store's activations: the cursor a listing
-  /// resumes after (VisitActivations' `after`).
+  /// Its place in arrival order, never given to another activation, even once this one is
+  /// released: the cursor a listing resumes after (VisitActivations' `after`).
   std::int64_t seq = 0;
   std::string cmid;
   std::string hardware_id;

@@ -1,6 +1,7 @@
 // The store's admin reads run on a connection of their own (sqlite_reader.h): an activation, a
 // release and a bearer token's check go on while a key's activations are being read, and the
-// read sees the moment it began. Listings page on from a cursor and a key's machines are capped.
+// read sees the moment it began. Listings page on from a cursor and a key's machines are capped;
+// a released activation's seq is never given again.
 #include "sqlite_reader.h"
 
 #include <gtest/gtest.h>
@@ -163,6 +164,41 @@ TEST_F(SqliteReaderTest, ListingsPageOnFromACursorAndMachinesAreCapped) {
   ASSERT_TRUE(three.ok()) << three.status();
   EXPECT_EQ(three->machines, (std::vector<std::string>{"hw-a", "hw-b", "hw-d"}));
   EXPECT_FALSE(three->machines_truncated);
+}
+
+// A seq names one activation for good: releasing the newest activation does not hand its seq to
+// the next one, in the same process or after a restart, so a listing paged past it misses nothing.
+TEST_F(SqliteReaderTest, AReleasedSeqIsNeverGivenAgain) {
+  std::unique_ptr<ServerStore> store = StoreWithTwoMachines();
+  ASSERT_NE(store, nullptr);
+  const auto activate = [&](ServerStore& s, const std::string& machine) -> std::int64_t {
+    EXPECT_TRUE(s.RecordActivation(
+                     {.key = kKey, .cmid = "cmid-" + machine, .hardware_id = machine, .nonce = "n"},
+                     "token")
+                    .ok());
+    const StatusOr<std::vector<ActivationRow>> rows = s.ListActivations(kKey, 100);
+    EXPECT_TRUE(rows.ok() && !rows->empty());
+    return rows.ok() && !rows->empty() ? rows->back().seq : -1;
+  };
+  const StatusOr<std::vector<ActivationRow>> first = store->ListActivations(kKey, 100);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->size(), 2u);
+  const std::int64_t seq_b = (*first)[1].seq;  // hw-b's, the newest
+  ASSERT_TRUE(store->ReleaseMachine(kKey, "hw-b").ok());
+  const std::int64_t seq_c = activate(*store, "hw-c");
+  EXPECT_GT(seq_c, seq_b);
+  // The same across a restart: the release is remembered in the store, not in the process.
+  ASSERT_TRUE(store->ReleaseMachine(kKey, "hw-c").ok());
+  store.reset();
+  StatusOr<std::unique_ptr<ServerStore>> reopened = OpenSqliteStore((dir_ / "licet.db").string());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  const std::int64_t seq_d = activate(**reopened, "hw-d");
+  EXPECT_GT(seq_d, seq_c);
+  // A script that had read up to hw-b's seq finds hw-d on its next page.
+  const StatusOr<std::vector<ActivationRow>> next = (*reopened)->ListActivations(kKey, 10, seq_b);
+  ASSERT_TRUE(next.ok()) << next.status();
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ((*next)[0].cmid, "cmid-hw-d");
 }
 
 // The reader's connection refuses writes: nothing reaches the store but through the writer.

@@ -55,6 +55,12 @@ inline constexpr const char* kSqliteMigrations[] = {
        DROP INDEX activations_by_machine;
        CREATE UNIQUE INDEX activations_by_machine
          ON activations (key_tag, machine_tag, request_tag);)",
+    // Version 6: a released activation's seq (its rowid) is never given again. A rowid table
+    // numbers a new row one past its largest rowid, so releasing the newest activation handed its
+    // seq to the next one, which a listing paged past that seq (`after`) then skipped. A release
+    // records the largest seq it removed, and the group commit numbers activations past it.
+    R"(CREATE TABLE store_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+       INSERT INTO store_counters VALUES ('released-activation-seq', 0);)",
 };
 
 }  // namespace licet::server

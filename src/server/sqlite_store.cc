@@ -308,13 +308,24 @@ class SqliteStore final : public ServerStore {
     ReleasedMachine released{.hardware_id = std::move(*hardware_id)};
     Stmt remove(db_,
                 "DELETE FROM activations WHERE key_tag = ? AND machine_tag = ? AND key = ? AND "
-                "hardware_id = ?");
+                "hardware_id = ? RETURNING rowid");
     remove.Bind(1, tags_->Key(key))
         .Bind(2, tags_->Machine(released.hardware_id))
         .Bind(3, key)
         .Bind(4, released.hardware_id);
-    if (remove.Step() != SQLITE_DONE) return Error("releasing a machine");
-    released.activations = static_cast<std::uint32_t>(sqlite3_changes(db_));
+    std::int64_t last_seq = 0;
+    int removed = SQLITE_ROW;
+    while ((removed = remove.Step()) == SQLITE_ROW) {
+      ++released.activations;
+      last_seq = std::max(last_seq, remove.Int(0));
+    }
+    if (removed != SQLITE_DONE) return Error("releasing a machine");
+    // Its seqs are never given again (NextSeq).
+    Stmt high(db_,
+              "INSERT INTO store_counters VALUES ('released-activation-seq', ?) ON CONFLICT (name) "
+              "DO UPDATE SET value = MAX(value, excluded.value)");
+    high.Bind(1, last_seq);
+    if (high.Step() != SQLITE_DONE) return Error("releasing a machine");
     Stmt count(db_,
                "UPDATE keys SET used = MAX(used - 1, 0), released = released + 1 WHERE key = ? "
                "RETURNING used, max_activations");
@@ -343,10 +354,17 @@ class SqliteStore final : public ServerStore {
       for (Pending& p : batch) p.result = begin;
       return false;
     }
+    const StatusOr<std::int64_t> first_seq = NextSeq();
+    if (!first_seq.ok()) {
+      (void)Run("ROLLBACK");
+      for (Pending& p : batch) p.result = first_seq.status();
+      return false;
+    }
     // No savepoints: RecordLocked writes only after every check passed (see there). A key's
     // counts are read once per batch, kept here, and written back once after its last activation.
     std::unordered_map<std::string, KeyCounts> keys;
-    for (Pending& p : batch) p.result = RecordLocked(p.attempt, p.token, keys);
+    std::int64_t seq = *first_seq;
+    for (Pending& p : batch) p.result = RecordLocked(p.attempt, p.token, keys, seq);
     if (!WriteBackCounts(keys)) {
       (void)Run("ROLLBACK");
       for (Pending& p : batch) p.result = Error("counting an activation");
@@ -413,10 +431,22 @@ class SqliteStore final : public ServerStore {
     return &keys.emplace(key_text, counts).first->second;
   }
 
-  // Checks and records one activation; writes only once every check passed (an INSERT that
-  // fails leaves nothing behind, so the batch carries on without it).
+  // The seq the batch's first activation gets: one past every seq stored or ever released
+  // (schema version 6), so that a listing paged past a seq never misses a later activation.
+  // Read in the batch's transaction, so another process's writes count too.
+  StatusOr<std::int64_t> NextSeq() {
+    Stmt& next = Cached(
+        "SELECT MAX(IFNULL((SELECT MAX(rowid) FROM activations), 0), IFNULL((SELECT value FROM "
+        "store_counters WHERE name = 'released-activation-seq'), 0)) + 1");
+    if (next.Step() != SQLITE_ROW) return Error("numbering activations");
+    return next.Int(0);
+  }
+
+  // Checks and records one activation as `seq`, which it then advances; writes only once every
+  // check passed (an INSERT that fails leaves nothing behind, so the batch carries on without it).
   StatusOr<ActivationOutcome> RecordLocked(const ActivationAttempt& a, const std::string& token,
-                                           std::unordered_map<std::string, KeyCounts>& keys) {
+                                           std::unordered_map<std::string, KeyCounts>& keys,
+                                           std::int64_t& seq) {
     LICET_ASSIGN_OR_RETURN(KeyCounts* const counts, CountsOf(a.key, keys));
     // A machine new to this key (the usual case) cannot be a replay: one lookup decides both.
     // The index finds the tags; the texts decide (two texts may share a tag).
@@ -467,7 +497,7 @@ class SqliteStore final : public ServerStore {
     }
     Stmt& insert = Cached(
         "INSERT INTO activations (key, cmid, hardware_id, nonce, token, created_at, key_tag, "
-        "machine_tag, request_tag) VALUES (?,?,?,?,?,?,?,?,?)");
+        "machine_tag, request_tag, rowid) VALUES (?,?,?,?,?,?,?,?,?,?)");
     insert.Bind(1, a.key)
         .Bind(2, a.cmid)
         .Bind(3, a.hardware_id)
@@ -476,8 +506,10 @@ class SqliteStore final : public ServerStore {
         .Bind(6, FormatIso8601(a.now))
         .Bind(7, key_tag)
         .Bind(8, machine_tag)
-        .Bind(9, request_tag);
+        .Bind(9, request_tag)
+        .Bind(10, seq);
     if (insert.Step() != SQLITE_DONE) return Error("recording an activation");
+    ++seq;
     const std::uint32_t new_machine = reused ? 0 : 1;
     counts->used += new_machine;
     counts->added_used += new_machine;

@@ -68,7 +68,7 @@ TEST_F(SqliteStoreMigrationTest, Version3ActivationsSurviveTheMoveToARowidTable)
     EXPECT_EQ(released->activations, 3u);  // cmid-1, cmid-3 and cmid-4
   }
   sqlite_test::Db db(path, nullptr);
-  EXPECT_EQ(db.One("PRAGMA user_version"), "5");
+  EXPECT_EQ(db.One("PRAGMA user_version"), "6");
   EXPECT_EQ(db.One("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM activations"), "2");  // hw-b's and hw-c's
   EXPECT_EQ(db.One("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = "
@@ -104,7 +104,7 @@ TEST_F(SqliteStoreMigrationTest, ANewStoreStartsAtTheLatestVersion) {
     ASSERT_TRUE(store.ok()) << store.status();
   }
   sqlite_test::Db db(path, nullptr);
-  EXPECT_EQ(db.One("PRAGMA user_version"), "5");
+  EXPECT_EQ(db.One("PRAGMA user_version"), "6");
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'activations_by_machine'"),
             "1");
   EXPECT_EQ(db.One("SELECT length(value) FROM store_secrets WHERE name = 'activation-tags'"), "16");
