@@ -617,8 +617,8 @@ StatusOr<std::unique_ptr<ServerStore>> OpenSqliteStore(const std::string& path) 
   // Before SQLite's first use in the process (later, SQLite refuses and nothing changes): no
   // allocation statistics, which nothing reads and which cost a global mutex around every one of
   // SQLite's mallocs (Debian's build has no lookaside allocator, so there are dozens per
-  // activation). With it and the connections' own mutexes gone, the commit thread's share of
-  // pthread mutex time fell from 2.2% to 1.2% of the machine's CPU (bench/RESULTS.md).
+  // activation). With it and the connections' own mutexes gone, pthread mutex time under
+  // activations fell from 2.2% to 1.2% of the machine's CPU (bench/RESULTS.md).
   static std::once_flag configure_once;
   std::call_once(configure_once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   // WAL frames reach the kernel in one write per commit (coalescing_vfs.h; needs synchronous =
