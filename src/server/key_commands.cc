@@ -153,7 +153,8 @@ int ShowKey(const std::string& data_dir, const std::string& key, const PageQuery
   StatusOr<std::unique_ptr<KeyTarget>> opened = OpenKeyTarget(data_dir, key);
   if (!opened.ok()) return FailAs(json, opened.status());
   KeyTarget& target = **opened;
-  StatusOr<KeyInfo> info = target.store->GetKey(target.key.text, kDefaultPageLimit);
+  // The text lists machines from the page of activations below, and needs only the key's counts.
+  StatusOr<KeyInfo> info = target.store->GetKey(target.key.text, json ? kDefaultPageLimit : 0);
   if (!info.ok()) return FailAs(json, info.status());
   // Each machine with its first activation and CMIDs, from a page of the key's activations.
   StatusOr<ServerStore::ActivationPage> listed =

@@ -103,7 +103,8 @@ class ServerStore {
   /// The next unused serial in `group`.
   [[nodiscard]] virtual StatusOr<std::uint32_t> NextSerial(std::uint32_t group) = 0;
   /// The key's counts and at most `max_machines` of its machines (KeyInfo::machines), of one
-  /// moment; activations do not wait for it. Errors: kNotFound, kIoError.
+  /// moment; activations do not wait for it. With 0, no machine is read, and machines_truncated
+  /// says whether the key has any. Errors: kNotFound, kIoError.
   [[nodiscard]] virtual StatusOr<KeyInfo> GetKey(const std::string& key,
                                                  std::size_t max_machines) = 0;
   /// Errors: kNotFound.

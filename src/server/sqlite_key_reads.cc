@@ -81,6 +81,14 @@ StatusOr<KeyInfo> ReadKey(sqlite3* db, const ActivationTags& tags, const std::st
   info.used = static_cast<std::uint32_t>(q.Int(5));
   info.blocked = q.Int(6) != 0;
   info.released = static_cast<std::uint32_t>(q.Int(9));
+  if (max_machines == 0) {  // the counts alone: one index probe says whether any machine exists
+    Stmt any(db, "SELECT 1 FROM activations WHERE key_tag = ? AND key = ? LIMIT 1");
+    any.Bind(1, tags.Key(key)).Bind(2, key);
+    const int found = any.Step();
+    if (found != SQLITE_ROW && found != SQLITE_DONE) return SqliteError(db, "reading a key");
+    info.machines_truncated = found == SQLITE_ROW;
+    return info;
+  }
   // Reads activations until one more machine than asked for shows that the list is cut short:
   // a key of 100,000 machines costs its index entries and the first rows, not every row.
   std::unordered_set<std::string> seen;

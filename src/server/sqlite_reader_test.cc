@@ -164,6 +164,19 @@ TEST_F(SqliteReaderTest, ListingsPageOnFromACursorAndMachinesAreCapped) {
   ASSERT_TRUE(three.ok()) << three.status();
   EXPECT_EQ(three->machines, (std::vector<std::string>{"hw-a", "hw-b", "hw-d"}));
   EXPECT_FALSE(three->machines_truncated);
+  // None asked for: the counts alone, and whether any machine exists.
+  const StatusOr<KeyInfo> counts = store->GetKey(kKey, 0);
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_TRUE(counts->machines.empty());
+  EXPECT_TRUE(counts->machines_truncated);
+  EXPECT_EQ(counts->used, 3u);
+  for (const char* machine : {"hw-a", "hw-b", "hw-d"}) {
+    ASSERT_TRUE(store->ReleaseMachine(kKey, machine).ok());
+  }
+  const StatusOr<KeyInfo> none = store->GetKey(kKey, 0);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_FALSE(none->machines_truncated);
+  EXPECT_EQ(none->used, 0u);
 }
 
 // A seq names one activation for good: releasing the newest activation does not hand its seq to
