@@ -46,20 +46,39 @@ struct Niels {
 constexpr P3 kNeutral{{}, kOne, kOne, {}};
 constexpr Niels kNeutralNiels{kOne, kOne, {}};
 
-P3 ToP3(const Completed& c) {
+[[gnu::always_inline]] inline P3 ToP3(const Completed& c) {
   return {MulInline(c.x, c.t), MulInline(c.y, c.z), MulInline(c.z, c.t), MulInline(c.x, c.y)};
 }
 P2 ToP2(const Completed& c) {
   return {MulInline(c.x, c.t), MulInline(c.y, c.z), MulInline(c.z, c.t)};
 }
 
-// p + q for an affine q: 7 multiplications with the conversion to P3.
-Completed AddNiels(const P3& p, const Niels& q) {
-  const Fe a = MulInline(Add(p.y, p.x), q.y_plus_x);
-  const Fe b = MulInline(Sub(p.y, p.x), q.y_minus_x);
+// a + b and a + 4p - b without carrying the limbs (Add and Sub carry theirs): the sums feed only
+// multiplications, which take limbs up to 2^54 (MulInline's last carry, 19·(r4 >> 51), stays
+// below 2^64 while the two factors' limb bounds multiply to at most 2^108). For a and b below
+// 2^52 (Mul's outputs, or sums of two), a + b stays below 2^53 and a + 4p - b below 2^53.6, and
+// no limb of a + 4p - b goes negative (4p's limbs are 2^53 - 76 and 2^53 - 4).
+[[gnu::always_inline]] inline Fe AddUncarried(const Fe& a, const Fe& b) {
+  Fe r;
+  for (int i = 0; i < 5; ++i) r.v[i] = a.v[i] + b.v[i];
+  return r;
+}
+[[gnu::always_inline]] inline Fe SubUncarried(const Fe& a, const Fe& b) {
+  Fe r;
+  r.v[0] = a.v[0] + 0x1FFFFFFFFFFFB4 - b.v[0];
+  for (int i = 1; i < 5; ++i) r.v[i] = a.v[i] + 0x1FFFFFFFFFFFFC - b.v[i];
+  return r;
+}
+
+// p + q for an affine q: 7 multiplications with the conversion to P3. p's coordinates are Mul's
+// outputs (below 2^52), and so are q's (Select's negation carries), so no sum needs its carries:
+// the largest product, (a + 4p - b)·(d + 4p - c) in ToP3, has factors below 2^53.4 and 2^53.6.
+[[gnu::always_inline]] inline Completed AddNiels(const P3& p, const Niels& q) {
+  const Fe a = MulInline(AddUncarried(p.y, p.x), q.y_plus_x);
+  const Fe b = MulInline(SubUncarried(p.y, p.x), q.y_minus_x);
   const Fe c = MulInline(q.xy2d, p.t);
-  const Fe d = Add(p.z, p.z);
-  return {Sub(a, b), Add(a, b), Add(d, c), Sub(d, c)};
+  const Fe d = AddUncarried(p.z, p.z);
+  return {SubUncarried(a, b), AddUncarried(a, b), AddUncarried(d, c), SubUncarried(d, c)};
 }
 
 Completed Double(const P2& p) {

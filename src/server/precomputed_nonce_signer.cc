@@ -38,7 +38,7 @@ void RunOnlyWhenIdle() {
 }  // namespace
 
 PrecomputedNonceSigner::PrecomputedNonceSigner(const std::array<std::uint8_t, 64>& secret_key,
-                                               std::size_t capacity)
+                                               std::size_t capacity, bool background)
     : capacity_(capacity), key_(secret_key) {
   // Without libsodium's start or its locked memory, every signature is made whole, as libsodium
   // makes it: slower, never wrong.
@@ -53,7 +53,7 @@ PrecomputedNonceSigner::PrecomputedNonceSigner(const std::array<std::uint8_t, 64
     return;
   }
   ExpandKey(secret_key, secrets_->scalar, secrets_->prefix);
-  filler_ = std::thread([this] { Fill(); });
+  if (background) filler_ = std::thread([this] { Fill(); });
 }
 
 PrecomputedNonceSigner::~PrecomputedNonceSigner() {
@@ -71,11 +71,21 @@ PrecomputedNonceSigner::~PrecomputedNonceSigner() {
 std::array<std::uint8_t, 64> PrecomputedNonceSigner::Sign(std::string_view message) {
   const auto* m = reinterpret_cast<const unsigned char*>(message.data());
   std::array<std::uint8_t, 64> sig{};
-  Nonce nonce;
-  if (!TakeNonce(nonce)) {
+  if (pool_ == nullptr) {
     crypto_sign_detached(sig.data(), nullptr, m, message.size(), key_.data());
     inline_.fetch_add(1, std::memory_order_relaxed);
     return sig;
+  }
+  Nonce nonce;
+  if (TakeNonce(nonce)) {
+    precomputed_.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    std::array<Nonce, kInlineBatch> made;
+    MakeNonces(made);
+    nonce = made[0];
+    Pool(std::span(made).subspan(1));
+    sodium_memzero(made.data(), sizeof(Nonce));
+    inline_.fetch_add(1, std::memory_order_relaxed);
   }
   // k = SHA-512(R || A || M) mod L; S = r + k·a mod L.
   crypto_hash_sha512_state h;
@@ -93,7 +103,6 @@ std::array<std::uint8_t, 64> PrecomputedNonceSigner::Sign(std::string_view messa
   crypto_core_ed25519_scalar_add(sig.data() + 32, nonce.r.data(), ka.data());
   sodium_memzero(&nonce, sizeof nonce);
   sodium_memzero(ka.data(), ka.size());
-  precomputed_.fetch_add(1, std::memory_order_relaxed);
   return sig;
 }
 
@@ -114,18 +123,30 @@ bool PrecomputedNonceSigner::TakeNonce(Nonce& out) {
   return true;
 }
 
-void PrecomputedNonceSigner::MakeNonces(std::uint64_t& counter, std::span<Nonce> out) const {
+void PrecomputedNonceSigner::Pool(std::span<Nonce> nonces) {
+  {
+    std::lock_guard lock(mu_);
+    const std::size_t count = std::min(nonces.size(), capacity_ - size_);
+    std::memcpy(&pool_[size_], nonces.data(), count * sizeof(Nonce));
+    size_ += count;
+  }
+  sodium_memzero(nonces.data(), nonces.size_bytes());
+}
+
+void PrecomputedNonceSigner::MakeNonces(std::span<Nonce> out) {
   std::array<Bytes32, kBatch> scalars;
   std::array<Bytes32, kBatch> points;
   for (std::size_t i = 0; i < out.size(); ++i) {
     do {
+      // A counter no other derivation, on any thread, uses: a nonce stays unique even if the
+      // random generator repeated itself.
+      const std::uint64_t counter = next_counter_.fetch_add(1, std::memory_order_relaxed);
       std::array<std::uint8_t, 32> random{};
       randombytes_buf(random.data(), random.size());
       std::array<std::uint8_t, 8> count{};
       for (std::size_t b = 0; b < count.size(); ++b) {
         count[b] = static_cast<std::uint8_t>(counter >> (8 * b));
       }
-      ++counter;
       crypto_hash_sha512_state h;
       crypto_hash_sha512_init(&h);
       crypto_hash_sha512_update(&h, secrets_->prefix.data(), secrets_->prefix.size());
@@ -145,18 +166,18 @@ void PrecomputedNonceSigner::MakeNonces(std::uint64_t& counter, std::span<Nonce>
 
 void PrecomputedNonceSigner::Fill() {
   RunOnlyWhenIdle();
-  std::uint64_t counter = 0;
   std::array<Nonce, kBatch> batch;
   std::unique_lock lock(mu_);
   while (!stop_) {
     while (!stop_ && size_ < capacity_) {
       const std::size_t count = std::min(kBatch, capacity_ - size_);
       lock.unlock();
-      MakeNonces(counter, std::span(batch.data(), count));
+      MakeNonces(std::span(batch.data(), count));
       lock.lock();
-      // Signatures may have taken pairs meanwhile, never added any: the batch fits.
-      std::memcpy(&pool_[size_], batch.data(), count * sizeof(Nonce));
-      size_ += count;
+      // Signatures may have taken pairs meanwhile, or pooled their own: what no longer fits goes.
+      const std::size_t fits = std::min(count, capacity_ - size_);
+      std::memcpy(&pool_[size_], batch.data(), fits * sizeof(Nonce));
+      size_ += fits;
       sodium_memzero(batch.data(), count * sizeof(Nonce));
     }
     filled_.notify_all();

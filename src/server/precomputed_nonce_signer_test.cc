@@ -82,6 +82,23 @@ TEST(PrecomputedNonceSignerTest, WithoutAPoolItSignsAsLibsodiumDoes) {
   EXPECT_EQ(signer.precomputed_signatures(), 0u);
 }
 
+TEST(PrecomputedNonceSignerTest, ASignatureThatFindsNoPairMakesABatchAndPoolsTheRest) {
+  const SigningKey key = SigningKey::Generate("test");
+  PrecomputedNonceSigner signer(key.secret_key, 8, /*background=*/false);  // only signatures fill
+  constexpr std::size_t kBatch = PrecomputedNonceSigner::kInlineBatch;
+  std::set<std::string> points;
+  for (std::size_t i = 0; i < 3 * kBatch; ++i) {
+    const std::string message = RandomMessage(300);
+    const std::array<std::uint8_t, 64> sig = signer.Sign(message);
+    ASSERT_TRUE(Verifies(sig, message, key.public_key)) << i;
+    points.insert(std::string(sig.begin(), sig.begin() + 32));
+    // Every kInlineBatch-th signature found the pool empty and made the pairs of the next ones.
+    EXPECT_EQ(signer.inline_signatures(), i / kBatch + 1) << i;
+    EXPECT_EQ(signer.precomputed_signatures(), i + 1 - (i / kBatch + 1)) << i;
+  }
+  EXPECT_EQ(points.size(), 3 * kBatch);  // no nonce used twice
+}
+
 std::string MessageOf(std::size_t thread, std::size_t i) {
   return "message " + std::to_string(thread) + "/" + std::to_string(i);
 }
