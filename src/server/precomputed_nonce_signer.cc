@@ -136,13 +136,13 @@ void PrecomputedNonceSigner::Pool(std::span<Nonce> nonces) {
 void PrecomputedNonceSigner::MakeNonces(std::span<Nonce> out) {
   std::array<Bytes32, kBatch> scalars;
   std::array<Bytes32, kBatch> points;
+  std::array<Bytes32, kBatch> randoms;  // drawn together: one system call for the batch
+  randombytes_buf(randoms.data(), out.size() * sizeof(Bytes32));
   for (std::size_t i = 0; i < out.size(); ++i) {
-    do {
+    while (true) {
       // A counter no other derivation, on any thread, uses: a nonce stays unique even if the
       // random generator repeated itself.
       const std::uint64_t counter = next_counter_.fetch_add(1, std::memory_order_relaxed);
-      std::array<std::uint8_t, 32> random{};
-      randombytes_buf(random.data(), random.size());
       std::array<std::uint8_t, 8> count{};
       for (std::size_t b = 0; b < count.size(); ++b) {
         count[b] = static_cast<std::uint8_t>(counter >> (8 * b));
@@ -150,18 +150,21 @@ void PrecomputedNonceSigner::MakeNonces(std::span<Nonce> out) {
       crypto_hash_sha512_state h;
       crypto_hash_sha512_init(&h);
       crypto_hash_sha512_update(&h, secrets_->prefix.data(), secrets_->prefix.size());
-      crypto_hash_sha512_update(&h, random.data(), random.size());
+      crypto_hash_sha512_update(&h, randoms[i].data(), randoms[i].size());
       crypto_hash_sha512_update(&h, count.data(), count.size());
       std::array<std::uint8_t, 64> wide{};
       crypto_hash_sha512_final(&h, wide.data());
       crypto_core_ed25519_scalar_reduce(scalars[i].data(), wide.data());
       sodium_memzero(wide.data(), wide.size());
+      if (sodium_is_zero(scalars[i].data(), scalars[i].size()) == 0) break;
       // r = 0 (probability 2^-252) would give the neutral point: draw again.
-    } while (sodium_is_zero(scalars[i].data(), scalars[i].size()) != 0);
+      randombytes_buf(randoms[i].data(), randoms[i].size());
+    }
   }
   Ed25519BaseMultiples(std::span(scalars.data(), out.size()), std::span(points.data(), out.size()));
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = {.r = scalars[i], .point = points[i]};
   sodium_memzero(scalars.data(), sizeof scalars);
+  sodium_memzero(randoms.data(), sizeof randoms);
 }
 
 void PrecomputedNonceSigner::Fill() {
