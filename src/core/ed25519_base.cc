@@ -177,7 +177,7 @@ void MoveIf(Fe& to, const Fe& from, U64 mask) {
 typedef U64 Words2 __attribute__((vector_size(16)));
 
 // [digit]·(256^i·B) for a digit in [-8, 8], reading all eight entries of the position's table.
-Niels Select(const std::array<NielsRow, 8>& rows, std::int8_t digit) {
+[[gnu::always_inline]] inline Niels Select(const std::array<NielsRow, 8>& rows, std::int8_t digit) {
   const U64 negative = static_cast<std::uint8_t>(digit) >> 7;  // 1 when digit < 0
   const U64 magnitude =
       static_cast<std::uint8_t>(digit - ((-static_cast<int>(negative) & digit) * 2));
