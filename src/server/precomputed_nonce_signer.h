@@ -7,10 +7,10 @@
 // pairs (r, [r]B) ready; it runs only when a CPU would otherwise idle, as the activation path's
 // CPUs do while they wait for the disk. It makes them kBatch at a time with Licet's constant-time
 // fixed-base multiplication (licet/core/ed25519_base.h), whose points share one field inversion:
-// about 0.85 of libsodium's time per point here. Sign takes a pair and finishes the signature
+// about 0.55 of libsodium's time per point here. Sign takes a pair and finishes the signature
 // with one SHA-512 and two scalar operations. With none ready (a busy server leaves the thread
 // little idle time), the signing thread makes kInlineBatch pairs itself, signs with one and pools
-// the others: sharing one inversion, each costs ~0.6 of a signature made as libsodium makes it.
+// the others: sharing one inversion, each point costs ~0.6 of libsodium's (bench/RESULTS.md).
 //
 // The nonces are hedged: r = SHA-512(prefix || 32 random bytes || counter) mod L, with `prefix`
 // the secret half of the expanded key (as in RFC 8032), so r stays secret and unique even if the
