@@ -108,7 +108,7 @@ std::array<std::uint8_t, 64> PrecomputedNonceSigner::Sign(std::string_view messa
 
 void PrecomputedNonceSigner::WaitUntilFull() {
   std::unique_lock lock(mu_);
-  if (pool_ == nullptr) return;
+  if (pool_ == nullptr || !filler_.joinable()) return;  // nothing would fill it
   filled_.wait(lock, [this] { return size_ == capacity_ || stop_; });
 }
 

@@ -56,7 +56,7 @@ class PrecomputedNonceSigner final : public paseto::Ed25519Signer {
   [[nodiscard]] std::uint64_t precomputed_signatures() const { return precomputed_.load(); }
   [[nodiscard]] std::uint64_t inline_signatures() const { return inline_.load(); }
 
-  /// Blocks until the pool is full (tests; a server never needs to).
+  /// Blocks until the background thread filled the pool (tests; a server never needs to).
   void WaitUntilFull();
 
   static constexpr std::size_t kDefaultCapacity = 256;
