@@ -1,4 +1,4 @@
-#include "precomputed_nonce_signer.h"
+#include "licet/core/precomputed_nonce_signer.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace licet::server {
+namespace licet {
 namespace {
 
 using Bytes32 = std::array<std::uint8_t, 32>;
@@ -188,4 +188,4 @@ void PrecomputedNonceSigner::Fill() {
   }
 }
 
-}  // namespace licet::server
+}  // namespace licet

@@ -1,4 +1,4 @@
-#include "precomputed_nonce_signer.h"
+#include "licet/core/precomputed_nonce_signer.h"
 
 #include <gtest/gtest.h>
 #include <sodium.h>
@@ -11,7 +11,7 @@
 #include "licet/core/catalog_signature.h"
 #include "licet/core/license_token.h"
 
-namespace licet::server {
+namespace licet {
 namespace {
 
 bool Verifies(const std::array<std::uint8_t, 64>& sig, std::string_view message,
@@ -159,4 +159,4 @@ TEST(PrecomputedNonceSignerTest, ItsLicenseTokensVerifyWithTheVendorKey) {
 }
 
 }  // namespace
-}  // namespace licet::server
+}  // namespace licet

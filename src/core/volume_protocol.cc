@@ -184,9 +184,11 @@ StatusOr<VolumeRequest> ParseVolumeRequest(std::string_view payload) {
   return r;
 }
 
-std::string IssueGrant(const LicenseClaims& c, const GrantFacts& f, const SigningKey& host_key,
-                       const paseto::PreparedFooter& footer) {
-  // The license claims, plus the host's facts (which license token readers ignore).
+namespace {
+
+// A grant's payload: the license claims, plus the host's facts (which license token readers
+// ignore).
+std::string GrantClaims(const LicenseClaims& c, const GrantFacts& f) {
   JsonWriter w;
   w.BeginObject();
   core_internal::WriteLicenseClaims(w, c);
@@ -196,12 +198,10 @@ std::string IssueGrant(const LicenseClaims& c, const GrantFacts& f, const Signin
       .Member("host_time", FormatIso8601(f.host_time))
       .Member("duplicate_cmid", f.duplicate_cmid)
       .EndObject();
-  return paseto::SignV4Public(std::move(w).Take(), footer, kLicenseTokenImplicit,
-                              host_key.secret_key);
+  return std::move(w).Take();
 }
 
-std::string IssueDenial(const VolumeDenial& d, const SigningKey& host_key,
-                        const paseto::PreparedFooter& footer) {
+std::string DenialClaims(const VolumeDenial& d) {
   const json j = {{"result", CodeText(d.result)},
                   {"message", d.message},
                   {"count", d.count},
@@ -211,7 +211,30 @@ std::string IssueDenial(const VolumeDenial& d, const SigningKey& host_key,
                   {"host_time", FormatIso8601(d.host_time)},
                   {"retry_minutes", d.retry_minutes},
                   {"duplicate_cmid", d.duplicate_cmid}};
-  return paseto::SignV4Public(j.dump(), footer, kDenialImplicit, host_key.secret_key);
+  return j.dump();
+}
+
+}  // namespace
+
+std::string IssueGrant(const LicenseClaims& claims, const GrantFacts& facts,
+                       paseto::Ed25519Signer& signer, const paseto::PreparedFooter& footer) {
+  return paseto::SignV4Public(GrantClaims(claims, facts), footer, kLicenseTokenImplicit, signer);
+}
+
+std::string IssueDenial(const VolumeDenial& denial, paseto::Ed25519Signer& signer,
+                        const paseto::PreparedFooter& footer) {
+  return paseto::SignV4Public(DenialClaims(denial), footer, kDenialImplicit, signer);
+}
+
+std::string IssueGrant(const LicenseClaims& claims, const GrantFacts& facts,
+                       const SigningKey& host_key, const paseto::PreparedFooter& footer) {
+  return paseto::SignV4Public(GrantClaims(claims, facts), footer, kLicenseTokenImplicit,
+                              host_key.secret_key);
+}
+
+std::string IssueDenial(const VolumeDenial& denial, const SigningKey& host_key,
+                        const paseto::PreparedFooter& footer) {
+  return paseto::SignV4Public(DenialClaims(denial), footer, kDenialImplicit, host_key.secret_key);
 }
 
 // PASETO tokens are base64url parts joined by dots: nothing in them needs JSON escaping, so the

@@ -17,7 +17,7 @@
 
 #include "activation_service.h"
 #include "http_server.h"
-#include "precomputed_nonce_signer.h"
+#include "licet/core/precomputed_nonce_signer.h"
 
 namespace licet::server {
 

@@ -19,8 +19,8 @@
 #include "http_server.h"
 #include "key_commands.h"
 #include "licet/core/atomic_file.h"
+#include "licet/core/precomputed_nonce_signer.h"
 #include "licet/core/quote.h"
-#include "precomputed_nonce_signer.h"
 #include "server_store.h"
 #include "vendor_data.h"
 

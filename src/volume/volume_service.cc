@@ -35,6 +35,7 @@ struct VolumeService::Outcome {
 VolumeService::VolumeService(HostData host, std::unique_ptr<ClientTable> table)
     : host_(std::move(host)),
       footer_(VolumeFooter(host_.host_key, host_.certificate)),
+      signer_(host_.host_key.secret_key),
       table_(std::move(table)),
       lab_offset_seconds_(host_.settings.lab_clock_offset_seconds),
       retry_minutes_(host_.settings.activation_interval_minutes),
@@ -90,7 +91,7 @@ std::string VolumeService::Decide(std::string_view payload, Outcome& out) {
     denial.result = code;
     denial.message = std::move(message);
     out.result = code;
-    return DenialPayload(IssueDenial(denial, host_.host_key, footer_));
+    return DenialPayload(IssueDenial(denial, signer_, footer_));
   };
   const Sku* sku = host_.catalog.FindSkuByActivationId(r.activation_id);
   const bool certified =
@@ -144,7 +145,7 @@ std::string VolumeService::Decide(std::string_view payload, Outcome& out) {
                          .retry_minutes = retry,
                          .host_time = now,
                          .duplicate_cmid = seen.duplicate};
-  return GrantPayload(IssueGrant(claims, facts, host_.host_key, footer_));
+  return GrantPayload(IssueGrant(claims, facts, signer_, footer_));
 }
 
 void VolumeService::Note(const Outcome& out) {

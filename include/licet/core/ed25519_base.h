@@ -1,6 +1,6 @@
 // [r]B on Ed25519 for secret scalars r, many at a time: the half of a signature that does not need
 // the message (R = [r]B), which licet-server makes ahead of time for its license tokens
-// (src/server/precomputed_nonce_signer.h).
+// (licet/core/precomputed_nonce_signer.h).
 //
 // Constant time, as libsodium's fixed-base multiplication: ref10's signed radix-16 digits over
 // tables of j·256^i·B (j = 1..8), every entry of a table read for each digit and the right one

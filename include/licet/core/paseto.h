@@ -45,7 +45,7 @@ struct PreparedFooter {
                                        const std::array<std::uint8_t, 64>& secret_key);
 
 /// Makes Ed25519 signatures with one secret key, in a way of its own (the server's signer makes
-/// each nonce ahead of time: src/server/precomputed_nonce_signer.h). Any valid Ed25519 signature
+/// each nonce ahead of time: licet/core/precomputed_nonce_signer.h). Any valid Ed25519 signature
 /// of `message` will do: verifiers cannot tell how it was made.
 class Ed25519Signer {
  public:

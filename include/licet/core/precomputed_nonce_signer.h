@@ -1,4 +1,5 @@
-// Ed25519 signatures whose expensive half is made ahead of time, in CPU time nothing else wants.
+// Ed25519 signatures whose expensive half is made ahead of time, in CPU time nothing else wants:
+// licet-server's license tokens and licet-volume's replies.
 //
 // An Ed25519 signature is (R, S) with R = [r]B and S = r + SHA-512(R || A || M)·a mod L. The
 // fixed-base multiplication [r]B is ~90% of a signature (27 of libsodium's 30 us on this machine:
@@ -17,7 +18,8 @@
 // system's random generator failed. Each pair is used once and wiped; pairs live in locked memory
 // (sodium_malloc) and never on disk. The signatures verify as any Ed25519 signature; only
 // determinism goes (two signatures of one message differ), which nothing relies on: a re-sent
-// activation gets the token stored with its first answer.
+// activation gets the token stored with its first answer, and a volume host signs a fresh reply to
+// every request.
 #pragma once
 
 #include <array>
@@ -33,7 +35,7 @@
 #include "licet/core/ed25519_base.h"
 #include "licet/core/paseto.h"
 
-namespace licet::server {
+namespace licet {
 
 class PrecomputedNonceSigner final : public paseto::Ed25519Signer {
  public:
@@ -98,4 +100,4 @@ class PrecomputedNonceSigner final : public paseto::Ed25519Signer {
   std::thread filler_;
 };
 
-}  // namespace licet::server
+}  // namespace licet

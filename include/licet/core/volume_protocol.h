@@ -95,6 +95,13 @@ struct GrantFacts {
                                                   std::string_view certificate);
 
 /// A volume license token: a license token signed by the host, with VolumeFooter() as footer.
+/// `signer` signs with the host key (a host's own: licet/core/precomputed_nonce_signer.h).
+[[nodiscard]] std::string IssueGrant(const LicenseClaims& claims, const GrantFacts& facts,
+                                     paseto::Ed25519Signer& signer,
+                                     const paseto::PreparedFooter& footer);
+[[nodiscard]] std::string IssueDenial(const VolumeDenial& denial, paseto::Ed25519Signer& signer,
+                                      const paseto::PreparedFooter& footer);
+/// The same, signed as libsodium signs.
 [[nodiscard]] std::string IssueGrant(const LicenseClaims& claims, const GrantFacts& facts,
                                      const SigningKey& host_key,
                                      const paseto::PreparedFooter& footer);
