@@ -15,11 +15,11 @@
 //
 // The nonces are hedged: r = SHA-512(prefix || 32 random bytes || counter) mod L, with `prefix`
 // the secret half of the expanded key (as in RFC 8032), so r stays secret and unique even if the
-// system's random generator failed. Each pair is used once and wiped; pairs live in locked memory
-// (sodium_malloc) and never on disk. The signatures verify as any Ed25519 signature; only
-// determinism goes (two signatures of one message differ), which nothing relies on: a re-sent
-// activation gets the token stored with its first answer, and a volume host signs a fresh reply to
-// every request.
+// system's random generator failed. Each pair is used once and wiped; the pool is locked memory
+// (sodium_malloc), and a batch being made sits on its thread's stack only until it is pooled. The
+// signatures verify as any Ed25519 signature; only determinism goes (two signatures of one message
+// differ), which nothing relies on: a re-sent activation gets the token stored with its first
+// answer, and a volume host signs a fresh reply to every request.
 #pragma once
 
 #include <array>
