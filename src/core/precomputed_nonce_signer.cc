@@ -176,12 +176,9 @@ void PrecomputedNonceSigner::Fill() {
       const std::size_t count = std::min(kBatch, capacity_ - size_);
       lock.unlock();
       MakeNonces(std::span(batch.data(), count));
-      lock.lock();
       // Signatures may have taken pairs meanwhile, or pooled their own: what no longer fits goes.
-      const std::size_t fits = std::min(count, capacity_ - size_);
-      std::memcpy(&pool_[size_], batch.data(), fits * sizeof(Nonce));
-      size_ += fits;
-      sodium_memzero(batch.data(), count * sizeof(Nonce));
+      Pool(std::span(batch.data(), count));
+      lock.lock();
     }
     filled_.notify_all();
     wake_filler_.wait(lock, [this] { return stop_ || size_ <= capacity_ / 2; });
