@@ -116,8 +116,8 @@ TEST(PrecomputedNonceSignerTest, ManyThreadsNeverShareANonce) {
     });
   }
   for (std::thread& t : threads) t.join();
-  // R, the nonce's point: a repeat over two messages would reveal the key. (Inline signatures
-  // derive theirs from the message, so every message here is different.)
+  // R, the nonce's point: a repeat over two messages would reveal the key. (Signatures that find
+  // no pair ready make their own, hedged the same way as the pool's.)
   std::set<std::string> points;
   for (std::size_t t = 0; t < kThreads; ++t) {
     for (std::size_t i = 0; i < kEach; ++i) {
