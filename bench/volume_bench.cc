@@ -22,6 +22,7 @@
 
 #include "client_table.h"
 #include "licet/core/encoding.h"
+#include "licet/core/hardware_binding.h"
 #include "licet/core/volume_protocol.h"
 
 namespace {
@@ -49,21 +50,16 @@ int SignRate(double seconds) {
 std::string RequestFrame(int client) {
   std::uint8_t nonce[16];
   randombytes_buf(nonce, sizeof nonce);
-  // A hardware binding in its text form (docs/formats/hardware_binding.md): "hw2." and six
-  // component hashes of 8 hex digits.
-  std::string hw = "hw2";
-  for (int component = 0; component < 6; ++component) {
-    std::uint8_t hash[4];
-    randombytes_buf(hash, sizeof hash);
-    hw += "." + licet::HexEncode(hash);
-  }
+  licet::HardwareValues machine;  // each client a machine of its own
+  for (std::size_t c = 0; c < machine.size(); ++c)
+    machine[c] = fmt::format("bench-{}-{}", client, c);
   const licet::volume::VolumeRequest r{
       .product_id = "windows-server-2022",
       .product_version = 20348,
       .activation_id = "173600d8-bb91-42b6-9169-778e731271cb",  // Server Standard GVLK SKU
       .edition = "ServerStandard",
       .cmid = licet::RandomUuid(),
-      .hardware_id = hw,
+      .hardware_id = licet::HardwareBinding::FromValues(machine).ToString(),
       .machine_name = fmt::format("bench-{}", client),
       .license_status = "licensed",
       .client_time = licet::SystemClock().Now(),
