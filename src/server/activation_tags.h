@@ -1,18 +1,20 @@
 // Short keyed hashes of an activation's key, machine and request, which the activations table's
-// index holds instead of the texts themselves (schema version 5, sqlite_schema.h).
+// index holds instead of the texts themselves (schema versions 5 and 7, sqlite_schema.h).
 //
 // Why: every activation adds an index entry at a random place (machines arrive in no order), so
-// each commit writes one index leaf per activation. With the texts in the index (a 29-character
-// key, a hardware ID, a CMID and a nonce: ~70-170 bytes an entry), a leaf held 20-40 entries and
-// split every few inserts; three 64-bit tags make an entry ~30 bytes, and the log receives a
-// fifth fewer pages per commit (bench/RESULTS.md, twentieth session). A tag only narrows the
-// search: every query still compares the texts, so two texts with the same tag are told apart.
-// The index is unique on the three tags, so a request whose three tags all equal a recorded
-// one's would be refused: a chance of 2^-64 for two requests of one machine.
+// each commit writes one index leaf per activation, and each checkpoint copies every leaf written
+// since the last one. With the texts in the index (a 29-character key, a hardware ID, a CMID and
+// a nonce: ~70-170 bytes an entry), a leaf held 20-40 entries; three 64-bit tags (version 5) made
+// an entry ~35 bytes, and three 32-bit tags (version 7) ~23. The fewer the leaves, the longer the
+// index stays in the page cache and the more of a checkpoint's leaves are the same few
+// (bench/RESULTS.md, twentieth and twenty-fifth sessions). A tag only narrows the search: every
+// query still compares the texts, so two texts with the same tag are told apart, and the index is
+// not unique (two requests of one machine share a 32-bit request tag once in 2^32).
 //
 // The hash is SipHash-2-4 (libsodium's crypto_shorthash) under a random key made once per
 // database: without the key, nobody can choose hardware IDs whose tags collide, so a client
-// cannot make one key's lookups slow.
+// cannot make one key's lookups slow. A stored tag is the high half of the 64-bit hash (what
+// version 7 kept of version 5's tags).
 //
 //   const ActivationTags tags(key_from_the_database);
 //   stmt.Bind(1, tags.Key(a.key)).Bind(2, tags.Machine(a.hardware_id));
@@ -41,19 +43,23 @@ class ActivationTags {
   [[nodiscard]] std::int64_t Machine(std::string_view hardware_id) const {
     return Of({hardware_id});
   }
-  /// The tag of one request of a machine, its CMID and nonce (the third, which makes the index
-  /// unique: a request is recorded once).
+  /// The tag of one request of a machine, its CMID and nonce (the third, so that a replay is
+  /// found among many activations of one machine).
   [[nodiscard]] std::int64_t Request(std::string_view cmid, std::string_view nonce) const {
     return Of({cmid, nonce});
   }
 
   /// SipHash-2-4 under `secret` of the parts, each preceded by its length (so that ("ab", "c")
-  /// and ("a", "bc") differ), as a signed 64-bit integer (SQLite's).
+  /// and ("a", "bc") differ), as a signed 64-bit integer (SQLite's). Version 5's tags.
   static std::int64_t Tag(const Secret& secret, std::initializer_list<std::string_view> parts);
+
+  /// The stored tag of a 64-bit hash: its high half, in [-2^31, 2^31), which SQLite stores in 4
+  /// bytes. The same as SQL's `tag >> 32`, which version 7 applied to the tags already stored.
+  static constexpr std::int64_t Stored(std::int64_t tag) { return tag >> 32; }
 
  private:
   std::int64_t Of(std::initializer_list<std::string_view> parts) const {
-    return Tag(secret_, parts);
+    return Stored(Tag(secret_, parts));
   }
 
   Secret secret_;

@@ -1,5 +1,5 @@
-// ActivationTags: the stored format (SipHash-2-4 of length-prefixed parts) must never change, or
-// a store's index would no longer find the activations it holds.
+// ActivationTags: the stored format (the high half of SipHash-2-4 of length-prefixed parts) must
+// never change, or a store's index would no longer find the activations it holds.
 #include "activation_tags.h"
 
 #include <gtest/gtest.h>
@@ -16,13 +16,18 @@ namespace {
 constexpr ActivationTags::Secret kSecret = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
 // libsodium's SipHash-2-4 of `message` under kSecret, as SQLite's signed integer.
-std::int64_t SipHash(const std::string& message) {
+std::int64_t SipHash64(const std::string& message) {
   unsigned char out[crypto_shorthash_BYTES];
   crypto_shorthash(out, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
                    kSecret.data());
   std::uint64_t value = 0;
   for (int i = 0; i < 8; ++i) value |= std::uint64_t{out[i]} << (8 * i);
   return std::bit_cast<std::int64_t>(value);
+}
+
+// What the store keeps of it (schema version 7): the high 32 bits, sign-extended.
+std::int64_t SipHash(const std::string& message) {
+  return static_cast<std::int32_t>(static_cast<std::uint64_t>(SipHash64(message)) >> 32);
 }
 
 TEST(ActivationTagsTest, EachPartIsHashedAfterItsLittleEndianLength) {
@@ -34,6 +39,21 @@ TEST(ActivationTagsTest, EachPartIsHashedAfterItsLittleEndianLength) {
   EXPECT_NE(tags.Request("ab", "c"), tags.Request("a", "bc"));
   const std::string long_id(3000, 'h');  // past the stack buffer
   EXPECT_EQ(tags.Machine(long_id), SipHash(std::string("\xb8\x0b\0\0", 4) + long_id));
+}
+
+TEST(ActivationTagsTest, StoredTagsAreTheHashesHighHalvesInFourBytes) {
+  const ActivationTags tags(kSecret);
+  int negative = 0;
+  for (int i = 0; i < 64; ++i) {
+    const std::string id = "hw-" + std::to_string(i);
+    const std::int64_t tag = tags.Machine(id);
+    EXPECT_GE(tag, INT32_MIN);
+    EXPECT_LE(tag, INT32_MAX);
+    EXPECT_EQ(tag, ActivationTags::Stored(ActivationTags::Tag(kSecret, {id})));
+    negative += tag < 0 ? 1 : 0;
+  }
+  EXPECT_GT(negative, 0);  // the sign survives the shift, as it does in SQL's >>
+  EXPECT_LT(negative, 64);
 }
 
 TEST(ActivationTagsTest, AnotherSecretGivesOtherTags) {
@@ -61,8 +81,20 @@ TEST(ActivationTagsTest, TheSqlFunctionComputesTheSameTags) {
   sqlite3_bind_blob(st, 1, kSecret.data(), static_cast<int>(kSecret.size()), SQLITE_STATIC);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   const ActivationTags tags(kSecret);
+  // licet_tag gives version 5's 64-bit tags; version 7's migration keeps their high halves.
+  EXPECT_EQ(sqlite3_column_int64(st, 0), SipHash64(std::string("\x04\0\0\0hw-1", 8)));
+  EXPECT_EQ(ActivationTags::Stored(sqlite3_column_int64(st, 0)), tags.Machine("hw-1"));
+  EXPECT_EQ(ActivationTags::Stored(sqlite3_column_int64(st, 1)), tags.Request("ab", "c"));
+  sqlite3_finalize(st);
+  // SQL's >> is the same arithmetic shift as Stored's.
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db, "SELECT licet_tag(?1, 'hw-1') >> 32, licet_tag(?1, 'hw-2') >> 32", -1,
+                         &st, nullptr),
+      SQLITE_OK);
+  sqlite3_bind_blob(st, 1, kSecret.data(), static_cast<int>(kSecret.size()), SQLITE_STATIC);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_EQ(sqlite3_column_int64(st, 0), tags.Machine("hw-1"));
-  EXPECT_EQ(sqlite3_column_int64(st, 1), tags.Request("ab", "c"));
+  EXPECT_EQ(sqlite3_column_int64(st, 1), tags.Machine("hw-2"));
   sqlite3_finalize(st);
   sqlite3_close(db);
 }

@@ -68,29 +68,30 @@ TEST_F(SqliteStoreMigrationTest, Version3ActivationsSurviveTheMoveToARowidTable)
     EXPECT_EQ(released->activations, 3u);  // cmid-1, cmid-3 and cmid-4
   }
   sqlite_test::Db db(path, nullptr);
-  EXPECT_EQ(db.One("PRAGMA user_version"), "6");
+  EXPECT_EQ(db.One("PRAGMA user_version"), "7");
   EXPECT_EQ(db.One("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM activations"), "2");  // hw-b's and hw-c's
   EXPECT_EQ(db.One("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = "
                    "'activations'"),
             "activations_by_machine");
-  // Every row's tags are its texts' (the migration's for hw-b, the store's for hw-c).
+  // Every row's tags are its texts' (the migrations' for hw-b, the store's for hw-c): the high
+  // halves of version 5's 64-bit tags.
   ASSERT_TRUE(RegisterActivationTagFunction(db.get()).ok());
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM activations, store_secrets s WHERE s.name = "
-                   "'activation-tags' AND key_tag = licet_tag(s.value, key) AND machine_tag = "
-                   "licet_tag(s.value, hardware_id) AND request_tag = licet_tag(s.value, cmid, "
-                   "nonce)"),
+                   "'activation-tags' AND key_tag = licet_tag(s.value, key) >> 32 AND machine_tag "
+                   "= licet_tag(s.value, hardware_id) >> 32 AND request_tag = licet_tag(s.value, "
+                   "cmid, nonce) >> 32"),
             "2");
-  // The index keeps (key, machine, CMID, nonce) unique, as the primary key did.
-  char* error = nullptr;
-  EXPECT_NE(sqlite3_exec(db.get(),
-                         "INSERT INTO activations (key, hardware_id, cmid, nonce, token, "
-                         "created_at, key_tag, machine_tag, request_tag) SELECT key, hardware_id, "
-                         "cmid, nonce, 'dup', 'now', key_tag, machine_tag, request_tag FROM "
-                         "activations WHERE cmid = 'cmid-2'",
-                         nullptr, nullptr, &error),
-            SQLITE_OK);
-  sqlite3_free(error);
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM activations WHERE max(abs(key_tag), abs(machine_tag), "
+                   "abs(request_tag)) <= 2147483648"),
+            "2");
+  // The index is on the three tags and not unique (the texts decide, sqlite_schema.h).
+  EXPECT_EQ(db.One("SELECT group_concat(name || ':' || \"unique\", ',') FROM "
+                   "pragma_index_list('activations')"),
+            "activations_by_machine:0");
+  EXPECT_EQ(
+      db.One("SELECT group_concat(name, ',') FROM pragma_index_info('activations_by_machine')"),
+      "key_tag,machine_tag,request_tag");
 }
 
 TEST_F(SqliteStoreMigrationTest, ANewStoreStartsAtTheLatestVersion) {
@@ -104,7 +105,7 @@ TEST_F(SqliteStoreMigrationTest, ANewStoreStartsAtTheLatestVersion) {
     ASSERT_TRUE(store.ok()) << store.status();
   }
   sqlite_test::Db db(path, nullptr);
-  EXPECT_EQ(db.One("PRAGMA user_version"), "6");
+  EXPECT_EQ(db.One("PRAGMA user_version"), "7");
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'activations_by_machine'"),
             "1");
   EXPECT_EQ(db.One("SELECT length(value) FROM store_secrets WHERE name = 'activation-tags'"), "16");
@@ -143,7 +144,7 @@ TEST_F(SqliteStoreMigrationTest, RowsSharingTagsAreToldApartByTheirTexts) {
                     "key_tag, machine_tag, request_tag) SELECT 'ANOTHER-KEY', 'hw-z', "
                     "'cmid-y', 'ny', 'token-y', '2026-11-04T00:00:00Z', licet_tag(value, '") +
         kKey +
-        "'), licet_tag(value, 'hw-z'), licet_tag(value, 'cmid-y', 'ny') FROM "
+        "') >> 32, licet_tag(value, 'hw-z') >> 32, licet_tag(value, 'cmid-y', 'ny') >> 32 FROM "
         "store_secrets WHERE name = 'activation-tags'");
   }
   StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore(path.string());
@@ -169,6 +170,41 @@ TEST_F(SqliteStoreMigrationTest, RowsSharingTagsAreToldApartByTheirTexts) {
   ASSERT_TRUE(released.ok()) << released.status();
   EXPECT_EQ(released->hardware_id, "hw-a");
   EXPECT_EQ(released->activations, 2u);
+}
+
+// A planted row with the very tags of a later request (its key's, its machine's and its request's)
+// but other texts: the request is no replay, and it is recorded beside it (the index is not
+// unique since version 7, where 32-bit request tags of one machine can meet).
+TEST_F(SqliteStoreMigrationTest, ARequestSharingAllThreeTagsIsStillRecorded) {
+  const std::filesystem::path path = dir_ / "licet.db";
+  WriteVersion3Store(path);
+  ASSERT_TRUE(OpenSqliteStore(path.string()).ok());  // migrated: hw-a (2 rows), hw-b
+  {
+    sqlite_test::Db db(path, nullptr);
+    ASSERT_TRUE(RegisterActivationTagFunction(db.get()).ok());
+    db.Exec(std::string("INSERT INTO activations (key, hardware_id, cmid, nonce, token, "
+                        "created_at, key_tag, machine_tag, request_tag) SELECT '") +
+            kKey +
+            "', 'hw-a', 'cmid-planted', 'np', 'token-planted', '2026-11-04T00:00:00Z', "
+            "licet_tag(value, '" +
+            kKey +
+            "') >> 32, licet_tag(value, 'hw-a') >> 32, licet_tag(value, 'cmid-q', 'nq') >> 32 "
+            "FROM store_secrets WHERE name = 'activation-tags'");
+  }
+  StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore(path.string());
+  ASSERT_TRUE(store.ok()) << store.status();
+  const StatusOr<ActivationOutcome> outcome = (*store)->RecordActivation(
+      {.key = kKey, .cmid = "cmid-q", .hardware_id = "hw-a", .nonce = "nq"}, "token-q");
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_FALSE(outcome->replayed);
+  EXPECT_TRUE(outcome->reused);
+  EXPECT_EQ(outcome->token, "token-q");
+  // And sent again, it is a replay of its own row, not of the planted one.
+  const StatusOr<ActivationOutcome> again = (*store)->RecordActivation(
+      {.key = kKey, .cmid = "cmid-q", .hardware_id = "hw-a", .nonce = "nq"}, "token-other");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->token, "token-q");
 }
 
 }  // namespace
