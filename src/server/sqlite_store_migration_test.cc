@@ -1,7 +1,9 @@
 // A store written by an earlier licet-server opens with every activation kept: a database at
 // schema version 3 (activations in a WITHOUT ROWID table, as licet-server wrote them until the
-// sixteenth session) is migrated to version 4 (a rowid table and a unique index) and 5 (the index
-// on keyed hashes of the texts, activation_tags.h), and the store finds its activations again.
+// sixteenth session) is migrated to version 4 (a rowid table and a unique index), 5 (the index
+// on keyed hashes of the texts, activation_tags.h) and 7 (32-bit tags, the index not unique), and
+// the store finds its activations again.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <span>
@@ -130,23 +132,33 @@ TEST_F(SqliteStoreMigrationTest, EachStoreHashesWithASecretOfItsOwn) {
 namespace licet::server {
 namespace {
 
+// The texts an activation is stored and tagged by.
+struct ActivationTexts {
+  std::string key, hardware_id, cmid, nonce;
+};
+
+// Adds, in plain SQL, a row that holds `texts` under the tags of `tagged`: what a collision of
+// the keyed hashes would store, which is otherwise out of reach.
+void PlantRowWithTagsOf(const std::filesystem::path& path, const ActivationTexts& texts,
+                        const ActivationTexts& tagged) {
+  sqlite_test::Db db(path, nullptr);
+  ASSERT_TRUE(RegisterActivationTagFunction(db.get()).ok());
+  db.Exec(fmt::format(
+      "INSERT INTO activations (key, hardware_id, cmid, nonce, token, created_at, key_tag, "
+      "machine_tag, request_tag) SELECT '{}', '{}', '{}', '{}', 'token-planted', "
+      "'2026-11-04T00:00:00Z', licet_tag(value, '{}') >> 32, licet_tag(value, '{}') >> 32, "
+      "licet_tag(value, '{}', '{}') >> 32 FROM store_secrets WHERE name = 'activation-tags'",
+      texts.key, texts.hardware_id, texts.cmid, texts.nonce, tagged.key, tagged.hardware_id,
+      tagged.cmid, tagged.nonce));
+}
+
 // Tags only narrow a search: a row of another key that shares this key's and a machine's tags
 // (planted here; a SipHash collision is otherwise out of reach) is never taken for this key's.
 TEST_F(SqliteStoreMigrationTest, RowsSharingTagsAreToldApartByTheirTexts) {
   const std::filesystem::path path = dir_ / "licet.db";
   WriteVersion3Store(path);
   ASSERT_TRUE(OpenSqliteStore(path.string()).ok());  // migrated: hw-a (2 rows), hw-b
-  {
-    sqlite_test::Db db(path, nullptr);
-    ASSERT_TRUE(RegisterActivationTagFunction(db.get()).ok());
-    db.Exec(
-        std::string("INSERT INTO activations (key, hardware_id, cmid, nonce, token, created_at, "
-                    "key_tag, machine_tag, request_tag) SELECT 'ANOTHER-KEY', 'hw-z', "
-                    "'cmid-y', 'ny', 'token-y', '2026-11-04T00:00:00Z', licet_tag(value, '") +
-        kKey +
-        "') >> 32, licet_tag(value, 'hw-z') >> 32, licet_tag(value, 'cmid-y', 'ny') >> 32 FROM "
-        "store_secrets WHERE name = 'activation-tags'");
-  }
+  PlantRowWithTagsOf(path, {"ANOTHER-KEY", "hw-z", "cmid-y", "ny"}, {kKey, "hw-z", "cmid-y", "ny"});
   StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore(path.string());
   ASSERT_TRUE(store.ok()) << store.status();
   const StatusOr<KeyInfo> info = (*store)->GetKey(kKey, 1000);
@@ -179,18 +191,7 @@ TEST_F(SqliteStoreMigrationTest, ARequestSharingAllThreeTagsIsStillRecorded) {
   const std::filesystem::path path = dir_ / "licet.db";
   WriteVersion3Store(path);
   ASSERT_TRUE(OpenSqliteStore(path.string()).ok());  // migrated: hw-a (2 rows), hw-b
-  {
-    sqlite_test::Db db(path, nullptr);
-    ASSERT_TRUE(RegisterActivationTagFunction(db.get()).ok());
-    db.Exec(std::string("INSERT INTO activations (key, hardware_id, cmid, nonce, token, "
-                        "created_at, key_tag, machine_tag, request_tag) SELECT '") +
-            kKey +
-            "', 'hw-a', 'cmid-planted', 'np', 'token-planted', '2026-11-04T00:00:00Z', "
-            "licet_tag(value, '" +
-            kKey +
-            "') >> 32, licet_tag(value, 'hw-a') >> 32, licet_tag(value, 'cmid-q', 'nq') >> 32 "
-            "FROM store_secrets WHERE name = 'activation-tags'");
-  }
+  PlantRowWithTagsOf(path, {kKey, "hw-a", "cmid-planted", "np"}, {kKey, "hw-a", "cmid-q", "nq"});
   StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore(path.string());
   ASSERT_TRUE(store.ok()) << store.status();
   const StatusOr<ActivationOutcome> outcome = (*store)->RecordActivation(
