@@ -1,15 +1,13 @@
-// Short keyed hashes of an activation's key, machine and request, which the activations table's
-// index holds instead of the texts themselves (schema versions 5 and 7, sqlite_schema.h).
+// Short keyed hashes of an activation's key and machine, which the store looks activations up by
+// instead of the texts themselves (schema versions 5, 7 and 8, sqlite_schema.h): the columns of
+// activation_machines, and the writer's index in memory (machine_index.h).
 //
-// Why: every activation adds an index entry at a random place (machines arrive in no order), so
-// each commit writes one index leaf per activation, and each checkpoint copies every leaf written
-// since the last one. With the texts in the index (a 29-character key, a hardware ID, a CMID and
-// a nonce: ~70-170 bytes an entry), a leaf held 20-40 entries; three 64-bit tags (version 5) made
-// an entry ~35 bytes, and three 32-bit tags (version 7) ~23. The fewer the leaves, the longer the
-// index stays in the page cache and the more of a checkpoint's leaves are the same few
-// (bench/RESULTS.md, twentieth and twenty-fifth sessions). A tag only narrows the search: every
-// query still compares the texts, so two texts with the same tag are told apart, and the index is
-// not unique (two requests of one machine share a 32-bit request tag once in 2^32).
+// History: versions 5-7 kept them, with a third tag of the request (CMID and nonce), in an index
+// on the activations, where every activation added an entry at a random leaf; shorter entries
+// (three 64-bit tags in version 5, ~35 bytes, three 32-bit tags in version 7, ~23, against the
+// texts' ~70-170) meant fewer leaves to write (bench/RESULTS.md, twentieth and twenty-fifth
+// sessions). Version 8 dropped that index (twenty-sixth session). A tag only narrows the search:
+// every lookup still compares the texts, so two texts with the same tag are told apart.
 //
 // The hash is SipHash-2-4 (libsodium's crypto_shorthash) under a random key made once per
 // database: without the key, nobody can choose hardware IDs whose tags collide, so a client
@@ -37,16 +35,11 @@ class ActivationTags {
 
   explicit ActivationTags(const Secret& secret) : secret_(secret) {}
 
-  /// The tag of a product key (the index's first column).
+  /// The tag of a product key.
   [[nodiscard]] std::int64_t Key(std::string_view key) const { return Of({key}); }
-  /// The tag of a machine's hardware ID (the second).
+  /// The tag of a machine's hardware ID.
   [[nodiscard]] std::int64_t Machine(std::string_view hardware_id) const {
     return Of({hardware_id});
-  }
-  /// The tag of one request of a machine, its CMID and nonce (the third, so that a replay is
-  /// found among many activations of one machine).
-  [[nodiscard]] std::int64_t Request(std::string_view cmid, std::string_view nonce) const {
-    return Of({cmid, nonce});
   }
 
   /// SipHash-2-4 under `secret` of the parts, each preceded by its length (so that ("ab", "c")

@@ -35,8 +35,12 @@ TEST(ActivationTagsTest, EachPartIsHashedAfterItsLittleEndianLength) {
   const ActivationTags tags(kSecret);
   EXPECT_EQ(tags.Key("C47P6"), SipHash(std::string("\x05\0\0\0C47P6", 9)));
   EXPECT_EQ(tags.Machine(""), SipHash(std::string("\0\0\0\0", 4)));
-  EXPECT_EQ(tags.Request("ab", "c"), SipHash(std::string("\x02\0\0\0ab\x01\0\0\0c", 11)));
-  EXPECT_NE(tags.Request("ab", "c"), tags.Request("a", "bc"));
+  // Several parts (version 5 tagged a request by its CMID and nonce).
+  const auto two_parts = [](std::string_view a, std::string_view b) {
+    return ActivationTags::Stored(ActivationTags::Tag(kSecret, {a, b}));
+  };
+  EXPECT_EQ(two_parts("ab", "c"), SipHash(std::string("\x02\0\0\0ab\x01\0\0\0c", 11)));
+  EXPECT_NE(two_parts("ab", "c"), two_parts("a", "bc"));
   const std::string long_id(3000, 'h');  // past the stack buffer
   EXPECT_EQ(tags.Machine(long_id), SipHash(std::string("\xb8\x0b\0\0", 4) + long_id));
 }
@@ -84,7 +88,7 @@ TEST(ActivationTagsTest, TheSqlFunctionComputesTheSameTags) {
   // licet_tag gives version 5's 64-bit tags; version 7's migration keeps their high halves.
   EXPECT_EQ(sqlite3_column_int64(st, 0), SipHash64(std::string("\x04\0\0\0hw-1", 8)));
   EXPECT_EQ(ActivationTags::Stored(sqlite3_column_int64(st, 0)), tags.Machine("hw-1"));
-  EXPECT_EQ(ActivationTags::Stored(sqlite3_column_int64(st, 1)), tags.Request("ab", "c"));
+  EXPECT_EQ(sqlite3_column_int64(st, 1), ActivationTags::Tag(kSecret, {"ab", "c"}));
   sqlite3_finalize(st);
   // SQL's >> is the same arithmetic shift as Stored's.
   ASSERT_EQ(

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <unordered_set>
 #include <vector>
@@ -34,30 +33,47 @@ Status CheckKeyIssued(sqlite3* db, const std::string& key) {
 
 Status VisitKeyActivations(sqlite3* db, const ActivationTags& tags, const std::string& key,
                            std::int64_t after, const ServerStore::ActivationVisitor& visit) {
-  std::vector<std::int64_t> rowids;
-  {
-    Stmt ids(db, "SELECT rowid FROM activations WHERE key_tag = ? AND rowid > ?");
-    ids.Bind(1, tags.Key(key));
-    ids.Bind(2, after);
-    int rc = SQLITE_ROW;
-    while ((rc = ids.Step()) == SQLITE_ROW) rowids.push_back(ids.Int(0));
-    if (rc != SQLITE_DONE) return SqliteError(db, "listing a key's activations");
-  }
-  std::ranges::sort(rowids);
+  Stmt seqs(db, "SELECT seq FROM activation_machines WHERE key_tag = ? AND seq > ? ORDER BY seq");
+  seqs.Bind(1, tags.Key(key)).Bind(2, after);
   Stmt row(db, "SELECT key, hardware_id, cmid, created_at FROM activations WHERE rowid = ?");
-  for (const std::int64_t rowid : rowids) {
+  int rc = SQLITE_ROW;
+  while ((rc = seqs.Step()) == SQLITE_ROW) {
+    const std::int64_t seq = seqs.Int(0);
     row.Reset();
-    row.Bind(1, rowid);
+    row.Bind(1, seq);
     if (row.Step() != SQLITE_ROW) return SqliteError(db, "reading a key's activations");
     if (row.Text(0) != key) continue;
-    if (!visit(ActivationRow{.seq = rowid,
+    if (!visit(ActivationRow{.seq = seq,
                              .cmid = row.Text(2),
                              .hardware_id = row.Text(1),
                              .created_at = row.Text(3)})) {
-      break;
+      return OkStatus();
     }
   }
+  if (rc != SQLITE_DONE) return SqliteError(db, "listing a key's activations");
   return OkStatus();
+}
+
+StatusOr<std::vector<std::int64_t>> MachineActivationSeqs(sqlite3* db, const ActivationTags& tags,
+                                                          const std::string& key,
+                                                          const std::string& hardware_id) {
+  Stmt seqs(db, "SELECT seq FROM activation_machines WHERE key_tag = ? AND machine_tag = ?");
+  seqs.Bind(1, tags.Key(key)).Bind(2, tags.Machine(hardware_id));
+  Stmt row(db, "SELECT 1 FROM activations WHERE rowid = ? AND key = ? AND hardware_id = ?");
+  std::vector<std::int64_t> found;
+  int rc = SQLITE_ROW;
+  while ((rc = seqs.Step()) == SQLITE_ROW) {
+    row.Reset();
+    row.Bind(1, seqs.Int(0)).Bind(2, key).Bind(3, hardware_id);
+    const int matched = row.Step();
+    if (matched == SQLITE_ROW) {
+      found.push_back(seqs.Int(0));
+    } else if (matched != SQLITE_DONE) {
+      return SqliteError(db, "reading a machine's activations");
+    }
+  }
+  if (rc != SQLITE_DONE) return SqliteError(db, "finding a machine's activations");
+  return found;
 }
 
 StatusOr<KeyInfo> ReadKey(sqlite3* db, const ActivationTags& tags, const std::string& key,
@@ -81,12 +97,11 @@ StatusOr<KeyInfo> ReadKey(sqlite3* db, const ActivationTags& tags, const std::st
   info.used = static_cast<std::uint32_t>(q.Int(5));
   info.blocked = q.Int(6) != 0;
   info.released = static_cast<std::uint32_t>(q.Int(9));
-  if (max_machines == 0) {  // the counts alone: one index probe says whether any machine exists
-    Stmt any(db, "SELECT 1 FROM activations WHERE key_tag = ? AND key = ? LIMIT 1");
-    any.Bind(1, tags.Key(key)).Bind(2, key);
-    const int found = any.Step();
-    if (found != SQLITE_ROW && found != SQLITE_DONE) return SqliteError(db, "reading a key");
-    info.machines_truncated = found == SQLITE_ROW;
+  if (max_machines == 0) {  // the counts alone: whether any machine exists
+    LICET_RETURN_IF_ERROR(VisitKeyActivations(db, tags, key, 0, [&](const ActivationRow&) {
+      info.machines_truncated = true;
+      return false;
+    }));
     return info;
   }
   // Reads activations until one more machine than asked for shows that the list is cut short:

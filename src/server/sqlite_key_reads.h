@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "activation_tags.h"
 #include "licet/core/status.h"
@@ -31,13 +32,19 @@ namespace licet::server {
 [[nodiscard]] Status CheckKeyIssued(sqlite3* db, const std::string& key);
 
 /// Shows `visit` the key's activations whose rowid (ActivationRow::seq) is greater than `after`,
-/// oldest first, until it returns false. The index yields their rowids alone and the rows are
-/// then read in rowid (arrival) order: a key with many machines is read front to back rather than
-/// in the index's random order. Rows of another key that share this key's tag are skipped. Does
-/// not check that the key was issued. Errors: kIoError.
+/// oldest first, until it returns false: their seqs in key order from activation_machines, then
+/// each row. Rows of another key that share this key's tag are skipped. Does not check that the
+/// key was issued. Errors: kIoError.
 [[nodiscard]] Status VisitKeyActivations(sqlite3* db, const ActivationTags& tags,
                                          const std::string& key, std::int64_t after,
                                          const ServerStore::ActivationVisitor& visit);
+
+/// The seqs of the key's activations on the machine `hardware_id`, oldest first. Reads the key's
+/// tags (all of them, for a key of many machines) and the rows whose machine tag matches.
+/// Errors: kIoError.
+[[nodiscard]] StatusOr<std::vector<std::int64_t>> MachineActivationSeqs(
+    sqlite3* db, const ActivationTags& tags, const std::string& key,
+    const std::string& hardware_id);
 
 /// The key's row and its first `max_machines` machines (KeyInfo::machines). Run it in one read
 /// transaction for counts and machines of the same moment. Errors: kNotFound, kIoError.

@@ -71,6 +71,22 @@ inline constexpr const char* kSqliteMigrations[] = {
        UPDATE activations SET key_tag = key_tag >> 32, machine_tag = machine_tag >> 32,
                               request_tag = request_tag >> 32;
        CREATE INDEX activations_by_machine ON activations (key_tag, machine_tag, request_tag);)",
+    // Version 8: no index that activations land in at random. The tags move to a table of their
+    // own ordered by key and seq, where one key's activations are appended; the writer finds a
+    // machine through an index in memory (machine_index.h) rebuilt from that table, and the
+    // texts decide as before. The request's tag goes: a replay is looked for among the machine's
+    // own rows. Each commit then writes one leaf per busy key instead of one random leaf per
+    // activation, and a checkpoint no longer copies more of them as the store grows
+    // (bench/RESULTS.md, twenty-sixth session).
+    R"(CREATE TABLE activation_machines (
+         key_tag INTEGER NOT NULL, seq INTEGER NOT NULL, machine_tag INTEGER NOT NULL,
+         PRIMARY KEY (key_tag, seq)) WITHOUT ROWID;
+       INSERT INTO activation_machines (key_tag, seq, machine_tag)
+         SELECT key_tag, rowid, machine_tag FROM activations ORDER BY key_tag, rowid;
+       DROP INDEX activations_by_machine;
+       ALTER TABLE activations DROP COLUMN key_tag;
+       ALTER TABLE activations DROP COLUMN machine_tag;
+       ALTER TABLE activations DROP COLUMN request_tag;)",
 };
 
 }  // namespace licet::server

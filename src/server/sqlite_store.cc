@@ -23,6 +23,7 @@
 #include "licet/core/encoding.h"
 #include "licet/core/paseto.h"
 #include "licet/core/quote.h"
+#include "machine_index.h"
 #include "server_store.h"
 #include "sqlite_key_reads.h"
 #include "sqlite_reader.h"
@@ -149,11 +150,17 @@ class SqliteStore final : public ServerStore {
                                            const std::string& machine) override {
     std::lock_guard lock(mu_);
     LICET_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    StatusOr<ReleasedMachine> released = ReleaseLocked(key, machine);
+    std::vector<std::int64_t> removed;
+    StatusOr<ReleasedMachine> released = ReleaseLocked(key, machine, removed);
     Status ended = released.ok() ? Exec("COMMIT") : released.status();
     if (!ended.ok()) {
       (void)Exec("ROLLBACK");
       return ended;
+    }
+    // Only once the rows are gone for good: an entry missing while its row stays would let the
+    // machine take a second count.
+    for (const std::int64_t seq : removed) {
+      machines_.Remove(tags_->Key(key), tags_->Machine(released->hardware_id), seq);
     }
     return released;
   }
@@ -273,30 +280,26 @@ class SqliteStore final : public ServerStore {
     return Exec("COMMIT");
   }
 
-  // ReleaseMachine's writes, inside its transaction. Caller holds mu_. Its statements are
-  // finalised on return, before the COMMIT.
-  StatusOr<ReleasedMachine> ReleaseLocked(const std::string& key, const std::string& machine) {
+  // ReleaseMachine's writes, inside its transaction; the seqs it deleted in `removed`. Caller
+  // holds mu_. Its statements are finalised on return, before the COMMIT.
+  StatusOr<ReleasedMachine> ReleaseLocked(const std::string& key, const std::string& machine,
+                                          std::vector<std::int64_t>& removed) {
     LICET_RETURN_IF_ERROR(CheckKeyIssued(db_, key));
-    // `machine` is a hardware ID (found through the index) or a CMID, which names the machine it
-    // was activated on (found among the key's activations).
+    // `machine` is a hardware ID, or a CMID, which names the machine it was activated on (found
+    // among the key's activations).
     std::optional<std::string> hardware_id;
-    Stmt by_machine(db_,
-                    "SELECT 1 FROM activations WHERE key_tag = ? AND machine_tag = ? AND key = ? "
-                    "AND hardware_id = ? LIMIT 1");
-    by_machine.Bind(1, tags_->Key(key))
-        .Bind(2, tags_->Machine(machine))
-        .Bind(3, key)
-        .Bind(4, machine);
-    const int rc = by_machine.Step();
-    if (rc == SQLITE_ROW) {
+    LICET_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs,
+                           MachineActivationSeqs(db_, *tags_, key, machine));
+    if (!seqs.empty()) {
       hardware_id = machine;
-    } else if (rc != SQLITE_DONE) {
-      return Error("releasing a machine");
     } else {
       LICET_RETURN_IF_ERROR(VisitKeyActivations(db_, *tags_, key, 0, [&](ActivationRow row) {
         if (row.cmid == machine) hardware_id = std::move(row.hardware_id);
         return !hardware_id;
       }));
+      if (hardware_id) {
+        LICET_ASSIGN_OR_RETURN(seqs, MachineActivationSeqs(db_, *tags_, key, *hardware_id));
+      }
     }
     if (!hardware_id) {
       return Status(
@@ -306,20 +309,21 @@ class SqliteStore final : public ServerStore {
           fmt::format("List the key's machines: licet-server keys show --data DIR {}", key));
     }
     ReleasedMachine released{.hardware_id = std::move(*hardware_id)};
-    Stmt remove(db_,
-                "DELETE FROM activations WHERE key_tag = ? AND machine_tag = ? AND key = ? AND "
-                "hardware_id = ? RETURNING rowid");
-    remove.Bind(1, tags_->Key(key))
-        .Bind(2, tags_->Machine(released.hardware_id))
-        .Bind(3, key)
-        .Bind(4, released.hardware_id);
-    std::int64_t last_seq = 0;
-    int removed = SQLITE_ROW;
-    while ((removed = remove.Step()) == SQLITE_ROW) {
+    const std::int64_t key_tag = tags_->Key(key);
+    Stmt remove_row(db_, "DELETE FROM activations WHERE rowid = ?");
+    Stmt remove_tags(db_, "DELETE FROM activation_machines WHERE key_tag = ? AND seq = ?");
+    for (const std::int64_t seq : seqs) {
+      remove_row.Reset();
+      remove_row.Bind(1, seq);
+      remove_tags.Reset();
+      remove_tags.Bind(1, key_tag).Bind(2, seq);
+      if (remove_row.Step() != SQLITE_DONE || remove_tags.Step() != SQLITE_DONE) {
+        return Error("releasing a machine");
+      }
       ++released.activations;
-      last_seq = std::max(last_seq, remove.Int(0));
     }
-    if (removed != SQLITE_DONE) return Error("releasing a machine");
+    removed = seqs;
+    const std::int64_t last_seq = seqs.back();  // oldest first
     // Its seqs are never given again (NextSeq).
     Stmt high(db_,
               "INSERT INTO store_counters VALUES ('released-activation-seq', ?) ON CONFLICT (name) "
@@ -354,7 +358,8 @@ class SqliteStore final : public ServerStore {
       for (Pending& p : batch) p.result = begin;
       return false;
     }
-    const StatusOr<std::int64_t> first_seq = NextSeq();
+    const Status indexed = CatchUpMachines();
+    const StatusOr<std::int64_t> first_seq = indexed.ok() ? NextSeq() : indexed;
     if (!first_seq.ok()) {
       (void)Run("ROLLBACK");
       for (Pending& p : batch) p.result = first_seq.status();
@@ -364,10 +369,16 @@ class SqliteStore final : public ServerStore {
     // counts are read once per batch, kept here, and written back once after its last activation.
     std::unordered_map<std::string, KeyCounts> keys;
     std::int64_t seq = *first_seq;
+    batch_added_.clear();
+    batch_broken_ = OkStatus();
     for (Pending& p : batch) p.result = RecordLocked(p.attempt, p.token, keys, seq);
-    if (!WriteBackCounts(keys)) {
+    if (batch_broken_.ok() && !WriteBackCounts(keys)) {
+      batch_broken_ = Error("counting an activation");
+    }
+    if (!batch_broken_.ok()) {
       (void)Run("ROLLBACK");
-      for (Pending& p : batch) p.result = Error("counting an activation");
+      ForgetBatchMachines();
+      for (Pending& p : batch) p.result = batch_broken_;
       return false;
     }
     for (auto& [sql, stmt] : cache_) stmt->Reset();  // no statement in progress at COMMIT
@@ -380,10 +391,41 @@ class SqliteStore final : public ServerStore {
       const int code = sqlite3_extended_errcode(db_);
       if (code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_DIR_FSYNC) MarkDiskFailed(commit);
       (void)Run("ROLLBACK");
+      ForgetBatchMachines();
       for (Pending& p : batch) p.result = commit;  // nothing of this batch is acknowledged
       return false;
     }
+    if (!batch_added_.empty()) machines_through_ = batch_added_.back().seq;
     return true;
+  }
+
+  // Makes machines_ hold every stored activation: at the first batch (a store that already holds
+  // activations is read whole: ~0.3 s a million, a one-off), and again should another process have
+  // stored activations since (a seq past the last this writer knows; seqs only grow). In the
+  // batch's transaction. A release by another process only leaves entries whose rows are gone,
+  // which RecordLocked skips.
+  Status CatchUpMachines() {
+    Stmt& newest = Cached("SELECT IFNULL(MAX(rowid), 0) FROM activations");
+    if (newest.Step() != SQLITE_ROW) return Error("reading the newest activation");
+    const std::int64_t newest_seq = newest.Int(0);
+    if (newest_seq <= machines_through_) return OkStatus();
+    machines_.Clear();
+    Stmt all(db_, "SELECT key_tag, machine_tag, seq FROM activation_machines");
+    int rc = SQLITE_ROW;
+    while ((rc = all.Step()) == SQLITE_ROW) machines_.Add(all.Int(0), all.Int(1), all.Int(2));
+    if (rc != SQLITE_DONE) {
+      machines_.Clear();
+      machines_through_ = 0;
+      return Error("loading the activations' machines");
+    }
+    machines_through_ = newest_seq;
+    return OkStatus();
+  }
+
+  // The batch rolled back: its activations leave the index in memory too.
+  void ForgetBatchMachines() {
+    for (const Added& a : batch_added_) machines_.Remove(a.key_tag, a.machine_tag, a.seq);
+    batch_added_.clear();
   }
 
   // From now on every batch is refused and /healthz reports `why`, until a restart.
@@ -443,40 +485,44 @@ class SqliteStore final : public ServerStore {
   }
 
   // Checks and records one activation as `seq`, which it then advances; writes only once every
-  // check passed (an INSERT that fails leaves nothing behind, so the batch carries on without it).
+  // check passed (when its row cannot be inserted, nothing is left behind and the batch carries
+  // on without it; when its tags cannot be, batch_broken_ rolls the whole batch back).
   StatusOr<ActivationOutcome> RecordLocked(const ActivationAttempt& a, const std::string& token,
                                            std::unordered_map<std::string, KeyCounts>& keys,
                                            std::int64_t& seq) {
     LICET_ASSIGN_OR_RETURN(KeyCounts* const counts, CountsOf(a.key, keys));
-    // A machine new to this key (the usual case) cannot be a replay: one lookup decides both.
-    // The index finds the tags; the texts decide (two texts may share a tag).
+    // The machine's earlier activations of this key: the index in memory names their rows (none
+    // for a new machine, the usual case, which then reads nothing), and the texts decide, since
+    // two texts may share a tag. One of them with this request's CMID and nonce makes a replay.
     const std::int64_t key_tag = tags_->Key(a.key);
     const std::int64_t machine_tag = tags_->Machine(a.hardware_id);
-    Stmt& same = Cached(
-        "SELECT 1 FROM activations WHERE key_tag = ? AND machine_tag = ? AND key = ? AND "
-        "hardware_id = ? LIMIT 1");
-    same.Bind(1, key_tag).Bind(2, machine_tag).Bind(3, a.key).Bind(4, a.hardware_id);
-    const bool reused = same.Step() == SQLITE_ROW;
-    const std::int64_t request_tag = tags_->Request(a.cmid, a.nonce);
-    if (reused) {
-      Stmt& replay = Cached(
-          "SELECT token FROM activations WHERE key_tag = ? AND machine_tag = ? AND request_tag = ? "
-          "AND key = ? AND hardware_id = ? AND cmid = ? AND nonce = ?");
-      replay.Bind(1, key_tag)
-          .Bind(2, machine_tag)
-          .Bind(3, request_tag)
-          .Bind(4, a.key)
-          .Bind(5, a.hardware_id)
-          .Bind(6, a.cmid)
-          .Bind(7, a.nonce);
-      if (replay.Step() == SQLITE_ROW) {
-        // The answer says where the key stands now, as the first one did then.
-        return ActivationOutcome{.token = replay.Text(0),
-                                 .replayed = true,
-                                 .reused = true,
-                                 .used = counts->used,
-                                 .limit = counts->limit};
+    bool reused = false;
+    std::optional<std::string> replayed_token;
+    Status read;
+    machines_.ForEach(key_tag, machine_tag, [&](std::int64_t earlier) {
+      Stmt& row =
+          Cached("SELECT key, hardware_id, cmid, nonce, token FROM activations WHERE rowid = ?");
+      row.Bind(1, earlier);
+      const int rc = row.Step();
+      if (rc == SQLITE_DONE) return true;  // released by another process
+      if (rc != SQLITE_ROW) {
+        read = Error("reading a machine's activations");
+        return false;
       }
+      if (row.Text(0) != a.key || row.Text(1) != a.hardware_id) return true;
+      reused = true;
+      if (row.Text(2) != a.cmid || row.Text(3) != a.nonce) return true;
+      replayed_token = row.Text(4);
+      return false;
+    });
+    LICET_RETURN_IF_ERROR(read);
+    if (replayed_token) {
+      // The answer says where the key stands now, as the first one did then.
+      return ActivationOutcome{.token = std::move(*replayed_token),
+                               .replayed = true,
+                               .reused = true,
+                               .used = counts->used,
+                               .limit = counts->limit};
     }
     if (counts->blocked)
       return Status(ErrorCode::kKeyBlocked, fmt::format("the key {} is blocked", a.key));
@@ -496,19 +542,26 @@ class SqliteStore final : public ServerStore {
                                 a.key, counts->limit));
     }
     Stmt& insert = Cached(
-        "INSERT INTO activations (key, cmid, hardware_id, nonce, token, created_at, key_tag, "
-        "machine_tag, request_tag, rowid) VALUES (?,?,?,?,?,?,?,?,?,?)");
+        "INSERT INTO activations (key, cmid, hardware_id, nonce, token, created_at, rowid) "
+        "VALUES (?,?,?,?,?,?,?)");
     insert.Bind(1, a.key)
         .Bind(2, a.cmid)
         .Bind(3, a.hardware_id)
         .Bind(4, a.nonce)
         .Bind(5, token)
         .Bind(6, FormatIso8601(a.now))
-        .Bind(7, key_tag)
-        .Bind(8, machine_tag)
-        .Bind(9, request_tag)
-        .Bind(10, seq);
+        .Bind(7, seq);
     if (insert.Step() != SQLITE_DONE) return Error("recording an activation");
+    Stmt& tagged =
+        Cached("INSERT INTO activation_machines (key_tag, seq, machine_tag) VALUES (?,?,?)");
+    tagged.Bind(1, key_tag).Bind(2, seq).Bind(3, machine_tag);
+    if (tagged.Step() != SQLITE_DONE) {
+      // The row is in, its tags are not: only the whole batch's rollback undoes that.
+      batch_broken_ = Error("recording an activation's machine");
+      return batch_broken_;
+    }
+    machines_.Add(key_tag, machine_tag, seq);
+    batch_added_.push_back({.key_tag = key_tag, .machine_tag = machine_tag, .seq = seq});
     ++seq;
     const std::uint32_t new_machine = reused ? 0 : 1;
     counts->used += new_machine;
@@ -565,7 +618,16 @@ class SqliteStore final : public ServerStore {
   std::mutex mu_;                                                 // the connection
   std::unordered_map<const char*, std::unique_ptr<Stmt>> cache_;  // keyed by the literal's address
   std::optional<ActivationTags> tags_;                            // set by Migrate
-  std::unique_ptr<SqliteReader> reader_;                          // set by OpenReader
+  // The writer's index of activations by key and machine (guarded by mu_), complete up to the
+  // seq machines_through_, and what the batch being committed added to it.
+  MachineIndex machines_;
+  std::int64_t machines_through_ = 0;
+  struct Added {
+    std::int64_t key_tag, machine_tag, seq;
+  };
+  std::vector<Added> batch_added_;
+  Status batch_broken_;                    // set when a batch must roll back whole
+  std::unique_ptr<SqliteReader> reader_;   // set by OpenReader
   std::unique_ptr<WalSync> wal_sync_;      // the group commit's commits leave their fdatasync...
   std::unique_ptr<GroupCommit> writers_;   // ...to its syncer thread, which then answers them
   std::atomic<bool> disk_failed_ = false;  // a sync failed: refuse every later batch

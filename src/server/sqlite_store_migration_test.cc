@@ -1,8 +1,8 @@
 // A store written by an earlier licet-server opens with every activation kept: a database at
 // schema version 3 (activations in a WITHOUT ROWID table, as licet-server wrote them until the
 // sixteenth session) is migrated to version 4 (a rowid table and a unique index), 5 (the index
-// on keyed hashes of the texts, activation_tags.h) and 7 (32-bit tags, the index not unique), and
-// the store finds its activations again.
+// on keyed hashes of the texts, activation_tags.h), 7 (32-bit tags) and 8 (no index: the tags in
+// activation_machines, the machines found in memory), and the store finds its activations again.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -70,30 +70,22 @@ TEST_F(SqliteStoreMigrationTest, Version3ActivationsSurviveTheMoveToARowidTable)
     EXPECT_EQ(released->activations, 3u);  // cmid-1, cmid-3 and cmid-4
   }
   sqlite_test::Db db(path, nullptr);
-  EXPECT_EQ(db.One("PRAGMA user_version"), "7");
+  EXPECT_EQ(db.One("PRAGMA user_version"), "8");
   EXPECT_EQ(db.One("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM activations"), "2");  // hw-b's and hw-c's
-  EXPECT_EQ(db.One("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = "
-                   "'activations'"),
-            "activations_by_machine");
-  // Every row's tags are its texts' (the migrations' for hw-b, the store's for hw-c): the high
-  // halves of version 5's 64-bit tags.
+  // No index on the activations, and no tags in their rows any more.
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM pragma_index_list('activations')"), "0");
+  EXPECT_EQ(db.One("SELECT group_concat(name, ',') FROM pragma_table_info('activations')"),
+            "key,hardware_id,cmid,nonce,token,created_at");
+  // Each row's tags, under its seq, are its texts' (the migration's for hw-b, the store's for
+  // hw-c): the high halves of version 5's 64-bit tags.
   ASSERT_TRUE(RegisterActivationTagFunction(db.get()).ok());
-  EXPECT_EQ(db.One("SELECT COUNT(*) FROM activations, store_secrets s WHERE s.name = "
-                   "'activation-tags' AND key_tag = licet_tag(s.value, key) >> 32 AND machine_tag "
-                   "= licet_tag(s.value, hardware_id) >> 32 AND request_tag = licet_tag(s.value, "
-                   "cmid, nonce) >> 32"),
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM activation_machines m JOIN activations a ON a.rowid = "
+                   "m.seq, store_secrets s WHERE s.name = 'activation-tags' AND m.key_tag = "
+                   "licet_tag(s.value, a.key) >> 32 AND m.machine_tag = licet_tag(s.value, "
+                   "a.hardware_id) >> 32"),
             "2");
-  EXPECT_EQ(db.One("SELECT COUNT(*) FROM activations WHERE max(abs(key_tag), abs(machine_tag), "
-                   "abs(request_tag)) <= 2147483648"),
-            "2");
-  // The index is on the three tags and not unique (the texts decide, sqlite_schema.h).
-  EXPECT_EQ(db.One("SELECT group_concat(name || ':' || \"unique\", ',') FROM "
-                   "pragma_index_list('activations')"),
-            "activations_by_machine:0");
-  EXPECT_EQ(
-      db.One("SELECT group_concat(name, ',') FROM pragma_index_info('activations_by_machine')"),
-      "key_tag,machine_tag,request_tag");
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM activation_machines"), "2");
 }
 
 TEST_F(SqliteStoreMigrationTest, ANewStoreStartsAtTheLatestVersion) {
@@ -107,9 +99,8 @@ TEST_F(SqliteStoreMigrationTest, ANewStoreStartsAtTheLatestVersion) {
     ASSERT_TRUE(store.ok()) << store.status();
   }
   sqlite_test::Db db(path, nullptr);
-  EXPECT_EQ(db.One("PRAGMA user_version"), "7");
-  EXPECT_EQ(db.One("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'activations_by_machine'"),
-            "1");
+  EXPECT_EQ(db.One("PRAGMA user_version"), "8");
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'activation_machines'"), "1");
   EXPECT_EQ(db.One("SELECT length(value) FROM store_secrets WHERE name = 'activation-tags'"), "16");
 }
 
@@ -137,19 +128,21 @@ struct ActivationTexts {
   std::string key, hardware_id, cmid, nonce;
 };
 
-// Adds, in plain SQL, a row that holds `texts` under the tags of `tagged`: what a collision of
-// the keyed hashes would store, which is otherwise out of reach.
+// Adds, in plain SQL, a row that holds `texts` under the key and machine tags of `tagged`: what
+// a collision of the keyed hashes would store, which is otherwise out of reach.
 void PlantRowWithTagsOf(const std::filesystem::path& path, const ActivationTexts& texts,
                         const ActivationTexts& tagged) {
   sqlite_test::Db db(path, nullptr);
   ASSERT_TRUE(RegisterActivationTagFunction(db.get()).ok());
   db.Exec(fmt::format(
-      "INSERT INTO activations (key, hardware_id, cmid, nonce, token, created_at, key_tag, "
-      "machine_tag, request_tag) SELECT '{}', '{}', '{}', '{}', 'token-planted', "
-      "'2026-11-04T00:00:00Z', licet_tag(value, '{}') >> 32, licet_tag(value, '{}') >> 32, "
-      "licet_tag(value, '{}', '{}') >> 32 FROM store_secrets WHERE name = 'activation-tags'",
-      texts.key, texts.hardware_id, texts.cmid, texts.nonce, tagged.key, tagged.hardware_id,
-      tagged.cmid, tagged.nonce));
+      "INSERT INTO activations (key, hardware_id, cmid, nonce, token, created_at) VALUES ('{}', "
+      "'{}', '{}', '{}', 'token-planted', '2026-11-04T00:00:00Z')",
+      texts.key, texts.hardware_id, texts.cmid, texts.nonce));
+  db.Exec(fmt::format(
+      "INSERT INTO activation_machines (key_tag, seq, machine_tag) SELECT licet_tag(value, '{}') "
+      ">> 32, last_insert_rowid(), licet_tag(value, '{}') >> 32 FROM store_secrets WHERE name = "
+      "'activation-tags'",
+      tagged.key, tagged.hardware_id));
 }
 
 // Tags only narrow a search: a row of another key that shares this key's and a machine's tags
@@ -184,14 +177,13 @@ TEST_F(SqliteStoreMigrationTest, RowsSharingTagsAreToldApartByTheirTexts) {
   EXPECT_EQ(released->activations, 2u);
 }
 
-// A planted row with the very tags of a later request (its key's, its machine's and its request's)
-// but other texts: the request is no replay, and it is recorded beside it (the index is not
-// unique since version 7, where 32-bit request tags of one machine can meet).
-TEST_F(SqliteStoreMigrationTest, ARequestSharingAllThreeTagsIsStillRecorded) {
+// A planted row of another machine under this machine's tags, with the very CMID and nonce of a
+// later request: the request is no replay of it, and is recorded beside it.
+TEST_F(SqliteStoreMigrationTest, ARequestMatchingARowOfAnotherMachineUnderItsTagsIsNoReplay) {
   const std::filesystem::path path = dir_ / "licet.db";
   WriteVersion3Store(path);
   ASSERT_TRUE(OpenSqliteStore(path.string()).ok());  // migrated: hw-a (2 rows), hw-b
-  PlantRowWithTagsOf(path, {kKey, "hw-a", "cmid-planted", "np"}, {kKey, "hw-a", "cmid-q", "nq"});
+  PlantRowWithTagsOf(path, {kKey, "hw-planted", "cmid-q", "nq"}, {kKey, "hw-a", "", ""});
   StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore(path.string());
   ASSERT_TRUE(store.ok()) << store.status();
   const StatusOr<ActivationOutcome> outcome = (*store)->RecordActivation(
