@@ -114,6 +114,9 @@ TEST_F(SqliteStoreMachinesTest, AReleasedMachineIsNewAgainAndEveryRowHasItsTags)
   const ActivationOutcome back = Activate(*store, "hw-1", "c4");
   EXPECT_FALSE(back.reused);
   EXPECT_EQ(back.used, 2u);
+  const StatusOr<ServerStats> stats = store->Stats();  // counts the rows of tags
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->activations, 2u);
   store.reset();
   sqlite_test::Db db(dir_ / "licet.db", nullptr);
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM activations"), "2");
