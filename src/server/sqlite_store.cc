@@ -66,6 +66,14 @@ class SqliteStore final : public ServerStore {
       if (version.Step() != SQLITE_ROW) return Error("reading the schema version");
       current = static_cast<size_t>(version.Int(0));
     }
+    if (current > std::size(kSqliteMigrations)) {  // its tables are not what this build reads
+      return Status(
+          ErrorCode::kIoError,
+          fmt::format("{} is at schema version {}, written by a newer licet-server; this one reads "
+                      "versions up to {}",
+                      sqlite3_db_filename(db_, "main"), current, std::size(kSqliteMigrations)),
+          "Run the licet-server release that wrote it (stores are never migrated back)");
+    }
     // Only a store an earlier licet-server wrote says so; a new one is made silently.
     const bool upgrade = current > 0 && current < std::size(kSqliteMigrations);
     const auto began = std::chrono::steady_clock::now();

@@ -104,6 +104,19 @@ TEST_F(SqliteStoreMigrationTest, ANewStoreStartsAtTheLatestVersion) {
   EXPECT_EQ(db.One("SELECT length(value) FROM store_secrets WHERE name = 'activation-tags'"), "16");
 }
 
+TEST_F(SqliteStoreMigrationTest, AStoreOfANewerSchemaIsRefusedUntouched) {
+  const std::filesystem::path path = dir_ / "licet.db";
+  ASSERT_TRUE(OpenSqliteStore(path.string()).ok());
+  const std::string newer = std::to_string(std::size(kSqliteMigrations) + 1);
+  sqlite_test::Db(path, nullptr).Exec("PRAGMA user_version = " + newer);
+  const StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore(path.string());
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("schema version " + newer + ", written by a newer"),
+            std::string::npos)
+      << store.status();
+  EXPECT_EQ(sqlite_test::Db(path, nullptr).One("PRAGMA user_version"), newer);
+}
+
 TEST_F(SqliteStoreMigrationTest, EachStoreHashesWithASecretOfItsOwn) {
   for (const char* name : {"a.db", "b.db"}) {
     StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore((dir_ / name).string());
