@@ -9,8 +9,8 @@
 // (bench/RESULTS.md, twenty-sixth session). The store keeps the tags in a table ordered by key and
 // seq (activation_machines, schema version 8), from which this index is rebuilt.
 //
-// Open addressing with linear probing, 16 bytes a slot, at most half full: ~32 MB per million
-// activations. A pair may hold many seqs (one slot each).
+// Open addressing with linear probing, 16 bytes a slot, at most half full and doubled when it would
+// be more: 32-64 MB per million activations. A pair may hold many seqs (one slot each).
 //
 //   MachineIndex index;
 //   index.Add(key_tag, machine_tag, seq);
