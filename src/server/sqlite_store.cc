@@ -167,9 +167,9 @@ class SqliteStore final : public ServerStore {
     }
     // Only once the rows are gone for good: an entry missing while its row stays would let the
     // machine take a second count.
-    for (const std::int64_t seq : removed) {
-      machines_.Remove(tags_->Key(key), tags_->Machine(released->hardware_id), seq);
-    }
+    const std::int64_t key_tag = tags_->Key(key);
+    const std::int64_t machine_tag = tags_->Machine(released->hardware_id);
+    for (const std::int64_t seq : removed) machines_.Remove(key_tag, machine_tag, seq);
     return released;
   }
 
@@ -332,9 +332,9 @@ class SqliteStore final : public ServerStore {
       }
       ++released.activations;
     }
-    removed = seqs;
     const std::int64_t last_seq = seqs.back();  // oldest first
-    // Its seqs are never given again (NextSeq).
+    removed = std::move(seqs);
+    // Its seqs are never given again (SeqMarks::FirstNew).
     Stmt high(db_,
               "INSERT INTO store_counters VALUES ('released-activation-seq', ?) ON CONFLICT (name) "
               "DO UPDATE SET value = MAX(value, excluded.value)");
@@ -368,17 +368,17 @@ class SqliteStore final : public ServerStore {
       for (Pending& p : batch) p.result = begin;
       return false;
     }
-    const Status indexed = CatchUpMachines();
-    const StatusOr<std::int64_t> first_seq = indexed.ok() ? NextSeq() : indexed;
-    if (!first_seq.ok()) {
+    const StatusOr<SeqMarks> marks = ReadSeqMarks();
+    const Status ready = marks.ok() ? CatchUpMachines(marks->newest_stored) : marks.status();
+    if (!ready.ok()) {
       (void)Run("ROLLBACK");
-      for (Pending& p : batch) p.result = first_seq.status();
+      for (Pending& p : batch) p.result = ready;
       return false;
     }
     // No savepoints: RecordLocked writes only after every check passed (see there). A key's
     // counts are read once per batch, kept here, and written back once after its last activation.
     std::unordered_map<std::string, KeyCounts> keys;
-    std::int64_t seq = *first_seq;
+    std::int64_t seq = marks->FirstNew();
     batch_added_.clear();
     batch_broken_ = OkStatus();
     for (Pending& p : batch) p.result = RecordLocked(p.attempt, p.token, keys, seq);
@@ -409,15 +409,12 @@ class SqliteStore final : public ServerStore {
     return true;
   }
 
-  // Makes machines_ hold every stored activation: at the first batch (a store that already holds
-  // activations is read whole: ~0.3 s a million, a one-off), and again should another process have
-  // stored activations since (a seq past the last this writer knows; seqs only grow). In the
-  // batch's transaction. A release by another process only leaves entries whose rows are gone,
-  // which RecordLocked skips.
-  Status CatchUpMachines() {
-    Stmt& newest = Cached("SELECT IFNULL(MAX(rowid), 0) FROM activations");
-    if (newest.Step() != SQLITE_ROW) return Error("reading the newest activation");
-    const std::int64_t newest_seq = newest.Int(0);
+  // Makes machines_ hold every stored activation, the newest being `newest_seq`: at the first
+  // batch (a store that already holds activations is read whole: ~0.3 s a million, a one-off), and
+  // again should another process have stored activations since (a seq past the last this writer
+  // knows; seqs only grow). In the batch's transaction. A release by another process only leaves
+  // entries whose rows are gone, which RecordLocked skips.
+  Status CatchUpMachines(std::int64_t newest_seq) {
     if (newest_seq <= machines_through_) return OkStatus();
     machines_.Clear();
     Stmt all(db_, "SELECT key_tag, machine_tag, seq FROM activation_machines");
@@ -483,15 +480,21 @@ class SqliteStore final : public ServerStore {
     return &keys.emplace(key_text, counts).first->second;
   }
 
-  // The seq the batch's first activation gets: one past every seq stored or ever released
-  // (schema version 6), so that a listing paged past a seq never misses a later activation.
-  // Read in the batch's transaction, so another process's writes count too.
-  StatusOr<std::int64_t> NextSeq() {
-    Stmt& next = Cached(
-        "SELECT MAX(IFNULL((SELECT MAX(rowid) FROM activations), 0), IFNULL((SELECT value FROM "
-        "store_counters WHERE name = 'released-activation-seq'), 0)) + 1");
-    if (next.Step() != SQLITE_ROW) return Error("numbering activations");
-    return next.Int(0);
+  // The highest seqs stored and released, read in the batch's transaction, so that another
+  // process's writes count too.
+  struct SeqMarks {
+    std::int64_t newest_stored = 0;
+    std::int64_t highest_released = 0;
+    // The seq the batch's first activation gets: one past every seq stored or ever released
+    // (schema version 6), so that a listing paged past a seq never misses a later activation.
+    std::int64_t FirstNew() const { return std::max(newest_stored, highest_released) + 1; }
+  };
+  StatusOr<SeqMarks> ReadSeqMarks() {
+    Stmt& marks = Cached(
+        "SELECT IFNULL((SELECT MAX(rowid) FROM activations), 0), IFNULL((SELECT value FROM "
+        "store_counters WHERE name = 'released-activation-seq'), 0)");
+    if (marks.Step() != SQLITE_ROW) return Error("numbering activations");
+    return SeqMarks{.newest_stored = marks.Int(0), .highest_released = marks.Int(1)};
   }
 
   // Checks and records one activation as `seq`, which it then advances; writes only once every
