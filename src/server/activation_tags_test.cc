@@ -1,5 +1,5 @@
 // ActivationTags: the stored format (the high half of SipHash-2-4 of length-prefixed parts) must
-// never change, or a store's index would no longer find the activations it holds.
+// never change, or a store's activation_machines would no longer find the activations it holds.
 #include "activation_tags.h"
 
 #include <gtest/gtest.h>
