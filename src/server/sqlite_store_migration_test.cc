@@ -8,6 +8,7 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "activation_tags.h"
 #include "server_store.h"
@@ -141,10 +142,11 @@ struct ActivationTexts {
   std::string key, hardware_id, cmid, nonce;
 };
 
-// Adds, in plain SQL, a row that holds `texts` under the key and machine tags of `tagged`: what
-// a collision of the keyed hashes would store, which is otherwise out of reach.
+// Adds, in plain SQL, a row that holds `texts` under the tags of `tagged_key` and
+// `tagged_machine`: what a collision of the keyed hashes would store, which is otherwise out of
+// reach.
 void PlantRowWithTagsOf(const std::filesystem::path& path, const ActivationTexts& texts,
-                        const ActivationTexts& tagged) {
+                        std::string_view tagged_key, std::string_view tagged_machine) {
   sqlite_test::Db db(path, nullptr);
   ASSERT_TRUE(RegisterActivationTagFunction(db.get()).ok());
   db.Exec(fmt::format(
@@ -155,7 +157,7 @@ void PlantRowWithTagsOf(const std::filesystem::path& path, const ActivationTexts
       "INSERT INTO activation_machines (key_tag, seq, machine_tag) SELECT licet_tag(value, '{}') "
       ">> 32, last_insert_rowid(), licet_tag(value, '{}') >> 32 FROM store_secrets WHERE name = "
       "'activation-tags'",
-      tagged.key, tagged.hardware_id));
+      tagged_key, tagged_machine));
 }
 
 // Tags only narrow a search: a row of another key that shares this key's and a machine's tags
@@ -164,7 +166,7 @@ TEST_F(SqliteStoreMigrationTest, RowsSharingTagsAreToldApartByTheirTexts) {
   const std::filesystem::path path = dir_ / "licet.db";
   WriteVersion3Store(path);
   ASSERT_TRUE(OpenSqliteStore(path.string()).ok());  // migrated: hw-a (2 rows), hw-b
-  PlantRowWithTagsOf(path, {"ANOTHER-KEY", "hw-z", "cmid-y", "ny"}, {kKey, "hw-z", "cmid-y", "ny"});
+  PlantRowWithTagsOf(path, {"ANOTHER-KEY", "hw-z", "cmid-y", "ny"}, kKey, "hw-z");
   StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore(path.string());
   ASSERT_TRUE(store.ok()) << store.status();
   const StatusOr<KeyInfo> info = (*store)->GetKey(kKey, 1000);
@@ -196,7 +198,7 @@ TEST_F(SqliteStoreMigrationTest, ARequestMatchingARowOfAnotherMachineUnderItsTag
   const std::filesystem::path path = dir_ / "licet.db";
   WriteVersion3Store(path);
   ASSERT_TRUE(OpenSqliteStore(path.string()).ok());  // migrated: hw-a (2 rows), hw-b
-  PlantRowWithTagsOf(path, {kKey, "hw-planted", "cmid-q", "nq"}, {kKey, "hw-a", "", ""});
+  PlantRowWithTagsOf(path, {kKey, "hw-planted", "cmid-q", "nq"}, kKey, "hw-a");
   StatusOr<std::unique_ptr<ServerStore>> store = OpenSqliteStore(path.string());
   ASSERT_TRUE(store.ok()) << store.status();
   const StatusOr<ActivationOutcome> outcome = (*store)->RecordActivation(
